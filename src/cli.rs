@@ -1,0 +1,63 @@
+//! Command-line arguments (clap derive structs only).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use jiff::civil::Date;
+use paperpress::source::Format;
+
+/// A static site generator for research-paper digests: import a day of
+/// papers, get a fast, searchable site that works on GitHub Pages and
+/// straight from disk.
+#[derive(Debug, Parser)]
+#[command(name = "paperpress", version, about, long_about = None)]
+pub struct Cli {
+    /// The site folder (the one holding `site.toml`).
+    #[arg(short, long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+
+    /// Print the time each build stage takes.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new site: site.toml, a sample digest, an about page and a
+    /// GitHub Pages workflow. Existing files are never overwritten.
+    Init {
+        /// Folder to create the site in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Turn digests into paper pages under content/papers/ that you can
+    /// edit. Importing again is safe: pages you edited are kept.
+    Import {
+        /// Digest files: text copies of a papers page.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The digest day (YYYY-MM-DD), for copies whose day headings have
+        /// no year (`Aug 6`) and whose file name has no date.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<Date>,
+        /// Read the files as this format instead of detecting it.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Overwrite pages you edited.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Build the site into the output folder (public/ by default).
+    Build {
+        /// Absolute URL the site will be published at, overriding
+        /// `base_url` in site.toml (for feeds, sitemap, canonical links).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Output folder, overriding `[build] output_dir`.
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+}

@@ -1,0 +1,324 @@
+//! `site.toml`: typed configuration with a documented default for every key.
+//!
+//! [`Config::parse`] deserializes and validates in one place; an unknown key
+//! or a wrong type is an error naming the key, the file and the line.
+//! [`Site`] adds the resolved folders. Nothing here reads content.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Result, bail, line_of};
+
+/// The name of the configuration file at the root of a site.
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// Everything `site.toml` can say.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Site title, shown in the header and the `<title>` of every page.
+    /// Default: `"Paper digest"`.
+    pub title: String,
+    /// One-line description for the home page and feeds. Default: empty.
+    pub description: String,
+    /// Absolute URL the site is published at (`https://user.github.io/repo/`).
+    /// Only feeds, the sitemap and canonical links use it; every page link
+    /// is relative. Default: empty (those outputs are skipped).
+    pub base_url: String,
+    /// Theme folder under `themes/`; `default` is built in. Default: `"default"`.
+    pub theme: String,
+    /// Language of the site, for `<html lang>`. Default: `"en"`.
+    pub language: String,
+    /// Build settings.
+    pub build: BuildConfig,
+    /// Search settings.
+    pub search: SearchConfig,
+    /// Feed settings.
+    pub feed: FeedConfig,
+    /// GitHub Pages settings.
+    pub github_pages: GithubPagesConfig,
+    /// Topic rules, matched against titles and abstracts.
+    pub topics: Vec<TopicRule>,
+    /// Free-form values passed to templates as `config.extra`.
+    pub extra: toml::Table,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Paper digest".into(),
+            description: String::new(),
+            base_url: String::new(),
+            theme: "default".into(),
+            language: "en".into(),
+            build: BuildConfig::default(),
+            search: SearchConfig::default(),
+            feed: FeedConfig::default(),
+            github_pages: GithubPagesConfig::default(),
+            topics: Vec::new(),
+            extra: toml::Table::new(),
+        }
+    }
+}
+
+/// `[build]`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct BuildConfig {
+    /// Output folder, relative to the site root. Default: `"public"`.
+    pub output_dir: PathBuf,
+    /// Papers per page on topic listings. Default: 25.
+    pub paginate_by: usize,
+    /// Characters of abstract shown in listings. Default: 300.
+    pub excerpt_chars: usize,
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig { output_dir: PathBuf::from("public"), paginate_by: 25, excerpt_chars: 300 }
+    }
+}
+
+/// `[search]`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Build the search index and page. Default: true.
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
+}
+
+/// `[feed]`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct FeedConfig {
+    /// Write Atom feeds (needs `base_url`). Default: true.
+    pub enabled: bool,
+    /// Most recent papers per feed. Default: 50.
+    pub limit: usize,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        FeedConfig { enabled: true, limit: 50 }
+    }
+}
+
+/// `[github_pages]`
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct GithubPagesConfig {
+    /// Custom domain written to `CNAME`. Default: none.
+    pub cname: String,
+}
+
+/// One `[[topics]]` rule.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct TopicRule {
+    /// Display name (`Machine unlearning`). Required.
+    pub name: String,
+    /// URL slug; derived from the name when empty.
+    pub slug: String,
+    /// One sentence for the topics overview.
+    pub description: String,
+    /// Whole-word, case-insensitive phrases matched against title and abstract.
+    pub keywords: Vec<String>,
+}
+
+/// A problem in `site.toml`, located by line and column.
+#[derive(Debug, thiserror::Error)]
+#[error("`{path}` line {line}, column {column}: {message}")]
+pub struct ConfigError {
+    /// The configuration file.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Config {
+    /// Parses and validates `site.toml` text; `path` only names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            config_error(text, path, offset, e.message().trim())
+        })?;
+        config.validate(text, path)?;
+        Ok(config)
+    }
+
+    /// Reads and parses `path`.
+    pub fn from_file(path: &Path) -> Result<Config> {
+        let text = crate::error::read_text(path)?;
+        Config::parse(&text, path)
+    }
+
+    fn validate(&self, text: &str, path: &Path) -> Result<()> {
+        let at_key = |key: &str, message: String| {
+            let offset = find_key(text, key).unwrap_or(0);
+            config_error(text, path, offset, &message)
+        };
+        if !(self.base_url.is_empty() || self.base_url.starts_with("https://") || self.base_url.starts_with("http://"))
+        {
+            return Err(at_key(
+                "base_url",
+                format!(
+                    "`base_url` must be an absolute http(s) URL, like `https://user.github.io/repo/`, not `{}`",
+                    self.base_url
+                ),
+            )
+            .into());
+        }
+        if self.theme.is_empty() || !self.theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(at_key(
+                "theme",
+                format!("`theme` must be a folder name under `themes/`, not `{}`", self.theme),
+            )
+            .into());
+        }
+        if self.build.paginate_by == 0 {
+            return Err(at_key("paginate_by", "`paginate_by` must be at least 1".into()).into());
+        }
+        for rule in &self.topics {
+            if rule.name.trim().is_empty() {
+                return Err(at_key("[[topics]]", "every `[[topics]]` needs a `name`".into()).into());
+            }
+        }
+        Ok(())
+    }
+
+    /// The base URL with exactly one trailing slash, or `None` when unset.
+    pub fn base_url(&self) -> Option<String> {
+        (!self.base_url.is_empty()).then(|| format!("{}/", self.base_url.trim_end_matches('/')))
+    }
+}
+
+fn config_error(text: &str, path: &Path, offset: usize, message: &str) -> ConfigError {
+    let line = line_of(text, offset);
+    let line_start = text[..offset.min(text.len())].rfind('\n').map_or(0, |p| p + 1);
+    ConfigError {
+        path: path.display().to_string(),
+        line,
+        column: text[line_start..offset.min(text.len())].chars().count() + 1,
+        message: message.to_string(),
+    }
+}
+
+/// Byte offset of the first line that starts with `key`, for pointing
+/// validation errors at the right line.
+fn find_key(text: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with(key) {
+            return Some(offset + (line.len() - line.trim_start().len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// A site on disk: its configuration and resolved folders.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The parsed configuration.
+    pub config: Config,
+    /// The site root (the folder holding `site.toml`).
+    pub root: PathBuf,
+    /// `content/`.
+    pub content_dir: PathBuf,
+    /// Where the build writes.
+    pub output_dir: PathBuf,
+    /// `themes/<theme>/`; may not exist for the built-in default theme.
+    pub theme_dir: PathBuf,
+    /// `templates/`: per-site overrides of theme templates.
+    pub templates_dir: PathBuf,
+    /// `static/`: files copied as they are into the output.
+    pub static_dir: PathBuf,
+}
+
+impl Site {
+    /// Loads `site.toml` from `root`; a missing file is an error that says
+    /// how to start a site.
+    pub fn load(root: &Path) -> Result<Site> {
+        let config_path = root.join(CONFIG_FILE);
+        if !config_path.is_file() {
+            bail!(
+                "no `{CONFIG_FILE}` in `{}`: run `paperpress init` to start a site, or pass `--root DIR`",
+                root.display()
+            );
+        }
+        Ok(Site::new(root, Config::from_file(&config_path)?))
+    }
+
+    /// A site at `root` with an already parsed configuration.
+    pub fn new(root: &Path, config: Config) -> Site {
+        let root = root.to_path_buf();
+        Site {
+            content_dir: root.join("content"),
+            output_dir: root.join(&config.build.output_dir),
+            theme_dir: root.join("themes").join(&config.theme),
+            templates_dir: root.join("templates"),
+            static_dir: root.join("static"),
+            root,
+            config,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(text, Path::new("site.toml"))
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        assert_eq!(parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn unknown_key_names_key_file_and_line() {
+        let err = parse("title = \"x\"\n\n[build]\npaginate = 3\n").unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(msg.starts_with("`site.toml` line 4, column 1: unknown field `paginate`"), "{msg}");
+        assert!(msg.contains("paginate_by"), "the message lists the valid keys: {msg}");
+    }
+
+    #[test]
+    fn wrong_type_names_line() {
+        let err = parse("title = 3\n").unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(msg.starts_with("`site.toml` line 1, column 9: invalid type: integer `3`, expected a string"), "{msg}");
+    }
+
+    #[test]
+    fn relative_base_url_is_rejected_at_its_line() {
+        let err = parse("title = \"x\"\nbase_url = \"example.com\"\n").unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(msg.starts_with("`site.toml` line 2, column 1: `base_url` must be an absolute"), "{msg}");
+    }
+
+    #[test]
+    fn theme_cannot_climb_out_of_themes() {
+        assert!(parse("theme = \"../../etc\"\n").is_err());
+    }
+
+    #[test]
+    fn base_url_gets_one_trailing_slash() {
+        let config = parse("base_url = \"https://u.github.io/repo\"").unwrap();
+        assert_eq!(config.base_url().as_deref(), Some("https://u.github.io/repo/"));
+        assert_eq!(parse("").unwrap().base_url(), None);
+    }
+}

@@ -1,0 +1,172 @@
+//! Reading `content/`: digests, paper pages and hand-written pages, into one
+//! list of papers (one per id) and a list of pages. File access lives here;
+//! parsing lives in `source`, `paper` and `page`.
+//!
+//! Paper pages on disk win over records derived from digests with the same
+//! id, except that the days a digest lists the paper on are added, so a day
+//! page always shows every paper its digest lists.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Site;
+use crate::error::{Context, ImportError, Result, Warning, bail, read_text};
+use crate::page::Page;
+use crate::paper::Paper;
+use crate::source;
+
+/// Pages whose output paths paperpress generates itself.
+const RESERVED_PAGES: &[&str] = &["index.html", "404.html", "search.html"];
+/// Output folders paperpress generates itself.
+const RESERVED_FOLDERS: &[&str] = &["papers", "days", "topics", "digests"];
+
+/// Everything under `content/`.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// One record per paper, sorted by id.
+    pub papers: Vec<Paper>,
+    /// Hand-written pages, in navigation order.
+    pub pages: Vec<Page>,
+    /// `content/_index.md`: text for the home page.
+    pub home: Option<Page>,
+    /// Records that could not be read, with their lines.
+    pub skipped: Vec<ImportError>,
+    /// Records read with a remark.
+    pub warnings: Vec<Warning>,
+    /// How many digest files were read.
+    pub digest_files: usize,
+}
+
+/// Loads the content of `site`.
+pub fn load(site: &Site) -> Result<Content> {
+    let dir = &site.content_dir;
+    let mut content = Content::default();
+    let mut papers = load_digests(&dir.join("digests"), &mut content)?;
+    for page in load_paper_pages(&dir.join("papers"))? {
+        match papers.get_mut(&page.id) {
+            Some(from_digest) => {
+                let days = std::mem::take(&mut from_digest.days);
+                *from_digest = page;
+                from_digest.add_days(&days);
+            }
+            None => {
+                papers.insert(page.id.clone(), page);
+            }
+        }
+    }
+    content.papers = papers.into_values().collect();
+    let (home, pages) = load_pages(dir)?;
+    content.home = home;
+    content.pages = pages;
+    Ok(content)
+}
+
+fn sorted_files(dir: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("failed to list `{}`", dir.display()))?;
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') && entry.depth() > 0 {
+            continue;
+        }
+        let matches = entry.path().extension().and_then(|e| e.to_str()).is_some_and(|e| extensions.contains(&e));
+        if entry.file_type().is_file() && matches {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
+}
+
+/// Parses every digest and merges the records by id, in file order.
+fn load_digests(dir: &Path, content: &mut Content) -> Result<BTreeMap<String, Paper>> {
+    let files = sorted_files(dir, &["txt", "json", "xml", "atom"])?;
+    let parsed: Vec<_> = files.par_iter().map(|f| source::parse_file(f, None, None)).collect();
+    let mut papers: BTreeMap<String, Paper> = BTreeMap::new();
+    for result in parsed {
+        let parsed = result?;
+        content.digest_files += 1;
+        content.skipped.extend(parsed.skipped);
+        content.warnings.extend(parsed.warnings);
+        for paper in parsed.papers {
+            match papers.get_mut(&paper.id) {
+                Some(existing) => existing.merge(paper),
+                None => {
+                    papers.insert(paper.id.clone(), paper);
+                }
+            }
+        }
+    }
+    Ok(papers)
+}
+
+/// Parses every page under `content/papers/`; two pages with one id is an error.
+fn load_paper_pages(dir: &Path) -> Result<Vec<Paper>> {
+    let files = sorted_files(dir, &["md"])?;
+    let pages: Vec<(PathBuf, Paper)> = files
+        .par_iter()
+        .map(|path| {
+            let text = read_text(path)?;
+            let paper = Paper::from_page(&text, path)?;
+            Ok((path.clone(), paper))
+        })
+        .collect::<Result<_>>()?;
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for (path, paper) in &pages {
+        if let Some(first) = seen.insert(&paper.id, path) {
+            bail!(
+                "`{}` and `{}` are both pages for paper `{}`: merge them into one page",
+                first.display(),
+                path.display(),
+                paper.id
+            );
+        }
+    }
+    Ok(pages.into_iter().map(|(_, p)| p).collect())
+}
+
+/// The page file of every paper id under `papers_dir`; pages that do not
+/// parse are left out (import then treats their path as taken).
+pub fn paper_page_paths(papers_dir: &Path) -> Result<BTreeMap<String, PathBuf>> {
+    let mut paths = BTreeMap::new();
+    for path in sorted_files(papers_dir, &["md"])? {
+        if let Ok(text) = read_text(&path)
+            && let Ok(paper) = Paper::from_page(&text, &path)
+        {
+            paths.entry(paper.id).or_insert(path);
+        }
+    }
+    Ok(paths)
+}
+
+/// Hand-written pages: every `.md` under `content/` outside `papers/` and
+/// `digests/`; `_index.md` at the top is the home page text.
+fn load_pages(dir: &Path) -> Result<(Option<Page>, Vec<Page>)> {
+    let mut home = None;
+    let mut pages = Vec::new();
+    for path in sorted_files(dir, &["md"])? {
+        let relative = path.strip_prefix(dir).expect("walked files are inside the content folder");
+        let first = relative.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+        if relative.components().count() > 1 && matches!(first.as_deref(), Some("papers" | "digests")) {
+            continue;
+        }
+        let output = relative.with_extension("html").to_string_lossy().replace('\\', "/");
+        let text = read_text(&path)?;
+        if output == "_index.html" {
+            home = Some(Page::parse(&text, &path, "index.html".into())?);
+            continue;
+        }
+        let top = output.split('/').next().unwrap_or_default();
+        if RESERVED_PAGES.contains(&output.as_str()) || (output.contains('/') && RESERVED_FOLDERS.contains(&top)) {
+            bail!("`{}` would be written to `{output}`, which paperpress generates: rename the file", path.display());
+        }
+        pages.push(Page::parse(&text, &path, output)?);
+    }
+    pages.sort_by(|a, b| (a.weight, &a.title, &a.path).cmp(&(b.weight, &b.title, &b.path)));
+    Ok((home, pages))
+}

@@ -1,0 +1,132 @@
+//! Error types and the path-naming file helpers.
+//!
+//! The application uses `anyhow` throughout. The one typed error is
+//! [`ImportError`]: importers decide per record whether to skip or abort, and
+//! every message they produce names the file and the line.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use anyhow::{Context, Error, Result, anyhow, bail};
+
+/// A problem found in an input file, located by file and line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    /// The file the problem is in.
+    pub path: PathBuf,
+    /// 1-based line number, when the problem has one.
+    pub line: Option<usize>,
+    /// What is wrong, and what to do about it when that is obvious.
+    pub message: String,
+}
+
+impl ImportError {
+    /// A problem at `line` of `path`.
+    pub fn at(path: &Path, line: usize, message: impl Into<String>) -> Self {
+        ImportError { path: path.to_path_buf(), line: Some(line), message: message.into() }
+    }
+
+    /// A problem with `path` as a whole.
+    pub fn file(path: &Path, message: impl Into<String>) -> Self {
+        ImportError { path: path.to_path_buf(), line: None, message: message.into() }
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "`{}` line {line}: {}", self.path.display(), self.message),
+            None => write!(f, "`{}`: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// A recoverable problem: reported, counted, and reflected in the exit code
+/// by the caller, never swallowed.
+pub type Warning = ImportError;
+
+/// The 1-based line number of byte `offset` in `text`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// Reads a whole file as bytes, naming the file on failure.
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))
+}
+
+/// Reads a UTF-8 text file, naming the file (and the line of the first bad
+/// byte) on failure.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = read(path)?;
+    text_from_bytes(path, bytes).map_err(Error::from)
+}
+
+/// Decodes UTF-8, dropping a byte-order mark; a decoding error names the
+/// line and column of the first bad byte.
+pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> std::result::Result<String, ImportError> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let bad = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let line = bytes[..bad].iter().filter(|&&b| b == b'\n').count() + 1;
+            let column = bad - bytes[..bad].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+            Err(ImportError::at(
+                path,
+                line,
+                format!("not valid UTF-8 (byte 0x{:02X} at column {column}); save the file as UTF-8", bytes[bad]),
+            ))
+        }
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder,
+/// then a rename, so a crash never leaves a half-written file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
+    std::io::Write::write_all(&mut tmp, bytes).with_context(|| format!("failed to write `{}`", path.display()))?;
+    tmp.persist(path).with_context(|| format!("failed to write `{}`", path.display()))?;
+    Ok(())
+}
+
+/// Creates a folder and its parents, naming the folder on failure.
+pub fn create_dir_all(path: &Path) -> Result<()> {
+    std::fs::create_dir_all(path).with_context(|| format!("failed to create folder `{}`", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_utf8_names_line_and_column() {
+        let bytes = b"ok\nalso ok\nbad \xE9 here\n".to_vec();
+        let err = text_from_bytes(Path::new("d.txt"), bytes).unwrap_err();
+        assert_eq!(err.to_string(), "`d.txt` line 3: not valid UTF-8 (byte 0xE9 at column 5); save the file as UTF-8");
+    }
+
+    #[test]
+    fn byte_order_mark_is_dropped() {
+        let text = text_from_bytes(Path::new("d.txt"), "\u{feff}Aug 6".into()).unwrap();
+        assert_eq!(text, "Aug 6");
+    }
+
+    #[test]
+    fn line_of_counts_newlines_before_offset() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 99), 3);
+    }
+}

@@ -1,0 +1,83 @@
+//! The `paperpress` command: parse arguments, call the library, print the
+//! whole error chain and set the exit code.
+
+mod cli;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Parser;
+use paperpress::config::Site;
+use paperpress::error::{ImportError, Result};
+use paperpress::source::{ImportOptions, import};
+use paperpress::{BuildOptions, build, init};
+
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = if cli.verbose { log::LevelFilter::Debug } else { log::LevelFilter::Warn };
+    env_logger::Builder::new().filter_level(level).format_timestamp(None).format_target(false).init();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Init { dir } => {
+            let dir = if dir == Path::new(".") { cli.root } else { dir };
+            for path in init::init(&dir)? {
+                println!("created {}", path.display());
+            }
+            println!("\nNext: cd {} && paperpress build, then open public/index.html", dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { files, date, format, force } => {
+            let site = Site::load(&cli.root)?;
+            let report = import(&site, &files, &ImportOptions { date, format, force })?;
+            print_problems(&report.skipped, &report.warnings);
+            for path in &report.kept {
+                println!("kept {} (you edited it; --force overwrites it)", path.display());
+            }
+            println!(
+                "imported {} file{}: {}",
+                report.files,
+                if report.files == 1 { "" } else { "s" },
+                report.summary()
+            );
+            Ok(if report.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Build { base_url, output } => {
+            let site = Site::load(&cli.root)?;
+            let output_dir = output.clone().unwrap_or_else(|| site.output_dir.clone());
+            let report = build(&site, &BuildOptions { base_url, output })?;
+            print_problems(&report.skipped, &report.warnings);
+            println!(
+                "built {} papers over {} day{} from {} digest{} into {} ({} files) in {:.2} s",
+                report.papers,
+                report.days,
+                if report.days == 1 { "" } else { "s" },
+                report.digest_files,
+                if report.digest_files == 1 { "" } else { "s" },
+                output_dir.display(),
+                report.files,
+                report.elapsed.as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_problems(skipped: &[ImportError], warnings: &[ImportError]) {
+    for problem in skipped {
+        eprintln!("error: {problem}");
+    }
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+}

@@ -1,0 +1,304 @@
+//! Markdown: page bodies to HTML (pulldown-cmark, with formulas as MathML and
+//! code blocks highlighted by syntect as CSS classes), bodies to plain text,
+//! and imported plain text to Markdown that renders back to exactly that text.
+
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use syntect::highlighting::ThemeSet;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use crate::links;
+use crate::math::{self, Segment};
+
+/// CSS class prefix of highlighted code, so theme styles cannot collide.
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
+
+/// Who wrote the Markdown, which decides whether raw HTML passes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// Hand-written pages of the site owner: raw HTML is kept.
+    Owner,
+    /// Paper bodies, which start from imported text: raw HTML is shown as text.
+    Imported,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_MATH
+        | Options::ENABLE_TASKLISTS
+}
+
+/// Renders Markdown to HTML.
+pub fn to_html(markdown: &str, trust: Trust) -> String {
+    let mut events = Vec::new();
+    let mut code: Option<(String, String)> = None;
+    for event in Parser::new_ext(markdown, options()) {
+        if let Some((lang, text)) = &mut code {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    events.push(Event::Html(highlight(lang, text).into()));
+                    code = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::InlineMath(tex) => events.push(Event::InlineHtml(formula(&tex, false).into())),
+            Event::DisplayMath(tex) => events.push(Event::Html(formula(&tex, true).into())),
+            Event::Html(raw) | Event::InlineHtml(raw) if trust == Trust::Imported => events.push(Event::Text(raw)),
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                events.push(Event::Start(Tag::Link { link_type, dest_url: md_link_to_html(dest_url), title, id }))
+            }
+            other => events.push(other),
+        }
+    }
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    out
+}
+
+fn formula(tex: &str, display: bool) -> String {
+    let mut out = String::new();
+    let source = if display { format!("$${tex}$$") } else { format!("${tex}$") };
+    math::formula_html(tex, display, &source, &mut out);
+    out
+}
+
+/// A relative link to another Markdown page (`about.md`) points at the page
+/// it becomes (`about.html`).
+fn md_link_to_html(dest: CowStr<'_>) -> CowStr<'_> {
+    let is_relative = !dest.contains("://") && !dest.starts_with('/') && !dest.starts_with('#');
+    let (path, fragment) = dest.split_once('#').map_or((&*dest, None), |(p, f)| (p, Some(f)));
+    match path.strip_suffix(".md") {
+        Some(stem) if is_relative => {
+            let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+            format!("{stem}.html{fragment}").into()
+        }
+        _ => dest,
+    }
+}
+
+fn highlight(lang: &str, code: &str) -> String {
+    let syntax = (!lang.is_empty())
+        .then(|| SYNTAXES.find_syntax_by_token(lang))
+        .flatten()
+        .unwrap_or_else(|| SYNTAXES.find_syntax_plain_text());
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+            // A grammar that fails on this input: show the code unhighlighted.
+            let mut plain = String::from("<pre class=\"code\"><code>");
+            pulldown_cmark_escape::escape_html(pulldown_cmark_escape::FmtWriter(&mut plain), code)
+                .expect("writing to a String cannot fail");
+            plain.push_str("</code></pre>\n");
+            return plain;
+        }
+    }
+    let lang_class = if lang.is_empty() { String::new() } else { format!(" data-lang=\"{}\"", escape_attr(lang)) };
+    format!("<pre class=\"code\"{lang_class}><code>{}</code></pre>\n", generator.finalize())
+}
+
+fn escape_attr(text: &str) -> String {
+    let mut out = String::new();
+    pulldown_cmark_escape::escape_html(pulldown_cmark_escape::FmtWriter(&mut out), text)
+        .expect("writing to a String cannot fail");
+    out
+}
+
+/// The stylesheets for highlighted code: `(light, dark)`.
+pub fn highlight_css() -> (String, String) {
+    let themes = ThemeSet::load_defaults();
+    let css = |name: &str| {
+        css_for_theme_with_class_style(&themes.themes[name], CLASS_STYLE)
+            .expect("the bundled syntect themes convert to CSS")
+    };
+    (css("InspiredGitHub"), css("base16-ocean.dark"))
+}
+
+/// The text a reader sees, without markup: for excerpts, search and topics.
+/// Formulas keep their TeX without delimiters.
+pub fn to_plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => out.push_str(&t),
+            Event::Html(t) | Event::InlineHtml(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock)
+                if !out.ends_with(' ') && !out.is_empty() =>
+            {
+                out.push(' ')
+            }
+            _ => {}
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// Markdown for imported plain text: every character that Markdown would
+/// read as markup is escaped, URLs become autolinks, formulas stay formulas
+/// and any other `$` is escaped. Paragraphs (blank-line separated) are kept;
+/// other runs of whitespace become one space.
+pub fn from_plain_text(text: &str) -> String {
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(|p| p.split_ascii_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect();
+    paragraphs.iter().map(|p| escape_paragraph(p)).collect::<Vec<_>>().join("\n\n")
+}
+
+fn escape_paragraph(paragraph: &str) -> String {
+    let mut out = String::with_capacity(paragraph.len() + 16);
+    for segment in math::segments(paragraph) {
+        match segment {
+            Segment::Math { source, .. } => out.push_str(source),
+            Segment::Text(text) => {
+                let mut last = 0;
+                for (range, url) in links::find_urls(text) {
+                    escape_text(&text[last..range.start], &mut out);
+                    out.push('<');
+                    out.push_str(url);
+                    out.push('>');
+                    last = range.end;
+                }
+                escape_text(&text[last..], &mut out);
+            }
+        }
+    }
+    escape_line_start(out)
+}
+
+fn escape_text(text: &str, out: &mut String) {
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = if i == 0 { out.chars().last() } else { Some(chars[i - 1]) };
+        let next = chars.get(i + 1).copied();
+        let escape = match c {
+            // `\$` is already an escaped dollar; any other backslash is literal.
+            '\\' => next != Some('$'),
+            '$' => prev != Some('\\'),
+            '*' | '`' | '[' | ']' | '<' | '~' => true,
+            // An underscore inside a word cannot start emphasis.
+            '_' => !(prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric)),
+            '&' => starts_entity(&chars[i + 1..]),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+fn starts_entity(rest: &[char]) -> bool {
+    let name: Vec<&char> = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '#').collect();
+    !name.is_empty() && rest.get(name.len()) == Some(&';')
+}
+
+/// Escapes what would make the paragraph a heading, quote, list or rule.
+fn escape_line_start(paragraph: String) -> String {
+    let first = paragraph.chars().next();
+    let block_marker = match first {
+        Some('#' | '>' | '+' | '-' | '=' | '|') => true,
+        Some(c) if c.is_ascii_digit() => {
+            let after_digits = paragraph.trim_start_matches(|c: char| c.is_ascii_digit());
+            after_digits.starts_with(". ")
+                || after_digits.starts_with(") ")
+                || after_digits == "."
+                || after_digits == ")"
+        }
+        _ => false,
+    };
+    if !block_marker {
+        return paragraph;
+    }
+    if first.is_some_and(|c| c.is_ascii_digit()) {
+        let digits = paragraph.len() - paragraph.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        format!("{}\\{}", &paragraph[..digits], &paragraph[digits..])
+    } else {
+        format!("\\{paragraph}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imported_text_round_trips_through_markdown() {
+        let cases = [
+            "Plain abstract.",
+            "<script>alert('x')</script> and <b>bold</b>",
+            "Stars *a* and **b**, _under_ snake_case pDC_{50} and `code`",
+            "[link](http://x) ![img](y) ~~strike~~ | pipe |",
+            "# not a heading",
+            "- not a list",
+            "1. not a list either",
+            "> not a quote",
+            "Entities &amp; &#39; & plain ampersand",
+            "Under $0.1 and $5-$6, escaped \\$7, math $x^2$ kept",
+            "back\\slash \\textbf{x} and trailing \\",
+            "Code at https://github.com/a/b. And http://pretrain.nlpedia.ai/ too",
+        ];
+        for text in cases {
+            let markdown = from_plain_text(text);
+            let plain = to_plain_text(&markdown);
+            let expected = math::plain_text(text);
+            assert_eq!(plain, expected, "markdown was: {markdown}");
+        }
+    }
+
+    #[test]
+    fn imported_html_is_shown_as_text() {
+        let html = to_html("<script>alert(1)</script> hi <img src=x onerror=y>", Trust::Imported);
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        let owner = to_html("<span>ok</span>", Trust::Owner);
+        assert!(owner.contains("<span>ok</span>"));
+    }
+
+    #[test]
+    fn urls_become_links_and_math_becomes_mathml() {
+        let html = to_html(&from_plain_text("See https://github.com/a/b. Value $x^2$ here."), Trust::Imported);
+        assert!(html.contains("<a href=\"https://github.com/a/b\">https://github.com/a/b</a>."), "{html}");
+        assert!(html.contains("<math"), "{html}");
+    }
+
+    #[test]
+    fn code_blocks_are_highlighted_with_classes() {
+        let html = to_html("```rust\nfn main() {}\n```\n", Trust::Owner);
+        assert!(
+            html.starts_with("<pre class=\"code\" data-lang=\"rust\"><code><span class=\"hl-source hl-rust\">"),
+            "{html}"
+        );
+        let (light, dark) = highlight_css();
+        assert!(light.contains(".hl-") && dark.contains(".hl-"));
+        assert_ne!(light, dark);
+    }
+
+    #[test]
+    fn links_to_markdown_pages_point_at_html() {
+        let html = to_html("[about](about.md#team) [ext](https://x.org/a.md)", Trust::Owner);
+        assert!(html.contains("href=\"about.html#team\""), "{html}");
+        assert!(html.contains("href=\"https://x.org/a.md\""), "{html}");
+    }
+}

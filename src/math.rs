@@ -1,0 +1,239 @@
+//! TeX math in titles and abstracts: finding `$...$` spans and rendering
+//! them to MathML at build time (no JavaScript, no network).
+//!
+//! [`segments`] is the one place that decides what is math, so the importer
+//! (which escapes every other `$` when it writes Markdown) and the renderer
+//! always agree. A `$` that does not open a valid span (`Under $0.1`,
+//! `$200k-$300k`) stays a dollar sign. A formula that cannot be converted is
+//! shown as its source, never dropped.
+
+use std::sync::LazyLock;
+
+use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
+use pulldown_cmark_escape::{FmtWriter, escape_html};
+
+/// A piece of text: plain, or a TeX formula.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment<'a> {
+    /// Text outside math, exactly as written (a `\$` stays `\$`).
+    Text(&'a str),
+    /// A formula: its TeX, whether it was `$$...$$`, and the source with delimiters.
+    Math {
+        /// The TeX between the delimiters.
+        tex: &'a str,
+        /// `$$...$$` rather than `$...$`.
+        display: bool,
+        /// The formula with its delimiters, as written.
+        source: &'a str,
+    },
+}
+
+/// Splits `text` into text and math segments.
+///
+/// The rules follow pulldown-cmark's math extension, plus Pandoc's rule that
+/// a closing `$` is not followed by a digit: an opening `$` is not followed
+/// by a space, a closing `$` is not preceded by a space or a backslash,
+/// braces inside are balanced, and `\$` is always a literal dollar.
+pub fn segments(text: &str) -> Vec<Segment<'_>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut text_start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'$' => match math_span(text, i) {
+                Some((end, display)) => {
+                    if text_start < i {
+                        out.push(Segment::Text(&text[text_start..i]));
+                    }
+                    let delim = if display { 2 } else { 1 };
+                    out.push(Segment::Math { tex: &text[i + delim..end - delim], display, source: &text[i..end] });
+                    i = end;
+                    text_start = end;
+                }
+                None => i += 1,
+            },
+            _ => i += 1,
+        }
+    }
+    if text_start < text.len() {
+        out.push(Segment::Text(&text[text_start..]));
+    }
+    out
+}
+
+/// If a formula opens at byte `start` (a `$`), returns the byte just past its
+/// closing delimiter and whether it is display math.
+fn math_span(text: &str, start: usize) -> Option<(usize, bool)> {
+    let bytes = text.as_bytes();
+    let display = bytes.get(start + 1) == Some(&b'$');
+    let open = if display { start + 2 } else { start + 1 };
+    let first = *bytes.get(open)?;
+    if first.is_ascii_whitespace() || first == b'$' {
+        return None;
+    }
+    let mut depth = 0i32;
+    let mut i = open;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => {
+                i += 2;
+                continue;
+            }
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth < 0 {
+                    return None;
+                }
+            }
+            b'\n' if bytes.get(i + 1) == Some(&b'\n') => return None,
+            b'$' => {
+                let tex = &text[open..i];
+                if display {
+                    let closed = bytes.get(i + 1) == Some(&b'$') && depth == 0;
+                    return (closed && !looks_like_prose(tex)).then_some((i + 2, true));
+                }
+                let before = bytes[i - 1];
+                let after = bytes.get(i + 1).copied();
+                if depth == 0
+                    && !before.is_ascii_whitespace()
+                    && !after.is_some_and(|b| b.is_ascii_digit())
+                    && !looks_like_prose(tex)
+                {
+                    return Some((i + 1, false));
+                }
+                return None;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Formulas are short and symbolic. A span that reads like a sentence is
+/// text between two unrelated dollar signs (`$300k. We show ... AstroM$`).
+fn looks_like_prose(tex: &str) -> bool {
+    let words = tex
+        .split_whitespace()
+        .filter(|w| {
+            let w = w.trim_end_matches([',', '.', ';', ':']);
+            w.len() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic())
+        })
+        .count();
+    words >= 4 || tex.len() > 400
+}
+
+static CONVERTER: LazyLock<LatexToMathML> = LazyLock::new(|| {
+    LatexToMathML::new(MathCoreConfig::default()).expect("the default math-core configuration has no macros to fail on")
+});
+
+/// Renders one formula to MathML, or `None` when the TeX cannot be converted.
+pub fn to_mathml(tex: &str, display: bool) -> Option<String> {
+    let mode = if display { MathDisplay::Block } else { MathDisplay::Inline };
+    CONVERTER.convert_with_local_state(tex, mode).ok().map(|r| r.mathml)
+}
+
+/// HTML for a formula: MathML, or the escaped source in a marked span when
+/// it cannot be converted.
+pub fn formula_html(tex: &str, display: bool, source: &str, out: &mut String) {
+    match to_mathml(tex, display) {
+        Some(mathml) => out.push_str(&mathml),
+        None => {
+            out.push_str("<span class=\"tex-source\">");
+            escape_into(out, source);
+            out.push_str("</span>");
+        }
+    }
+}
+
+/// A title (text with formulas) as HTML: text escaped, `\$` shown as `$`,
+/// formulas as MathML.
+pub fn inline_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for segment in segments(text) {
+        match segment {
+            Segment::Text(t) => escape_into(&mut out, &t.replace("\\$", "$")),
+            Segment::Math { tex, display, source } => formula_html(tex, display, source, &mut out),
+        }
+    }
+    out
+}
+
+/// A title as plain text, for `<title>` and search: formulas keep their TeX
+/// without the delimiters (`AstroM^3`).
+pub fn plain_text(text: &str) -> String {
+    segments(text)
+        .into_iter()
+        .map(|s| match s {
+            Segment::Text(t) => t.replace("\\$", "$"),
+            Segment::Math { tex, .. } => tex.to_string(),
+        })
+        .collect()
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    escape_html(FmtWriter(&mut *out), text).expect("writing to a String cannot fail");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn math_sources(text: &str) -> Vec<&str> {
+        segments(text)
+            .into_iter()
+            .filter_map(|s| match s {
+                Segment::Math { source, .. } => Some(source),
+                Segment::Text(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_inline_formulas() {
+        assert_eq!(math_sources("AstroM$^3$: a model"), ["$^3$"]);
+        assert_eq!(math_sources("the $pDC_{50}$ and $x$."), ["$pDC_{50}$", "$x$"]);
+        assert_eq!(math_sources("display $$a+b$$ here"), ["$$a+b$$"]);
+        assert_eq!(math_sources("from $200k-$300k. We then show that this is not math, but AstroM$^3$ is"), ["$^3$"]);
+        assert_eq!(math_sources("$\\text{for all } x \\in X$"), ["$\\text{for all } x \\in X$"]);
+    }
+
+    #[test]
+    fn dollars_that_are_not_math_stay_text() {
+        for text in [
+            "Under $0.1 per query",
+            "from $200k-$300k a year",
+            "costs $5 and $6",
+            "a lone $ sign",
+            "escaped \\$x\\$ dollars",
+            "$ y=x$ and $y=x $",
+            "unbalanced $}{$",
+        ] {
+            assert_eq!(math_sources(text), Vec::<&str>::new(), "{text}");
+            assert_eq!(segments(text), vec![Segment::Text(text)]);
+        }
+    }
+
+    #[test]
+    fn title_html_renders_mathml_and_escapes_text() {
+        let html = inline_html("AstroM$^3$ <b>bold</b> & co");
+        assert!(html.starts_with("AstroM<math"), "{html}");
+        assert!(html.contains("<mn>3</mn>"), "{html}");
+        assert!(html.ends_with(" &lt;b&gt;bold&lt;/b&gt; &amp; co"), "{html}");
+    }
+
+    #[test]
+    fn unconvertible_formula_shows_its_source() {
+        let html = inline_html("bad $\\frac{1}$ formula");
+        assert!(html.contains("<span class=\"tex-source\">$\\frac{1}$</span>"), "{html}");
+    }
+
+    #[test]
+    fn escaped_dollar_reads_as_dollar() {
+        assert_eq!(inline_html("only \\$5"), "only $5");
+        assert_eq!(plain_text("AstroM$^3$: \\$5"), "AstroM^3: $5");
+    }
+}

@@ -1,0 +1,104 @@
+//! The only writer of the output folder.
+//!
+//! A build writes into a temporary sibling folder and swaps it in at the
+//! end, so a failed build leaves the previous output as it was. A folder
+//! that does not look like a paperpress output is never replaced.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Context, Result, bail, create_dir_all};
+use crate::render::OutputFile;
+
+/// Files every paperpress output has; a non-empty folder without them is
+/// someone else's and is not replaced.
+const MARKERS: &[&str] = &[".nojekyll", "index.html"];
+
+/// Checks that `output` can be replaced by a build of the site at `root`.
+pub fn check_target(output: &Path, root: &Path) -> Result<()> {
+    let output_abs = absolute(output)?;
+    let root_abs = absolute(root)?;
+    if root_abs.starts_with(&output_abs) || output_abs.starts_with(root_abs.join("content")) {
+        bail!(
+            "the output folder `{}` would replace the site or its content: choose a folder like `public`",
+            output.display()
+        );
+    }
+    if output.is_file() {
+        bail!("the output path `{}` is a file, not a folder", output.display());
+    }
+    if output.is_dir() {
+        let mut entries =
+            std::fs::read_dir(output).with_context(|| format!("failed to read `{}`", output.display()))?;
+        let empty = entries.next().is_none();
+        if !empty && !MARKERS.iter().all(|m| output.join(m).exists()) {
+            bail!(
+                "`{}` exists and is not a paperpress output: remove it or choose another folder with `--output`",
+                output.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn absolute(path: &Path) -> Result<PathBuf> {
+    std::path::absolute(path).with_context(|| format!("failed to resolve `{}`", path.display()))
+}
+
+/// Writes `files` into `output`, replacing what was there only once every
+/// file is written.
+pub fn write(output: &Path, files: &[OutputFile], progress: &indicatif::ProgressBar) -> Result<()> {
+    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    create_dir_all(parent)?;
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.building-"))
+        .tempdir_in(parent)
+        .with_context(|| format!("failed to create a temporary folder in `{}`", parent.display()))?;
+    write_all(staging.path(), files, progress)?;
+    swap_in(staging, output, parent, &name)
+}
+
+fn write_all(dir: &Path, files: &[OutputFile], progress: &indicatif::ProgressBar) -> Result<()> {
+    let mut folders: Vec<PathBuf> =
+        files.iter().filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p))).collect();
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
+        create_dir_all(&folder)?;
+    }
+    progress.set_length(files.len() as u64);
+    files.par_iter().try_for_each(|file| {
+        let path = dir.join(&file.path);
+        std::fs::write(&path, &file.bytes).with_context(|| format!("failed to write `{}`", path.display()))?;
+        progress.inc(1);
+        Ok(())
+    })
+}
+
+fn swap_in(staging: tempfile::TempDir, output: &Path, parent: &Path, name: &str) -> Result<()> {
+    let old = if output.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{name}.old-"))
+            .tempdir_in(parent)
+            .with_context(|| format!("failed to create a temporary folder in `{}`", parent.display()))?;
+        let old_path = old.path().join("site");
+        std::fs::rename(output, &old_path)
+            .with_context(|| format!("failed to move the old `{}` aside", output.display()))?;
+        Some(old)
+    } else {
+        None
+    };
+    let staged = staging.keep();
+    if let Err(e) = std::fs::rename(&staged, output) {
+        if let Some(old) = &old {
+            // Put the previous build back rather than leave no site at all.
+            let _ = std::fs::rename(old.path().join("site"), output);
+        }
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(e).with_context(|| format!("failed to move the new build into `{}`", output.display()));
+    }
+    drop(old);
+    Ok(())
+}

@@ -1,0 +1,475 @@
+//! The [`Paper`] record and its Markdown page: TOML front matter between
+//! `+++` lines, the abstract as the body. Pure: no file access here.
+//!
+//! A page written by `paperpress import` carries an `import_hash` of its own
+//! text. A page whose text no longer matches its hash (or that has none) was
+//! edited by its owner, and re-import keeps it.
+
+use std::path::Path;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::ImportError;
+use crate::front_matter;
+use crate::links;
+
+/// One paper, wherever it came from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Paper {
+    /// arXiv id when known (`2510.19779`), else a slug of the title.
+    pub id: String,
+    /// Title; TeX formulas stay between `$`.
+    pub title: String,
+    /// Every digest day the paper was listed on, with its position that
+    /// day; sorted by date, never empty once loaded.
+    pub days: Vec<Listing>,
+    /// Author names, in order.
+    pub authors: Vec<String>,
+    /// Explicit topics (names or slugs); they override topic rules.
+    pub topics: Vec<String>,
+    /// arXiv abstract page.
+    pub arxiv: Option<String>,
+    /// PDF link.
+    pub pdf: Option<String>,
+    /// Code repositories.
+    pub code: Vec<String>,
+    /// Project page.
+    pub project: Option<String>,
+    /// Upvotes on the Daily Papers page.
+    pub upvotes: Option<u64>,
+    /// File name of the input it came from.
+    pub source: Option<String>,
+    /// The abstract (or any text the owner wrote) as Markdown.
+    pub body: String,
+    /// Front matter keys paperpress does not know, kept for templates.
+    pub extra: toml::Table,
+}
+
+/// One day a paper was listed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Listing {
+    /// The digest day.
+    pub date: Date,
+    /// Position in that day's digest (1 = first), to keep the day's order.
+    pub rank: Option<u32>,
+}
+
+impl Listing {
+    /// A listing on `date` at `rank`.
+    pub fn new(date: Date, rank: Option<u32>) -> Self {
+        Listing { date, rank }
+    }
+}
+
+/// The front matter of a paper page, as written in TOML.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    title: String,
+    date: TomlDate,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    days: Vec<TomlDate>,
+    /// Positions on each of `days` (0 when unknown); written with `days`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    ranks: Vec<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    authors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    topics: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    arxiv: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pdf: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    code: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    project: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    upvotes: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rank: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+    #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
+    extra: toml::Table,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    import_hash: Option<String>,
+}
+
+/// A date written either as a TOML date (`2025-08-06`) or a string.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+enum TomlDate {
+    Toml(toml::value::Datetime),
+    Text(String),
+}
+
+impl Default for TomlDate {
+    fn default() -> Self {
+        TomlDate::Text(String::new())
+    }
+}
+
+impl TomlDate {
+    fn from_date(date: Date) -> Self {
+        TomlDate::Toml(toml::value::Datetime {
+            date: Some(toml::value::Date {
+                year: date.year() as u16,
+                month: date.month() as u8,
+                day: date.day() as u8,
+            }),
+            time: None,
+            offset: None,
+        })
+    }
+
+    fn to_date(&self) -> Option<Date> {
+        match self {
+            TomlDate::Toml(dt) => {
+                let d = dt.date?;
+                Date::new(d.year as i16, d.month as i8, d.day as i8).ok()
+            }
+            TomlDate::Text(s) => s.parse().ok(),
+        }
+    }
+}
+
+/// The line that carries the import hash, so it can be found and removed.
+const HASH_KEY: &str = "import_hash = \"";
+
+impl Paper {
+    /// The first day the paper was listed on.
+    pub fn date(&self) -> Date {
+        self.days.first().expect("a loaded paper has at least one day").date
+    }
+
+    /// The dates the paper was listed on, oldest first.
+    pub fn dates(&self) -> impl Iterator<Item = Date> + '_ {
+        self.days.iter().map(|l| l.date)
+    }
+
+    /// Its position on `date`'s digest, when known.
+    pub fn rank_on(&self, date: Date) -> Option<u32> {
+        self.days.iter().find(|l| l.date == date).and_then(|l| l.rank)
+    }
+
+    /// Adds the days of `other` (the same paper in another input); for a
+    /// day both list, a known position wins over an unknown one.
+    pub fn add_days(&mut self, other: &[Listing]) {
+        add_listings(&mut self.days, other);
+    }
+
+    /// The output file stem: the id, with the `/` of old-style arXiv ids
+    /// (`cond-mat/0412498`) replaced so the page stays one flat file.
+    pub fn file_stem(&self) -> String {
+        self.id.replace('/', "_")
+    }
+
+    /// Fills fields this record lacks from `other`, the same paper met in
+    /// another input: the richer value wins field by field, days are united.
+    pub fn merge(&mut self, other: Paper) {
+        if self.title.is_empty() {
+            self.title = other.title;
+        }
+        self.add_days(&other.days);
+        if other.authors.len() > self.authors.len() {
+            self.authors = other.authors;
+        }
+        self.topics = united(&self.topics, &other.topics);
+        self.arxiv = self.arxiv.take().or(other.arxiv);
+        self.pdf = self.pdf.take().or(other.pdf);
+        for url in other.code {
+            if !self.code.contains(&url) {
+                self.code.push(url);
+            }
+        }
+        self.project = self.project.take().or(other.project);
+        self.upvotes = self.upvotes.max(other.upvotes);
+        self.source = self.source.take().or(other.source);
+        if other.body.trim().len() > self.body.trim().len() {
+            self.body = other.body;
+        }
+        for (key, value) in other.extra {
+            self.extra.entry(key).or_insert(value);
+        }
+    }
+
+    /// The page text: front matter, blank line, body; with an import hash
+    /// when `with_hash`, so a later import can tell whether it was edited.
+    pub fn to_page(&self, with_hash: bool) -> String {
+        let mut fm = FrontMatter {
+            id: Some(self.id.clone()),
+            title: self.title.clone(),
+            date: TomlDate::from_date(self.date()),
+            days: if self.days.len() > 1 { self.dates().map(TomlDate::from_date).collect() } else { Vec::new() },
+            ranks: if self.days.len() > 1 && self.days.iter().any(|l| l.rank.is_some()) {
+                self.days.iter().map(|l| l.rank.unwrap_or(0)).collect()
+            } else {
+                Vec::new()
+            },
+            authors: self.authors.clone(),
+            topics: self.topics.clone(),
+            arxiv: self.arxiv.clone(),
+            pdf: self.pdf.clone(),
+            code: self.code.clone(),
+            project: self.project.clone(),
+            upvotes: self.upvotes,
+            rank: if self.days.len() == 1 { self.days[0].rank } else { None },
+            source: self.source.clone(),
+            extra: self.extra.clone(),
+            import_hash: None,
+        };
+        let page = render_page(&fm, &self.body);
+        if !with_hash {
+            return page;
+        }
+        fm.import_hash = Some(hash(&page));
+        render_page(&fm, &self.body)
+    }
+
+    /// Parses a paper page. The id comes from the front matter, else from
+    /// `path`'s file stem; either way it must be safe as a file name.
+    pub fn from_page(text: &str, path: &Path) -> Result<Paper, ImportError> {
+        let split = front_matter::split(text, path)?;
+        if split.front_matter.is_none() {
+            return Err(ImportError::at(
+                path,
+                1,
+                "a paper page starts with front matter between `+++` lines, with at least `title` and `date`",
+            ));
+        }
+        let fm: FrontMatter = front_matter::parse(&split, path)?;
+        let line_of_key = |key: &str| text.lines().position(|l| l.trim_start().starts_with(key)).map_or(1, |i| i + 1);
+        let date = fm
+            .date
+            .to_date()
+            .ok_or_else(|| ImportError::at(path, line_of_key("date"), "`date` must be a date like 2025-08-06"))?;
+        let days = listings(date, fm.rank, &fm.days, &fm.ranks).ok_or_else(|| {
+            ImportError::at(
+                path,
+                line_of_key("days"),
+                "`days` must be a list of dates like [2025-08-06, 2025-08-07], and `ranks` as long as `days`",
+            )
+        })?;
+        let id = match fm.id {
+            Some(id) => id,
+            None => path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+        };
+        let id = validate_id(&id).ok_or_else(|| {
+            ImportError::at(
+                path,
+                line_of_key("id"),
+                format!("`{id}` cannot be a paper id: use an arXiv id or letters, digits, `-`, `_` and `.`"),
+            )
+        })?;
+        if fm.title.trim().is_empty() {
+            return Err(ImportError::at(path, line_of_key("title"), "`title` must not be empty"));
+        }
+        Ok(Paper {
+            id,
+            title: fm.title,
+            days,
+            authors: fm.authors,
+            topics: fm.topics,
+            arxiv: fm.arxiv,
+            pdf: fm.pdf,
+            code: fm.code,
+            project: fm.project,
+            upvotes: fm.upvotes,
+            source: fm.source,
+            body: split.body.trim_end().to_string(),
+            extra: fm.extra,
+        })
+    }
+}
+
+/// The listings a front matter describes: `date` with `rank`, plus `days`
+/// with `ranks` (0 = unknown). `None` when a date is invalid or the lists
+/// differ in length.
+fn listings(date: Date, rank: Option<u32>, days: &[TomlDate], ranks: &[u32]) -> Option<Vec<Listing>> {
+    if !ranks.is_empty() && ranks.len() != days.len() {
+        return None;
+    }
+    let mut out = vec![Listing::new(date, rank)];
+    for (i, day) in days.iter().enumerate() {
+        let rank = ranks.get(i).copied().filter(|&r| r > 0);
+        add_listings(&mut out, &[Listing::new(day.to_date()?, rank)]);
+    }
+    Some(out)
+}
+
+fn add_listings(days: &mut Vec<Listing>, other: &[Listing]) {
+    for listing in other {
+        match days.iter_mut().find(|l| l.date == listing.date) {
+            Some(mine) => {
+                mine.rank = match (mine.rank, listing.rank) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                }
+            }
+            None => days.push(*listing),
+        }
+    }
+    days.sort();
+}
+
+fn render_page(fm: &FrontMatter, body: &str) -> String {
+    let toml = toml::to_string(fm).expect("front matter of strings, dates and numbers always serializes");
+    let body = body.trim_end();
+    if body.is_empty() { format!("+++\n{toml}+++\n") } else { format!("+++\n{toml}+++\n\n{body}\n") }
+}
+
+fn hash(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether a page on disk differs from what `paperpress import` wrote: it has
+/// no import hash, or its text no longer matches it.
+pub fn is_edited(text: &str) -> bool {
+    let Some(start) = text.find(HASH_KEY) else { return true };
+    let end = text[start..].find('\n').map_or(text.len(), |p| start + p + 1);
+    let recorded = text[start + HASH_KEY.len()..end].trim_end().trim_end_matches('"');
+    let mut without = String::with_capacity(text.len());
+    without.push_str(&text[..start]);
+    without.push_str(&text[end..]);
+    hash(&without) != recorded
+}
+
+/// A safe paper id or `None`: an arXiv id, or a slug-like name that cannot
+/// climb out of a folder (letters, digits, `-`, `_`, `.`, not starting with
+/// a dot, at most 120 characters).
+pub fn validate_id(id: &str) -> Option<String> {
+    if let Some(arxiv) = links::normalize_arxiv_id(id) {
+        return Some(arxiv);
+    }
+    let ok = !id.is_empty()
+        && id.len() <= 120
+        && !id.starts_with('.')
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    ok.then(|| id.to_string())
+}
+
+/// The id of a paper known only by its title: a slug of at most 80
+/// characters, cut at a word boundary.
+pub fn slug_id(title: &str) -> String {
+    let slug = slug::slugify(crate::math::plain_text(title));
+    let mut cut = slug.as_str();
+    if cut.len() > 80 {
+        cut = &cut[..80];
+        if let Some(p) = cut.rfind('-') {
+            cut = &cut[..p];
+        }
+    }
+    if cut.is_empty() { format!("paper-{}", hash(title)) } else { cut.to_string() }
+}
+
+/// `a` followed by the items of `b` it lacks, in order.
+fn united<T: PartialEq + Clone>(a: &[T], b: &[T]) -> Vec<T> {
+    let mut out = a.to_vec();
+    for x in b {
+        if !out.contains(x) {
+            out.push(x.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn sample() -> Paper {
+        Paper {
+            id: "2510.19779".into(),
+            title: "AdaSPEC: Selective $\\alpha$ Distillation".into(),
+            days: vec![Listing::new(date(2025, 10, 24), Some(3))],
+            authors: vec!["Yuezhou Hu".into(), "Tuo Zhao".into()],
+            code: vec!["https://github.com/yuezhouhu/adaspec".into()],
+            upvotes: Some(12),
+            source: Some("2025-10-24.json".into()),
+            body: "Speculative decoding \\*fast\\*.".into(),
+            ..Paper::default()
+        }
+    }
+
+    #[test]
+    fn page_round_trip_keeps_every_field() {
+        let mut paper = sample();
+        paper.days.push(Listing::new(date(2025, 10, 25), None));
+        paper.extra.insert("note".into(), toml::Value::String("mine".into()));
+        let page = paper.to_page(true);
+        let back = Paper::from_page(&page, Path::new("x.md")).unwrap();
+        assert_eq!(back, paper);
+        assert!(page.contains("date = 2025-10-24\ndays = [2025-10-24, 2025-10-25]\nranks = [3, 0]\n"), "{page}");
+        let single = sample().to_page(false);
+        assert!(
+            single.contains("date = 2025-10-24\n") && single.contains("rank = 3\n") && !single.contains("days ="),
+            "{single}"
+        );
+    }
+
+    #[test]
+    fn import_hash_detects_edits() {
+        let page = sample().to_page(true);
+        assert!(!is_edited(&page));
+        assert!(is_edited(&page.replace("Speculative", "My note. Speculative")));
+        assert!(is_edited(&sample().to_page(false)), "a page without a hash is the owner's");
+    }
+
+    #[test]
+    fn ids_that_climb_out_are_rejected() {
+        for bad in ["../etc/passwd", "a/b", ".hidden", "", "x y", "a\\b"] {
+            assert_eq!(validate_id(bad), None, "{bad}");
+        }
+        assert_eq!(validate_id("cond-mat/0412498v1").as_deref(), Some("cond-mat/0412498"));
+        assert_eq!(validate_id("my-paper.v2").as_deref(), Some("my-paper.v2"));
+        let err = Paper::from_page("+++\nid = \"../../x\"\ntitle = \"t\"\ndate = 2025-01-01\n+++\n", Path::new("p.md"));
+        assert!(err.unwrap_err().to_string().starts_with("`p.md` line 2: `../../x` cannot be a paper id"));
+    }
+
+    #[test]
+    fn slugs_are_short_and_safe() {
+        assert_eq!(
+            slug_id("AstroM$^3$: A self-supervised multimodal model"),
+            "astrom-3-a-self-supervised-multimodal-model"
+        );
+        let long = slug_id(&"word ".repeat(40));
+        assert!(long.len() <= 80 && !long.ends_with('-'), "{long}");
+        assert!(slug_id("???").starts_with("paper-"));
+        assert_eq!(slug_id("<script>alert(1)</script> ../../x"), "script-alert-1-script-x");
+    }
+
+    #[test]
+    fn merge_prefers_the_richer_record() {
+        let mut text_copy = Paper {
+            id: "2510.19779".into(),
+            title: "AdaSPEC".into(),
+            days: vec![Listing::new(date(2025, 10, 24), None), Listing::new(date(2025, 10, 25), Some(7))],
+            body: "Short.".into(),
+            ..Paper::default()
+        };
+        text_copy.merge(sample());
+        assert_eq!(text_copy.title, "AdaSPEC", "the first title is kept");
+        assert_eq!(text_copy.authors.len(), 2, "authors from the API beat none");
+        assert_eq!(
+            text_copy.days,
+            [Listing::new(date(2025, 10, 24), Some(3)), Listing::new(date(2025, 10, 25), Some(7))]
+        );
+        assert_eq!(text_copy.upvotes, Some(12));
+        assert!(text_copy.body.starts_with("Speculative"));
+    }
+
+    #[test]
+    fn missing_date_is_a_clear_error() {
+        let err = Paper::from_page("+++\ntitle = \"t\"\n+++\nx", Path::new("p.md")).unwrap_err();
+        assert!(err.to_string().contains("missing field `date`"), "{err}");
+        let err = Paper::from_page("+++\ntitle = \"t\"\ndate = \"soon\"\n+++\nx", Path::new("p.md")).unwrap_err();
+        assert_eq!(err.to_string(), "`p.md` line 3: `date` must be a date like 2025-08-06");
+    }
+}

@@ -1,0 +1,451 @@
+//! Rendering: the model through the theme's templates into output files.
+//!
+//! Templates get `Serialize` view structs, never `Paper` itself. Every link
+//! is relative: each page gets `root` (`""`, `"../"`, ...) and every URL in
+//! a view is relative to the site root, so the site works from `file://`,
+//! at a domain root and under a sub-path alike. This module only reads the
+//! model and returns files; `output` writes them.
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::{Context, Result, anyhow};
+use crate::markdown::{self, Trust};
+use crate::math;
+use crate::model::{Day, Model};
+use crate::paper::Paper;
+use crate::theme::Theme;
+
+/// A file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path relative to the output folder, `/`-separated.
+    pub path: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        OutputFile { path: path.into(), bytes: bytes.into() }
+    }
+}
+
+/// Site-wide values, in every template as `site`.
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    base_url: Option<String>,
+    nav: Vec<Link>,
+    extra: &'a toml::Table,
+    paper_count: usize,
+    day_count: usize,
+}
+
+/// A link: a URL relative to the site root and its label (may hold HTML
+/// for titles with formulas, see `label_html`).
+#[derive(Serialize, Clone)]
+struct Link {
+    url: String,
+    label: String,
+}
+
+/// A paper in a listing.
+#[derive(Serialize, Clone)]
+struct PaperCard {
+    id: String,
+    url: String,
+    title_html: String,
+    title_text: String,
+    authors: Vec<String>,
+    /// At most five names, then "et al.".
+    authors_short: String,
+    excerpt_html: String,
+    /// Plain-text start of the abstract, for `<meta name=description>`.
+    excerpt_text: String,
+    date: String,
+    date_display: String,
+    arxiv: Option<String>,
+    pdf: Option<String>,
+    code: Vec<String>,
+    project: Option<String>,
+    upvotes: Option<u64>,
+}
+
+/// Everything about one paper, for its own page.
+#[derive(Serialize)]
+struct PaperView<'a> {
+    #[serde(flatten)]
+    card: &'a PaperCard,
+    body_html: String,
+    days: Vec<Link>,
+    bibtex: Option<String>,
+    extra: &'a toml::Table,
+}
+
+#[derive(Serialize)]
+struct DayView<'a> {
+    date: String,
+    date_display: String,
+    url: String,
+    papers: Vec<&'a PaperCard>,
+}
+
+#[derive(Serialize)]
+struct MonthView {
+    label: String,
+    days: Vec<DayLink>,
+}
+
+#[derive(Serialize)]
+struct DayLink {
+    url: String,
+    label: String,
+    weekday: String,
+    count: usize,
+}
+
+/// Renders every page of the site.
+pub fn render(
+    config: &Config,
+    model: &Model,
+    theme: &mut Theme,
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<OutputFile>> {
+    let site = SiteView {
+        title: &config.title,
+        description: &config.description,
+        language: &config.language,
+        base_url: config.base_url(),
+        nav: model
+            .pages
+            .iter()
+            .filter(|p| p.menu)
+            .map(|p| Link { url: p.path.clone(), label: p.title.clone() })
+            .collect(),
+        extra: &config.extra,
+        paper_count: model.papers.len(),
+        day_count: model.days.len(),
+    };
+    theme.tera.global_context().insert("site", &site);
+    let tera = &theme.tera;
+    let cards: Vec<PaperCard> = model.papers.par_iter().map(|p| card(p, config.build.excerpt_chars)).collect();
+
+    progress.set_length((model.papers.len() + model.days.len() + model.pages.len() + 3) as u64);
+    let mut files: Vec<OutputFile> = (0..model.papers.len())
+        .into_par_iter()
+        .map(|i| {
+            let file = paper_page(tera, model, &cards, i);
+            progress.inc(1);
+            file
+        })
+        .collect::<Result<_>>()?;
+    let day_files: Vec<OutputFile> = model
+        .days
+        .par_iter()
+        .enumerate()
+        .map(|(i, day)| {
+            let file = day_page(tera, model, &cards, i, day);
+            progress.inc(1);
+            file
+        })
+        .collect::<Result<_>>()?;
+    files.extend(day_files);
+    for page in &model.pages {
+        let mut ctx = page_context(&page.path);
+        ctx.insert(
+            "page",
+            &PageView {
+                title: &page.title,
+                body_html: markdown::to_html(&page.body, Trust::Owner),
+                extra: &page.extra,
+            },
+        );
+        files.push(render_file(tera, "page.html", &page.path, &ctx)?);
+        progress.inc(1);
+    }
+    files.push(home_page(tera, model, &cards)?);
+    files.push(archive_page(tera, model)?);
+    files.push(render_file(tera, "404.html", "404.html", &page_context("404.html"))?);
+    progress.inc(3);
+    files.extend(static_files(theme));
+    Ok(files)
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    body_html: String,
+    extra: &'a toml::Table,
+}
+
+/// The relative prefix from `path` back to the site root.
+fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+fn page_context(path: &str) -> tera::Context {
+    let mut ctx = tera::Context::new();
+    ctx.insert("root", &root_of(path));
+    ctx.insert("path", path);
+    ctx
+}
+
+fn render_file(tera: &tera::Tera, template: &str, path: &str, ctx: &tera::Context) -> Result<OutputFile> {
+    let html = tera
+        .render(template, ctx)
+        .map_err(|e| anyhow!("{e}"))
+        .with_context(|| format!("failed to render `{path}` with template `{template}`"))?;
+    Ok(OutputFile::new(path, html))
+}
+
+fn paper_url(paper: &Paper) -> String {
+    format!("papers/{}.html", paper.file_stem())
+}
+
+fn day_url(date: Date) -> String {
+    format!("days/{date}.html")
+}
+
+fn date_display(date: Date) -> String {
+    date.strftime("%b %-d, %Y").to_string()
+}
+
+fn card(paper: &Paper, excerpt_chars: usize) -> PaperCard {
+    PaperCard {
+        id: paper.id.clone(),
+        url: paper_url(paper),
+        title_html: math::inline_html(&paper.title),
+        title_text: math::plain_text(&paper.title),
+        authors: paper.authors.clone(),
+        authors_short: authors_short(&paper.authors),
+        excerpt_html: excerpt_html(&paper.body, excerpt_chars),
+        excerpt_text: excerpt_text(&paper.body, 200),
+        date: paper.date().to_string(),
+        date_display: date_display(paper.date()),
+        arxiv: paper.arxiv.clone(),
+        pdf: paper.pdf.clone(),
+        code: paper.code.clone(),
+        project: paper.project.clone(),
+        upvotes: paper.upvotes,
+    }
+}
+
+fn authors_short(authors: &[String]) -> String {
+    if authors.len() > 6 { format!("{} et al.", authors[..5].join(", ")) } else { authors.join(", ") }
+}
+
+fn excerpt_text(body: &str, max_chars: usize) -> String {
+    let text = markdown::to_plain_text(body);
+    if text.chars().count() <= max_chars {
+        return text;
+    }
+    let end = text.char_indices().nth(max_chars).map_or(text.len(), |(i, _)| i);
+    format!("{}…", text[..end].rfind(' ').map_or(&text[..end], |p| &text[..p]))
+}
+
+/// The start of the first paragraph, cut at a space (so never inside a
+/// formula, a link or an escape) and rendered like the body.
+fn excerpt_html(body: &str, max_chars: usize) -> String {
+    let first = body.trim_start().split("\n\n").next().unwrap_or("");
+    let mut cut = first;
+    if first.chars().count() > max_chars {
+        let mut end = first.char_indices().nth(max_chars).map_or(first.len(), |(i, _)| i);
+        // Do not cut inside a formula: move the cut before it.
+        for segment in math::segments(first) {
+            if let math::Segment::Math { source, .. } = segment {
+                let start = source.as_ptr() as usize - first.as_ptr() as usize;
+                if start < end && end < start + source.len() {
+                    end = start;
+                }
+            }
+        }
+        cut = first[..end].rfind(' ').map_or(&first[..end], |p| &first[..p]);
+    }
+    let mut html = markdown::to_html(cut, Trust::Imported);
+    let html_trimmed = html.trim_end().trim_start_matches("<p>").trim_end_matches("</p>").to_string();
+    if cut.len() < first.len() {
+        html = format!("{html_trimmed}…");
+    } else {
+        html = html_trimmed;
+    }
+    html
+}
+
+fn paper_page(tera: &tera::Tera, model: &Model, cards: &[PaperCard], i: usize) -> Result<OutputFile> {
+    let paper = &model.papers[i];
+    let card = &cards[i];
+    let mut ctx = page_context(&card.url);
+    ctx.insert(
+        "paper",
+        &PaperView {
+            card,
+            body_html: markdown::to_html(&paper.body, Trust::Imported),
+            days: paper.dates().map(|d| Link { url: day_url(d), label: date_display(d) }).collect(),
+            bibtex: bibtex(paper),
+            extra: &paper.extra,
+        },
+    );
+    if let Some(day) = model.home_day_of(i) {
+        let position = day.papers.iter().position(|&p| p == i).expect("a paper is listed on its own day");
+        ctx.insert("day", &Link { url: day_url(day.date), label: date_display(day.date) });
+        ctx.insert("position", &(position + 1));
+        ctx.insert("day_count", &day.papers.len());
+        let neighbour = |j: Option<usize>| j.and_then(|j| day.papers.get(j)).map(|&p| &cards[p]);
+        ctx.insert("previous", &neighbour(position.checked_sub(1)));
+        ctx.insert("next", &neighbour(Some(position + 1)));
+    }
+    render_file(tera, "paper.html", &card.url, &ctx)
+}
+
+fn day_view<'a>(day: &Day, cards: &'a [PaperCard]) -> DayView<'a> {
+    DayView {
+        date: day.date.to_string(),
+        date_display: date_display(day.date),
+        url: day_url(day.date),
+        papers: day.papers.iter().map(|&p| &cards[p]).collect(),
+    }
+}
+
+fn day_page(tera: &tera::Tera, model: &Model, cards: &[PaperCard], i: usize, day: &Day) -> Result<OutputFile> {
+    let url = day_url(day.date);
+    let mut ctx = page_context(&url);
+    ctx.insert("day", &day_view(day, cards));
+    let link = |d: &Day| Link { url: day_url(d.date), label: date_display(d.date) };
+    ctx.insert("previous", &i.checked_sub(1).map(|j| link(&model.days[j])));
+    ctx.insert("next", &model.days.get(i + 1).map(link));
+    render_file(tera, "day.html", &url, &ctx)
+}
+
+fn home_page(tera: &tera::Tera, model: &Model, cards: &[PaperCard]) -> Result<OutputFile> {
+    let mut ctx = page_context("index.html");
+    ctx.insert("day", &model.latest_day().map(|d| day_view(d, cards)));
+    if model.days.len() > 1 {
+        let previous = &model.days[model.days.len() - 2];
+        ctx.insert("previous", &Link { url: day_url(previous.date), label: date_display(previous.date) });
+    }
+    if let Some(home) = &model.home {
+        ctx.insert("intro_html", &markdown::to_html(&home.body, Trust::Owner));
+    }
+    render_file(tera, "index.html", "index.html", &ctx)
+}
+
+fn archive_page(tera: &tera::Tera, model: &Model) -> Result<OutputFile> {
+    let mut months: Vec<MonthView> = Vec::new();
+    for day in model.days.iter().rev() {
+        let label = day.date.strftime("%B %Y").to_string();
+        if months.last().is_none_or(|m| m.label != label) {
+            months.push(MonthView { label: label.clone(), days: Vec::new() });
+        }
+        let month = months.last_mut().expect("a month was just pushed");
+        month.days.push(DayLink {
+            url: day_url(day.date),
+            label: day.date.strftime("%b %-d").to_string(),
+            weekday: day.date.strftime("%A").to_string(),
+            count: day.papers.len(),
+        });
+    }
+    let path = "days/index.html";
+    let mut ctx = page_context(path);
+    ctx.insert("months", &months);
+    render_file(tera, "days.html", path, &ctx)
+}
+
+/// A BibTeX `@misc` entry for papers with an arXiv id.
+fn bibtex(paper: &Paper) -> Option<String> {
+    let arxiv_id = crate::links::normalize_arxiv_id(&paper.id)?;
+    let year = arxiv_year(&arxiv_id).unwrap_or(paper.date().year());
+    let surname = paper
+        .authors
+        .first()
+        .and_then(|a| a.split_whitespace().last())
+        .map(|s| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase())
+        .unwrap_or_default();
+    let first_word = math::plain_text(&paper.title)
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| w.len() > 3)
+        .unwrap_or("paper")
+        .to_lowercase();
+    let key = if surname.is_empty() {
+        format!("arxiv{}", arxiv_id.replace(['/', '.'], ""))
+    } else {
+        format!("{surname}{year}{first_word}")
+    };
+    let mut entry = format!("@misc{{{key},\n  title = {{{}}},\n", bibtex_text(&paper.title));
+    if !paper.authors.is_empty() {
+        entry.push_str(&format!("  author = {{{}}},\n", bibtex_text(&paper.authors.join(" and "))));
+    }
+    entry.push_str(&format!(
+        "  year = {{{year}}},\n  eprint = {{{arxiv_id}}},\n  archivePrefix = {{arXiv}},\n  url = {{https://arxiv.org/abs/{arxiv_id}}}\n}}"
+    ));
+    Some(entry)
+}
+
+/// The year of a new-style arXiv id (`2510.19779` -> 2025) or an old-style
+/// one (`cond-mat/0412498` -> 2004).
+fn arxiv_year(id: &str) -> Option<i16> {
+    let digits = id.rsplit('/').next()?;
+    let yy: i16 = digits.get(..2)?.parse().ok()?;
+    Some(if yy >= 91 { 1900 + yy } else { 2000 + yy })
+}
+
+/// Braces would unbalance the entry; everything else BibTeX reads as text.
+fn bibtex_text(text: &str) -> String {
+    text.replace(['{', '}'], "")
+}
+
+fn static_files(theme: &Theme) -> Vec<OutputFile> {
+    let mut files: Vec<OutputFile> =
+        theme.static_files.iter().map(|(path, bytes)| OutputFile::new(path.clone(), bytes.clone())).collect();
+    let (light, dark) = markdown::highlight_css();
+    files.push(OutputFile::new("syntax-light.css", light));
+    files.push(OutputFile::new("syntax-dark.css", dark));
+    // GitHub Pages: serve the files as they are, without Jekyll.
+    files.push(OutputFile::new(".nojekyll", ""));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_prefix_follows_depth() {
+        assert_eq!(root_of("index.html"), "");
+        assert_eq!(root_of("papers/x.html"), "../");
+        assert_eq!(root_of("notes/2025/a.html"), "../../");
+    }
+
+    #[test]
+    fn excerpt_cuts_at_a_space_outside_formulas() {
+        let body = "Alpha beta $x^2 + y^2$ gamma delta epsilon.";
+        let html = excerpt_html(body, 15);
+        assert_eq!(html, "Alpha beta…");
+        assert_eq!(excerpt_html("Short.", 300), "Short.");
+    }
+
+    #[test]
+    fn bibtex_for_arxiv_papers_only() {
+        let mut paper = Paper {
+            id: "2510.19779".into(),
+            title: "AdaSPEC: Selective {Knowledge} Distillation".into(),
+            authors: vec!["Yuezhou Hu".into(), "Tuo Zhao".into()],
+            days: vec![crate::paper::Listing::new(jiff::civil::date(2025, 10, 24), None)],
+            ..Paper::default()
+        };
+        let entry = bibtex(&paper).unwrap();
+        assert!(
+            entry.starts_with("@misc{hu2025adaspec,\n  title = {AdaSPEC: Selective Knowledge Distillation},"),
+            "{entry}"
+        );
+        assert!(entry.contains("author = {Yuezhou Hu and Tuo Zhao}"));
+        assert!(entry.contains("eprint = {2510.19779},\n  archivePrefix = {arXiv}"));
+        paper.id = "some-slug".into();
+        assert_eq!(bibtex(&paper), None);
+        assert_eq!(arxiv_year("cond-mat/0412498"), Some(2004));
+    }
+}

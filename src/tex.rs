@@ -1,0 +1,268 @@
+//! TeX text-mode commands outside math, turned into the letters they mean:
+//! `Bail\'ing` reads `Bailíng`, `Fr\'echet` reads `Fréchet`, `0.07\%` reads
+//! `0.07%`.
+//!
+//! Accents become Unicode combining marks, then the text is NFC-normalised,
+//! so every letter/accent pair Unicode knows becomes one character. Formulas
+//! are left alone (see [`crate::math`]); so is `\$`, which must stay escaped
+//! so that it never pairs with another dollar. Unknown commands are kept as
+//! written: the reader sees the source rather than nothing.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::math::{Segment, segments};
+
+/// Converts text-mode TeX outside formulas into Unicode.
+pub fn to_unicode(text: &str) -> String {
+    if !text.contains('\\') && !text.contains("``") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for segment in segments(text) {
+        match segment {
+            Segment::Text(t) => out.push_str(&convert_text(t)),
+            Segment::Math { source, .. } => out.push_str(source),
+        }
+    }
+    out
+}
+
+/// The combining mark for a one-symbol accent command (`\'`, `\"`, ...).
+fn symbol_accent(c: char) -> Option<char> {
+    Some(match c {
+        '\'' => '\u{301}',
+        '`' => '\u{300}',
+        '^' => '\u{302}',
+        '"' => '\u{308}',
+        '~' => '\u{303}',
+        '=' => '\u{304}',
+        '.' => '\u{307}',
+        _ => return None,
+    })
+}
+
+/// The combining mark for a one-letter accent command (`\v{c}`, `\c c`, ...).
+fn letter_accent(c: char) -> Option<char> {
+    Some(match c {
+        'u' => '\u{306}',
+        'v' => '\u{30C}',
+        'H' => '\u{30B}',
+        'c' => '\u{327}',
+        'k' => '\u{328}',
+        'r' => '\u{30A}',
+        'd' => '\u{323}',
+        'b' => '\u{331}',
+        _ => return None,
+    })
+}
+
+/// Letters written as commands (`\ss`, `\o`, `\aa`, ...).
+fn named_letter(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "ss" => "ß",
+        "o" => "ø",
+        "O" => "Ø",
+        "aa" => "å",
+        "AA" => "Å",
+        "ae" => "æ",
+        "AE" => "Æ",
+        "oe" => "œ",
+        "OE" => "Œ",
+        "l" => "ł",
+        "L" => "Ł",
+        "i" => "ı",
+        "j" => "ȷ",
+        _ => return None,
+    })
+}
+
+fn convert_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '`' && chars.get(i + 1) == Some(&'`') {
+            out.push('\u{201C}');
+            i += 2;
+            continue;
+        }
+        if chars[i] == '\'' && chars.get(i + 1) == Some(&'\'') && out.contains('\u{201C}') {
+            out.push('\u{201D}');
+            i += 2;
+            continue;
+        }
+        if chars[i] != '\\' {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        match command(&chars, i) {
+            Some((replacement, next)) => {
+                out.push_str(&replacement);
+                i = next;
+            }
+            None => {
+                out.push('\\');
+                i += 1;
+            }
+        }
+    }
+    // Drop grouping braces left around a converted letter (`{\'e}`), then compose.
+    strip_letter_groups(&out).nfc().collect()
+}
+
+/// Reads the command starting at the backslash at `i`: its replacement and
+/// the index just past it.
+fn command(chars: &[char], i: usize) -> Option<(String, usize)> {
+    let c = *chars.get(i + 1)?;
+    if let Some(mark) = symbol_accent(c) {
+        let (base, next) = accent_base(chars, i + 2, false)?;
+        return Some((format!("{base}{mark}"), next));
+    }
+    match c {
+        '%' | '&' | '_' | '#' | '{' | '}' => return Some((c.to_string(), i + 2)),
+        ',' => return Some(("\u{2009}".into(), i + 2)),
+        ' ' => return Some((" ".into(), i + 2)),
+        _ => {}
+    }
+    if !c.is_ascii_alphabetic() {
+        return None;
+    }
+    let name_end = (i + 1..chars.len()).find(|&j| !chars[j].is_ascii_alphabetic()).unwrap_or(chars.len());
+    let name: String = chars[i + 1..name_end].iter().collect();
+    if let Some(letter) = named_letter(&name) {
+        return Some((letter.to_string(), skip_empty_group(chars, skip_one_space(chars, name_end))));
+    }
+    if name.len() == 1
+        && let Some(mark) = letter_accent(c)
+    {
+        let (base, next) = accent_base(chars, name_end, true)?;
+        return Some((format!("{base}{mark}"), next));
+    }
+    None
+}
+
+/// The letter an accent applies to: `e`, `{e}`, `{\i}`, `\i`; letter-named
+/// accents also allow one space before a bare letter (`\c c`).
+fn accent_base(chars: &[char], mut i: usize, letter_command: bool) -> Option<(String, usize)> {
+    if letter_command && chars.get(i) == Some(&' ') {
+        i += 1;
+    } else if letter_command && chars.get(i) != Some(&'{') {
+        return None;
+    }
+    let braced = chars.get(i) == Some(&'{');
+    if braced {
+        i += 1;
+    }
+    let (base, mut next) = if chars.get(i) == Some(&'\\') {
+        let letter = match chars.get(i + 1) {
+            Some('i') => "ı",
+            Some('j') => "ȷ",
+            _ => return None,
+        };
+        (letter.to_string(), i + 2)
+    } else {
+        let c = *chars.get(i)?;
+        if !c.is_alphabetic() {
+            return None;
+        }
+        (c.to_string(), i + 1)
+    };
+    // Dotless i under an accent is just i with that accent.
+    let base = match base.as_str() {
+        "ı" => "i".to_string(),
+        "ȷ" => "j".to_string(),
+        _ => base,
+    };
+    if braced {
+        if chars.get(next) != Some(&'}') {
+            return None;
+        }
+        next += 1;
+    }
+    Some((base, next))
+}
+
+fn skip_one_space(chars: &[char], i: usize) -> usize {
+    if chars.get(i) == Some(&' ') && chars.get(i + 1).is_some_and(|c| c.is_alphabetic()) {
+        // `\o m` is "øm" in TeX: the space only ends the command name.
+        i + 1
+    } else {
+        i
+    }
+}
+
+fn skip_empty_group(chars: &[char], i: usize) -> usize {
+    if chars.get(i) == Some(&'{') && chars.get(i + 1) == Some(&'}') { i + 2 } else { i }
+}
+
+/// Removes braces that group a single (possibly accented) letter: `{é}` -> `é`.
+fn strip_letter_groups(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '{' {
+            let mut j = i + 1;
+            if chars.get(j).is_some_and(|c| c.is_alphabetic()) {
+                j += 1;
+                while chars.get(j).is_some_and(|c| is_combining(*c)) {
+                    j += 1;
+                }
+                if chars.get(j) == Some(&'}') && j > i + 2 {
+                    out.extend(&chars[i + 1..j]);
+                    i = j + 1;
+                    continue;
+                }
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+fn is_combining(c: char) -> bool {
+    ('\u{300}'..='\u{36F}').contains(&c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_unicode;
+
+    #[test]
+    fn accents_become_letters() {
+        assert_eq!(to_unicode("spelled Bail\\'ing in Pinyin"), "spelled Bailíng in Pinyin");
+        assert_eq!(to_unicode("the Fr\\'echet mean"), "the Fréchet mean");
+        assert_eq!(to_unicode("G\\\"odel, Schr\\\"{o}dinger"), "Gödel, Schrödinger");
+        assert_eq!(to_unicode("{\\'e}t{\\'e}"), "été");
+        assert_eq!(to_unicode("Erd\\H{o}s and \\v{C}ech, Fran\\c{c}ois"), "Erdős and Čech, François");
+        assert_eq!(to_unicode("na\\\"{\\i}ve"), "naïve");
+        assert_eq!(to_unicode("Stra\\ss e, \\o{}re, \\aa"), "Straße, øre, å");
+    }
+
+    #[test]
+    fn escapes_and_spaces() {
+        assert_eq!(to_unicode("merely 0.07\\% away"), "merely 0.07% away");
+        assert_eq!(to_unicode("sim 20\\,hours"), "sim 20\u{2009}hours");
+        assert_eq!(to_unicode("R\\&D"), "R&D");
+    }
+
+    #[test]
+    fn math_and_escaped_dollars_are_untouched() {
+        assert_eq!(to_unicode("AstroM$^3$ and $\\'e$"), "AstroM$^3$ and $\\'e$");
+        assert_eq!(to_unicode("costs \\$5"), "costs \\$5");
+    }
+
+    #[test]
+    fn unknown_commands_are_kept() {
+        assert_eq!(to_unicode("a \\textbf{b} \\unknown c"), "a \\textbf{b} \\unknown c");
+        assert_eq!(to_unicode("ends with \\"), "ends with \\");
+    }
+
+    #[test]
+    fn tex_quotes() {
+        assert_eq!(to_unicode("``quoted'' text"), "\u{201C}quoted\u{201D} text");
+        assert_eq!(to_unicode("it's fine"), "it's fine");
+    }
+}

@@ -1,0 +1,143 @@
+//! The theme: Tera templates and static files.
+//!
+//! Templates come from three layers, later layers winning by name: the
+//! built-in default theme (embedded in the binary, so a site needs no theme
+//! folder), `themes/<theme>/templates/`, and the site's own `templates/`.
+//! Static files layer the same way: built-in, `themes/<theme>/static/`,
+//! then the site's `static/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::Site;
+use crate::error::{Context, Result, anyhow, read, read_text};
+
+/// A built-in file: its path inside the theme folder, and its contents.
+type Embedded = (&'static str, &'static str);
+
+macro_rules! embed {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_str!(concat!("../themes/default/", $path)))),*]
+    };
+}
+
+/// The default theme, compiled in from `themes/default/`.
+const DEFAULT_TEMPLATES: &[Embedded] = embed![
+    "templates/base.html",
+    "templates/index.html",
+    "templates/paper.html",
+    "templates/day.html",
+    "templates/days.html",
+    "templates/page.html",
+    "templates/404.html",
+    "templates/partials/paper_list.html",
+];
+
+const DEFAULT_STATIC: &[Embedded] = embed!["static/style.css", "static/favicon.svg"];
+
+/// Where a template or static file came from, for error messages.
+#[derive(Debug, Clone)]
+enum Origin {
+    BuiltIn,
+    File(PathBuf),
+}
+
+/// Loaded templates and static files.
+pub struct Theme {
+    /// Compiled templates.
+    pub tera: tera::Tera,
+    /// Static files by output path.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme").field("static_files", &self.static_files.keys()).finish_non_exhaustive()
+    }
+}
+
+impl Theme {
+    /// Loads the theme of `site`, compiling every template once.
+    pub fn load(site: &Site) -> Result<Theme> {
+        let mut templates: BTreeMap<String, (String, Origin)> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(path, text)| {
+                (path.trim_start_matches("templates/").to_string(), (text.to_string(), Origin::BuiltIn))
+            })
+            .collect();
+        if site.config.theme != "default" && !site.theme_dir.is_dir() {
+            return Err(anyhow!(
+                "theme `{}` not found: there is no folder `{}`",
+                site.config.theme,
+                site.theme_dir.display()
+            ));
+        }
+        for dir in [site.theme_dir.join("templates"), site.templates_dir.clone()] {
+            for (name, path) in files_under(&dir)? {
+                templates.insert(name, (read_text(&path)?, Origin::File(path)));
+            }
+        }
+        let tera = compile(&templates)?;
+        let mut static_files: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
+            .iter()
+            .map(|(path, text)| (path.trim_start_matches("static/").to_string(), text.as_bytes().to_vec()))
+            .collect();
+        for dir in [site.theme_dir.join("static"), site.static_dir.clone()] {
+            for (name, path) in files_under(&dir)? {
+                static_files.insert(name, read(&path)?);
+            }
+        }
+        Ok(Theme { tera, static_files })
+    }
+}
+
+fn compile(templates: &BTreeMap<String, (String, Origin)>) -> Result<tera::Tera> {
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on([".html", ".xml"]);
+    let result = tera.add_raw_templates(templates.iter().map(|(name, (text, _))| (name.as_str(), text.as_str())));
+    if let Err(e) = result {
+        let message = e.to_string();
+        let culprit = match e.kind() {
+            tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+                Some(report.filename().to_string())
+            }
+            tera::ErrorKind::MissingParent { current, .. } => Some(current.clone()),
+            // Unknown filters and functions come as a message with a `--> name:line:col` pointer.
+            _ => message.split("--> ").nth(1).and_then(|rest| rest.split(':').next()).map(str::to_string),
+        };
+        let place = match culprit.as_deref().and_then(|name| templates.get(name)) {
+            Some((_, Origin::File(path))) => format!("`{}`", path.display()),
+            Some((_, Origin::BuiltIn)) => format!("built-in template `{}`", culprit.unwrap_or_default()),
+            None => "the templates".to_string(),
+        };
+        return Err(anyhow!("{message}")).with_context(|| format!("failed to compile {place}"));
+    }
+    Ok(tera)
+}
+
+/// Files under `dir` by their `/`-separated path relative to it, skipping
+/// hidden files; empty when `dir` does not exist.
+fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("failed to list `{}`", dir.display()))?;
+        if entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(dir).expect("walked files are inside the folder");
+            files.push((relative.to_string_lossy().replace('\\', "/"), entry.into_path()));
+        }
+    }
+    Ok(files)
+}
+
+/// The built-in default theme's files, for `paperpress init --theme`-style copies and tests.
+pub fn default_theme_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    DEFAULT_TEMPLATES.iter().chain(DEFAULT_STATIC).copied()
+}
