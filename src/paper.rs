@@ -39,6 +39,24 @@ pub struct Paper {
     pub project: Option<String>,
     /// Upvotes on the Daily Papers page.
     pub upvotes: Option<u64>,
+    /// Stars of the code repository, when the source reports them.
+    pub github_stars: Option<u64>,
+    /// Key phrases from the Daily Papers API (`ai_keywords`); topic evidence.
+    pub ai_keywords: Vec<String>,
+    /// One-sentence summary from the Daily Papers API (`ai_summary`).
+    pub ai_summary: Option<String>,
+    /// arXiv categories (`cs.CL`, `math.CO`), primary first.
+    pub categories: Vec<String>,
+    /// The primary arXiv category.
+    pub primary_category: Option<String>,
+    /// DOI of the published version.
+    pub doi: Option<String>,
+    /// Journal reference of the published version.
+    pub journal_ref: Option<String>,
+    /// The authors' comment on arXiv (`26 pages, 10 figures`).
+    pub comment: Option<String>,
+    /// When the paper was first published (on arXiv), if known.
+    pub published: Option<Date>,
     /// File name of the input it came from.
     pub source: Option<String>,
     /// The abstract (or any text the owner wrote) as Markdown.
@@ -92,6 +110,24 @@ struct FrontMatter {
     upvotes: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     rank: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    github_stars: Option<u64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    ai_keywords: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ai_summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    categories: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    primary_category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    doi: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    journal_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    published: Option<TomlDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     source: Option<String>,
     #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
@@ -189,6 +225,15 @@ impl Paper {
         }
         self.project = self.project.take().or(other.project);
         self.upvotes = self.upvotes.max(other.upvotes);
+        self.github_stars = self.github_stars.max(other.github_stars);
+        self.ai_keywords = united(&self.ai_keywords, &other.ai_keywords);
+        self.ai_summary = self.ai_summary.take().or(other.ai_summary);
+        self.categories = united(&self.categories, &other.categories);
+        self.primary_category = self.primary_category.take().or(other.primary_category);
+        self.doi = self.doi.take().or(other.doi);
+        self.journal_ref = self.journal_ref.take().or(other.journal_ref);
+        self.comment = self.comment.take().or(other.comment);
+        self.published = self.published.or(other.published);
         self.source = self.source.take().or(other.source);
         if other.body.trim().len() > self.body.trim().len() {
             self.body = other.body;
@@ -219,6 +264,15 @@ impl Paper {
             project: self.project.clone(),
             upvotes: self.upvotes,
             rank: if self.days.len() == 1 { self.days[0].rank } else { None },
+            github_stars: self.github_stars,
+            ai_keywords: self.ai_keywords.clone(),
+            ai_summary: self.ai_summary.clone(),
+            categories: self.categories.clone(),
+            primary_category: self.primary_category.clone(),
+            doi: self.doi.clone(),
+            journal_ref: self.journal_ref.clone(),
+            comment: self.comment.clone(),
+            published: self.published.map(TomlDate::from_date),
             source: self.source.clone(),
             extra: self.extra.clone(),
             import_hash: None,
@@ -266,6 +320,12 @@ impl Paper {
                 format!("`{id}` cannot be a paper id: use an arXiv id or letters, digits, `-`, `_` and `.`"),
             )
         })?;
+        let published = match &fm.published {
+            Some(d) => Some(d.to_date().ok_or_else(|| {
+                ImportError::at(path, line_of_key("published"), "`published` must be a date like 2025-08-06")
+            })?),
+            None => None,
+        };
         if fm.title.trim().is_empty() {
             return Err(ImportError::at(path, line_of_key("title"), "`title` must not be empty"));
         }
@@ -280,6 +340,15 @@ impl Paper {
             code: fm.code,
             project: fm.project,
             upvotes: fm.upvotes,
+            github_stars: fm.github_stars,
+            ai_keywords: fm.ai_keywords,
+            ai_summary: fm.ai_summary,
+            categories: fm.categories,
+            primary_category: fm.primary_category,
+            doi: fm.doi,
+            journal_ref: fm.journal_ref,
+            comment: fm.comment,
+            published,
             source: fm.source,
             body: split.body.trim_end().to_string(),
             extra: fm.extra,
@@ -403,6 +472,15 @@ mod tests {
         let mut paper = sample();
         paper.days.push(Listing::new(date(2025, 10, 25), None));
         paper.extra.insert("note".into(), toml::Value::String("mine".into()));
+        paper.github_stars = Some(7);
+        paper.ai_keywords = vec!["speculative decoding".into()];
+        paper.ai_summary = Some("A summary.".into());
+        paper.categories = vec!["cs.CL".into(), "cs.LG".into()];
+        paper.primary_category = Some("cs.CL".into());
+        paper.doi = Some("10.1/x".into());
+        paper.journal_ref = Some("J. Test 1 (2025)".into());
+        paper.comment = Some("12 pages".into());
+        paper.published = Some(date(2025, 10, 22));
         let page = paper.to_page(true);
         let back = Paper::from_page(&page, Path::new("x.md")).unwrap();
         assert_eq!(back, paper);

@@ -379,9 +379,14 @@ fn bibtex(paper: &Paper) -> Option<String> {
     if !paper.authors.is_empty() {
         entry.push_str(&format!("  author = {{{}}},\n", bibtex_text(&paper.authors.join(" and "))));
     }
-    entry.push_str(&format!(
-        "  year = {{{year}}},\n  eprint = {{{arxiv_id}}},\n  archivePrefix = {{arXiv}},\n  url = {{https://arxiv.org/abs/{arxiv_id}}}\n}}"
-    ));
+    entry.push_str(&format!("  year = {{{year}}},\n  eprint = {{{arxiv_id}}},\n  archivePrefix = {{arXiv}},\n"));
+    if let Some(class) = &paper.primary_category {
+        entry.push_str(&format!("  primaryClass = {{{}}},\n", bibtex_text(class)));
+    }
+    if let Some(doi) = &paper.doi {
+        entry.push_str(&format!("  doi = {{{}}},\n", bibtex_text(doi)));
+    }
+    entry.push_str(&format!("  url = {{https://arxiv.org/abs/{arxiv_id}}}\n}}"));
     Some(entry)
 }
 
@@ -443,7 +448,9 @@ mod tests {
             "{entry}"
         );
         assert!(entry.contains("author = {Yuezhou Hu and Tuo Zhao}"));
-        assert!(entry.contains("eprint = {2510.19779},\n  archivePrefix = {arXiv}"));
+        assert!(entry.contains("eprint = {2510.19779},\n  archivePrefix = {arXiv},\n  url"));
+        paper.primary_category = Some("cs.CL".into());
+        assert!(bibtex(&paper).unwrap().contains("archivePrefix = {arXiv},\n  primaryClass = {cs.CL},\n"));
         paper.id = "some-slug".into();
         assert_eq!(bibtex(&paper), None);
         assert_eq!(arxiv_year("cond-mat/0412498"), Some(2004));
