@@ -36,19 +36,45 @@ pub enum Command {
     /// Turn digests into paper pages under content/papers/ that you can
     /// edit. Importing again is safe: pages you edited are kept.
     Import {
-        /// Digest files: text copies of a papers page.
+        /// Inputs: text copies of a papers page, Hugging Face Daily Papers
+        /// API JSON, or arXiv API Atom feeds (any size; read as a stream).
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// The digest day (YYYY-MM-DD), for copies whose day headings have
-        /// no year (`Aug 6`) and whose file name has no date.
+        /// The digest day (YYYY-MM-DD), when the file name has no date: the
+        /// year of text copies' headings (`Aug 6`), the day of an Atom feed
+        /// (else each entry's published date), the day of API JSON items
+        /// without `submittedOnDailyAt`.
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<Date>,
-        /// Read the files as this format instead of detecting it.
+        /// Read the files as this format instead of detecting it from their
+        /// content.
         #[arg(long, value_enum)]
         format: Option<Format>,
         /// Overwrite pages you edited.
         #[arg(long)]
         force: bool,
+    },
+    /// Show how the topics fit the papers: each topic with its count, the
+    /// papers no rule caught, and suggested topics to add to site.toml.
+    Topics {
+        /// Also list the papers of each topic.
+        #[arg(long)]
+        papers: bool,
+    },
+    /// Preview the site while you edit it: builds, serves it on 127.0.0.1,
+    /// rebuilds on every change and reloads the browser.
+    Serve {
+        /// Port to listen on (0 picks a free one).
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+    },
+    /// Check the site without writing it: input problems, template errors,
+    /// papers without a topic and internal links that lead nowhere. Exits
+    /// non-zero when anything needs fixing.
+    Check {
+        /// Absolute URL the site will be published at, as for build.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
     /// Build the site into the output folder (public/ by default).
     Build {

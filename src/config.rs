@@ -38,6 +38,8 @@ pub struct Config {
     pub feed: FeedConfig,
     /// GitHub Pages settings.
     pub github_pages: GithubPagesConfig,
+    /// How topics are assigned.
+    pub taxonomy: TaxonomyConfig,
     /// Topic rules, matched against titles and abstracts.
     pub topics: Vec<TopicRule>,
     /// Free-form values passed to templates as `config.extra`.
@@ -56,6 +58,7 @@ impl Default for Config {
             search: SearchConfig::default(),
             feed: FeedConfig::default(),
             github_pages: GithubPagesConfig::default(),
+            taxonomy: TaxonomyConfig::default(),
             topics: Vec::new(),
             extra: toml::Table::new(),
         }
@@ -86,11 +89,35 @@ impl Default for BuildConfig {
 pub struct SearchConfig {
     /// Build the search index and page. Default: true.
     pub enabled: bool,
+    /// How much a match in the title outweighs one in the authors, topics
+    /// or abstract (elasticlunr's field `boost`). Default: 3.
+    pub boost_title: u8,
+    /// A paper must match every word of the query, within one field
+    /// (elasticlunr's `bool: "AND"`); `false` ranks papers matching any
+    /// word (`"OR"`). Default: true.
+    pub use_boolean_and: bool,
+    /// Words match by their beginning too, so results follow typing
+    /// (elasticlunr's `expand`). Default: true.
+    pub expand: bool,
+    /// An index larger than this (KB, uncompressed) is split into files a
+    /// query loads on demand; a smaller one is a single file. Default: 256.
+    pub split_above_kb: usize,
+    /// Also write the complete elasticlunr-rs index as
+    /// `search/elasticlunr.json`, for elasticlunr.js or other tools. Large:
+    /// about 2.6 KB per paper. Default: false.
+    pub elasticlunr_json: bool,
 }
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        SearchConfig { enabled: true }
+        SearchConfig {
+            enabled: true,
+            boost_title: 3,
+            use_boolean_and: true,
+            expand: true,
+            split_above_kb: 256,
+            elasticlunr_json: false,
+        }
     }
 }
 
@@ -118,6 +145,31 @@ pub struct GithubPagesConfig {
     pub cname: String,
 }
 
+/// `[taxonomy]`: how papers get topics.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    /// A keyword found in the title counts this many times. Default: 3.
+    pub title_weight: u32,
+    /// Score a paper needs for a rule to tag it, so that a passing mention
+    /// does not; one title match or two abstract matches by default. Default: 2.
+    pub min_score: u32,
+    /// Most rule topics per paper, the best-scoring kept. Default: 3.
+    pub max_per_paper: usize,
+    /// Mine automatic topics for papers no rule tags. Default: true.
+    pub auto: bool,
+    /// Papers an automatic topic needs. Default: 2.
+    pub auto_min_papers: usize,
+    /// Related papers listed on each paper page. Default: 5.
+    pub related: usize,
+}
+
+impl Default for TaxonomyConfig {
+    fn default() -> Self {
+        TaxonomyConfig { title_weight: 3, min_score: 2, max_per_paper: 3, auto: true, auto_min_papers: 2, related: 5 }
+    }
+}
+
 /// One `[[topics]]` rule.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -130,6 +182,16 @@ pub struct TopicRule {
     pub description: String,
     /// Whole-word, case-insensitive phrases matched against title and abstract.
     pub keywords: Vec<String>,
+    /// Overrides `[taxonomy] min_score` for this topic (a broad topic may
+    /// ask for a title match).
+    pub min_score: Option<u32>,
+}
+
+impl TopicRule {
+    /// The URL slug: `slug` if set, else derived from the name.
+    pub fn slug(&self) -> String {
+        if self.slug.is_empty() { slug::slugify(&self.name) } else { self.slug.clone() }
+    }
 }
 
 /// A problem in `site.toml`, located by line and column.
@@ -189,9 +251,29 @@ impl Config {
         if self.build.paginate_by == 0 {
             return Err(at_key("paginate_by", "`paginate_by` must be at least 1".into()).into());
         }
+        let mut slugs = std::collections::BTreeSet::new();
         for rule in &self.topics {
             if rule.name.trim().is_empty() {
                 return Err(at_key("[[topics]]", "every `[[topics]]` needs a `name`".into()).into());
+            }
+            let slug = rule.slug();
+            let name_line = format!("name = \"{}\"", rule.name);
+            if slug.is_empty() || !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+                return Err(at_key(
+                    &name_line,
+                    format!("topic slug `{slug}` must be lowercase letters, digits and `-`"),
+                )
+                .into());
+            }
+            if !slugs.insert(slug.clone()) {
+                return Err(at_key(
+                    &name_line,
+                    format!("two topics have the slug `{slug}`: give one a different `slug`"),
+                )
+                .into());
+            }
+            if rule.keywords.iter().all(|k| k.trim().is_empty()) {
+                return Err(at_key(&name_line, format!("topic `{}` needs at least one keyword", rule.name)).into());
             }
         }
         Ok(())
@@ -313,6 +395,20 @@ mod tests {
     #[test]
     fn theme_cannot_climb_out_of_themes() {
         assert!(parse("theme = \"../../etc\"\n").is_err());
+    }
+
+    #[test]
+    fn topic_rules_are_checked() {
+        let ok = parse("[[topics]]\nname = \"Machine unlearning\"\nkeywords = [\"unlearning\"]\n").unwrap();
+        assert_eq!(ok.topics[0].slug(), "machine-unlearning");
+        let dup = "[[topics]]\nname = \"A\"\nkeywords = [\"a\"]\n[[topics]]\nname = \"B\"\nslug = \"a\"\nkeywords = [\"b\"]\n";
+        let msg = format!("{:#}", parse(dup).unwrap_err());
+        assert!(msg.starts_with("`site.toml` line 5, column 1: two topics have the slug `a`"), "{msg}");
+        let bad =
+            format!("{:#}", parse("[[topics]]\nname = \"X\"\nslug = \"../x\"\nkeywords = [\"x\"]\n").unwrap_err());
+        assert!(bad.contains("topic slug `../x` must be lowercase letters"), "{bad}");
+        let empty = format!("{:#}", parse("[[topics]]\nname = \"X\"\n").unwrap_err());
+        assert!(empty.contains("topic `X` needs at least one keyword"), "{empty}");
     }
 
     #[test]

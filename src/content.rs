@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::catalog::Catalog;
 use crate::config::Site;
 use crate::error::{Context, ImportError, Result, Warning, bail, read_text};
 use crate::page::Page;
@@ -32,32 +33,39 @@ pub struct Content {
     pub pages: Vec<Page>,
     /// `content/_index.md`: text for the home page.
     pub home: Option<Page>,
+    /// What reading the digests reported.
+    pub report: ReadReport,
+}
+
+/// What reading the digests reported.
+#[derive(Debug, Default, Clone)]
+pub struct ReadReport {
+    /// How many digest files were read.
+    pub digest_files: usize,
     /// Records that could not be read, with their lines.
     pub skipped: Vec<ImportError>,
     /// Records read with a remark.
     pub warnings: Vec<Warning>,
-    /// How many digest files were read.
-    pub digest_files: usize,
 }
 
 /// Loads the content of `site`.
 pub fn load(site: &Site) -> Result<Content> {
     let dir = &site.content_dir;
     let mut content = Content::default();
-    let mut papers = load_digests(&dir.join("digests"), &mut content)?;
+    let mut catalog = load_digests(&dir.join("digests"), &mut content.report)?;
     for page in load_paper_pages(&dir.join("papers"))? {
-        match papers.get_mut(&page.id) {
-            Some(from_digest) => {
+        match catalog.find(&page) {
+            Some(i) => {
+                let from_digest = catalog.get_mut(i);
                 let days = std::mem::take(&mut from_digest.days);
                 *from_digest = page;
                 from_digest.add_days(&days);
+                catalog.index(i);
             }
-            None => {
-                papers.insert(page.id.clone(), page);
-            }
+            None => catalog.add(page),
         }
     }
-    content.papers = papers.into_values().collect();
+    content.papers = catalog.into_papers();
     let (home, pages) = load_pages(dir)?;
     content.home = home;
     content.pages = pages;
@@ -83,26 +91,21 @@ fn sorted_files(dir: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Parses every digest and merges the records by id, in file order.
-fn load_digests(dir: &Path, content: &mut Content) -> Result<BTreeMap<String, Paper>> {
+/// Parses every digest and merges the records by identity, in file order.
+fn load_digests(dir: &Path, report: &mut ReadReport) -> Result<Catalog> {
     let files = sorted_files(dir, &["txt", "json", "xml", "atom"])?;
     let parsed: Vec<_> = files.par_iter().map(|f| source::parse_file(f, None, None)).collect();
-    let mut papers: BTreeMap<String, Paper> = BTreeMap::new();
+    let mut catalog = Catalog::default();
     for result in parsed {
         let parsed = result?;
-        content.digest_files += 1;
-        content.skipped.extend(parsed.skipped);
-        content.warnings.extend(parsed.warnings);
+        report.digest_files += 1;
+        report.skipped.extend(parsed.skipped);
+        report.warnings.extend(parsed.warnings);
         for paper in parsed.papers {
-            match papers.get_mut(&paper.id) {
-                Some(existing) => existing.merge(paper),
-                None => {
-                    papers.insert(paper.id.clone(), paper);
-                }
-            }
+            catalog.add(paper);
         }
     }
-    Ok(papers)
+    Ok(catalog)
 }
 
 /// Parses every page under `content/papers/`; two pages with one id is an error.

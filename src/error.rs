@@ -16,6 +16,8 @@ pub struct ImportError {
     pub path: PathBuf,
     /// 1-based line number, when the problem has one.
     pub line: Option<usize>,
+    /// 1-based column (in characters) on `line`, when the parser knows it.
+    pub column: Option<usize>,
     /// What is wrong, and what to do about it when that is obvious.
     pub message: String,
 }
@@ -23,20 +25,28 @@ pub struct ImportError {
 impl ImportError {
     /// A problem at `line` of `path`.
     pub fn at(path: &Path, line: usize, message: impl Into<String>) -> Self {
-        ImportError { path: path.to_path_buf(), line: Some(line), message: message.into() }
+        ImportError { path: path.to_path_buf(), line: Some(line), column: None, message: message.into() }
+    }
+
+    /// A problem at `line` and `column` of `path`.
+    pub fn at_column(path: &Path, line: usize, column: usize, message: impl Into<String>) -> Self {
+        ImportError { path: path.to_path_buf(), line: Some(line), column: Some(column), message: message.into() }
     }
 
     /// A problem with `path` as a whole.
     pub fn file(path: &Path, message: impl Into<String>) -> Self {
-        ImportError { path: path.to_path_buf(), line: None, message: message.into() }
+        ImportError { path: path.to_path_buf(), line: None, column: None, message: message.into() }
     }
 }
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "`{}` line {line}: {}", self.path.display(), self.message),
-            None => write!(f, "`{}`: {}", self.path.display(), self.message),
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => {
+                write!(f, "`{}` line {line}, column {column}: {}", self.path.display(), self.message)
+            }
+            (Some(line), None) => write!(f, "`{}` line {line}: {}", self.path.display(), self.message),
+            (None, _) => write!(f, "`{}`: {}", self.path.display(), self.message),
         }
     }
 }

@@ -5,9 +5,13 @@
 //! (digests + pages on disk) -> `model` (days) -> `render` (Tera) ->
 //! `output` (the only writer of the site folder).
 
+pub mod catalog;
+pub mod check;
 pub mod config;
 pub mod content;
+pub mod enrich;
 pub mod error;
+pub mod feed;
 pub mod front_matter;
 pub mod init;
 pub mod links;
@@ -18,6 +22,9 @@ pub mod output;
 pub mod page;
 pub mod paper;
 pub mod render;
+pub mod report;
+pub mod search;
+pub mod serve;
 pub mod source;
 pub mod tex;
 pub mod theme;
@@ -56,24 +63,18 @@ pub struct BuildReport {
     pub warnings: Vec<Warning>,
     /// Wall time.
     pub elapsed: Duration,
+    /// Things the owner should know that are not problems (a skipped feed).
+    pub notes: Vec<String>,
 }
 
 /// Builds `site` into its output folder.
 pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
-    let mut config = site.config.clone();
-    if let Some(url) = &options.base_url {
-        config.base_url = url.clone();
-    }
+    let config = effective_config(site, options);
     let output_dir = options.output.clone().unwrap_or_else(|| site.output_dir.clone());
     output::check_target(&output_dir, &site.root)?;
-
-    let content = timed("load content", || content::load(site))?;
-    let (digest_files, skipped, warnings) = (content.digest_files, content.skipped.clone(), content.warnings.clone());
-    let model = timed("model", || model::Model::new(content));
-    let mut theme = timed("load theme", || theme::Theme::load(site))?;
     let progress = progress_bar("rendering");
-    let files = timed("render", || render::render(&config, &model, &mut theme, &progress))?;
+    let (model, read, files) = render_site(site, &config, &progress)?;
     progress.set_message("writing");
     progress.set_position(0);
     timed("write", || output::write(&output_dir, &files, &progress))?;
@@ -82,11 +83,108 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
         papers: model.papers.len(),
         days: model.days.len(),
         files: files.len(),
-        digest_files,
-        skipped,
-        warnings,
+        digest_files: read.digest_files,
+        skipped: read.skipped,
+        warnings: read.warnings,
         elapsed: start.elapsed(),
+        notes: notes(&config),
     })
+}
+
+/// What `paperpress check` found.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// What reading the inputs reported.
+    pub read: content::ReadReport,
+    /// Internal links that do not resolve.
+    pub broken_links: Vec<check::BrokenLink>,
+    /// Titles of papers without any topic.
+    pub without_topic: Vec<String>,
+    /// Files the build would write.
+    pub files: usize,
+}
+
+impl CheckReport {
+    /// Whether anything needs fixing.
+    pub fn is_clean(&self) -> bool {
+        self.read.skipped.is_empty()
+            && self.read.warnings.is_empty()
+            && self.broken_links.is_empty()
+            && self.without_topic.is_empty()
+    }
+}
+
+/// Builds `site` in memory and reports every problem, writing nothing.
+/// Template errors are errors, as in a build.
+pub fn check(site: &Site, options: &BuildOptions) -> Result<CheckReport> {
+    let config = effective_config(site, options);
+    let (model, read, files) = render_site(site, &config, &ProgressBar::hidden())?;
+    let without_topic = model
+        .topics
+        .of_paper
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.is_empty())
+        .map(|(p, _)| math::plain_text(&model.papers[p].title))
+        .collect();
+    Ok(CheckReport { read, broken_links: check::broken_links(&files), without_topic, files: files.len() })
+}
+
+fn effective_config(site: &Site, options: &BuildOptions) -> config::Config {
+    let mut config = site.config.clone();
+    if let Some(url) = &options.base_url {
+        config.base_url = url.clone();
+    }
+    config
+}
+
+/// Loads, enriches and renders the whole site in memory.
+fn render_site(
+    site: &Site,
+    config: &config::Config,
+    progress: &ProgressBar,
+) -> Result<(model::Model, content::ReadReport, Vec<render::OutputFile>)> {
+    let (model, read) = load_model(site, config)?;
+    let mut theme = timed("load theme", || theme::Theme::load(site))?;
+    let mut files = timed("render", || render::render(config, &model, &mut theme, progress))?;
+    timed("feeds and sitemap", || add_feeds(config, &model, &theme, &mut files))?;
+    Ok((model, read, files))
+}
+
+/// Feeds, sitemap, `robots.txt` and `CNAME`, which read the rendered pages.
+fn add_feeds(
+    config: &config::Config,
+    model: &model::Model,
+    theme: &theme::Theme,
+    files: &mut Vec<render::OutputFile>,
+) -> Result<()> {
+    let feeds = feed::feeds(config, model, &theme.tera)?;
+    let pages: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let sitemap = feed::sitemap(config, model, &pages, &theme.tera)?;
+    files.extend(feeds);
+    files.extend(sitemap);
+    files.extend(feed::cname(config));
+    Ok(())
+}
+
+fn notes(config: &config::Config) -> Vec<String> {
+    if config.base_url().is_some() {
+        return Vec::new();
+    }
+    vec![
+        "no `base_url` in site.toml: feeds and sitemap skipped (pass `--base-url URL` or set it to publish them)"
+            .into(),
+    ]
+}
+
+/// Loads the content of `site` and builds its model (days, topics,
+/// related papers), as a build does before rendering.
+pub fn load_model(site: &Site, config: &config::Config) -> Result<(model::Model, content::ReadReport)> {
+    let content = timed("load content", || content::load(site))?;
+    let model = timed("model (days, topics, related)", || {
+        model::Model::new(content.papers, content.pages, content.home, config)
+    });
+    Ok((model, content.report))
 }
 
 /// Runs one stage, logging its duration at debug level.

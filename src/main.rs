@@ -14,6 +14,17 @@ use paperpress::{BuildOptions, build, init};
 
 use cli::{Cli, Command};
 
+/// Prints a line; a closed pipe (`paperpress topics | head`) ends the
+/// output quietly instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let level = if cli.verbose { log::LevelFilter::Debug } else { log::LevelFilter::Warn };
@@ -32,9 +43,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Init { dir } => {
             let dir = if dir == Path::new(".") { cli.root } else { dir };
             for path in init::init(&dir)? {
-                println!("created {}", path.display());
+                say!("created {}", path.display());
             }
-            println!("\nNext: cd {} && paperpress build, then open public/index.html", dir.display());
+            say!("\nNext: cd {} && paperpress build, then open public/index.html", dir.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { files, date, format, force } => {
@@ -42,22 +53,57 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let report = import(&site, &files, &ImportOptions { date, format, force })?;
             print_problems(&report.skipped, &report.warnings);
             for path in &report.kept {
-                println!("kept {} (you edited it; --force overwrites it)", path.display());
+                say!("kept {} (you edited it; --force overwrites it)", path.display());
             }
-            println!(
-                "imported {} file{}: {}",
-                report.files,
-                if report.files == 1 { "" } else { "s" },
-                report.summary()
-            );
+            say!("imported {} file{}: {}", report.files, if report.files == 1 { "" } else { "s" }, report.summary());
             Ok(if report.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Topics { papers } => {
+            let site = Site::load(&cli.root)?;
+            let (model, read) = paperpress::load_model(&site, &site.config)?;
+            print_problems(&read.skipped, &read.warnings);
+            say!("{}", paperpress::report::topics(&model, papers).trim_end());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { port } => {
+            let server = paperpress::serve::DevServer::start(&cli.root, port)?;
+            say!("serving http://{}/ (Ctrl-C to stop)", server.addr());
+            server.wait();
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { base_url } => {
+            let site = Site::load(&cli.root)?;
+            let report = paperpress::check(&site, &BuildOptions { base_url, output: None })?;
+            print_problems(&report.read.skipped, &report.read.warnings);
+            for link in &report.broken_links {
+                eprintln!("error: {link}");
+            }
+            for title in &report.without_topic {
+                eprintln!(
+                    "warning: no topic for \"{title}\": add a keyword to a [[topics]] rule or `topics` to its page"
+                );
+            }
+            if report.is_clean() {
+                say!("checked {} files: no problems", report.files);
+                Ok(ExitCode::SUCCESS)
+            } else {
+                let problems = report.read.skipped.len()
+                    + report.read.warnings.len()
+                    + report.broken_links.len()
+                    + report.without_topic.len();
+                say!("checked {} files: {problems} problem{}", report.files, if problems == 1 { "" } else { "s" });
+                Ok(ExitCode::FAILURE)
+            }
         }
         Command::Build { base_url, output } => {
             let site = Site::load(&cli.root)?;
             let output_dir = output.clone().unwrap_or_else(|| site.output_dir.clone());
             let report = build(&site, &BuildOptions { base_url, output })?;
             print_problems(&report.skipped, &report.warnings);
-            println!(
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
+            say!(
                 "built {} papers over {} day{} from {} digest{} into {} ({} files) in {:.2} s",
                 report.papers,
                 report.days,

@@ -261,7 +261,7 @@ mod tests {
         for text in cases {
             let markdown = from_plain_text(text);
             let plain = to_plain_text(&markdown);
-            let expected = math::plain_text(text);
+            let expected = math::source_text(text);
             assert_eq!(plain, expected, "markdown was: {markdown}");
         }
     }

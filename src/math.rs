@@ -162,9 +162,24 @@ pub fn inline_html(text: &str) -> String {
     out
 }
 
-/// A title as plain text, for `<title>` and search: formulas keep their TeX
-/// without the delimiters (`AstroM^3`).
+/// A title as plain text for readers, where markup cannot go (`<title>`,
+/// feeds, search results): formulas become the characters they show
+/// (`AstroM³`, `ϵ-Forgetting`), or their TeX when they cannot be converted.
 pub fn plain_text(text: &str) -> String {
+    segments(text)
+        .into_iter()
+        .map(|s| match s {
+            Segment::Text(t) => t.replace("\\$", "$"),
+            Segment::Math { tex, display, .. } => {
+                to_mathml(tex, display).map_or_else(|| tex.to_string(), |m| mathml_text(&m))
+            }
+        })
+        .collect()
+}
+
+/// A title as plain text with formulas as their TeX without delimiters
+/// (`AstroM^3`): stable input for slugs and word matching.
+pub fn source_text(text: &str) -> String {
     segments(text)
         .into_iter()
         .map(|s| match s {
@@ -172,6 +187,123 @@ pub fn plain_text(text: &str) -> String {
             Segment::Math { tex, .. } => tex.to_string(),
         })
         .collect()
+}
+
+/// A MathML element and its children, as far as text needs them.
+enum Node {
+    Text(String),
+    Element(String, Vec<Node>),
+}
+
+/// The text a MathML formula shows: scripts as Unicode superscripts and
+/// subscripts where they exist (`x²`, `pDC₅₀`), else `^`/`_` notation.
+fn mathml_text(mathml: &str) -> String {
+    let mut reader = quick_xml::Reader::from_str(mathml);
+    let mut stack: Vec<(String, Vec<Node>)> = vec![(String::new(), Vec::new())];
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(e)) => {
+                stack.push((e.local_name().as_ref().to_string(), Vec::new()));
+            }
+            Ok(quick_xml::events::Event::End(_)) if stack.len() > 1 => {
+                let (name, children) = stack.pop().expect("stack holds more than the root");
+                stack.last_mut().expect("the root stays").1.push(Node::Element(name, children));
+            }
+            Ok(quick_xml::events::Event::Text(t)) => {
+                stack.last_mut().expect("the root stays").1.push(Node::Text(t.xml10_content().into_owned()));
+            }
+            Ok(quick_xml::events::Event::GeneralRef(r)) => {
+                let text = match &*r {
+                    "lt" => "<".to_string(),
+                    "gt" => ">".to_string(),
+                    "amp" => "&".to_string(),
+                    "quot" => "\"".to_string(),
+                    "apos" => "'".to_string(),
+                    other => other
+                        .strip_prefix("#x")
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .or_else(|| other.strip_prefix('#').and_then(|d| d.parse().ok()))
+                        .and_then(char::from_u32)
+                        .map(String::from)
+                        .unwrap_or_default(),
+                };
+                stack.last_mut().expect("the root stays").1.push(Node::Text(text));
+            }
+            Ok(quick_xml::events::Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    let root = stack.into_iter().next().map(|(_, c)| c).unwrap_or_default();
+    root.iter().map(node_text).collect()
+}
+
+fn node_text(node: &Node) -> String {
+    match node {
+        Node::Text(t) => t.clone(),
+        Node::Element(name, children) => {
+            let part = |i: usize| children.get(i).map(node_text).unwrap_or_default();
+            match name.as_str() {
+                "msup" => part(0) + &script(&part(1), SUPERSCRIPTS, '^'),
+                "msub" => part(0) + &script(&part(1), SUBSCRIPTS, '_'),
+                "msubsup" => part(0) + &script(&part(1), SUBSCRIPTS, '_') + &script(&part(2), SUPERSCRIPTS, '^'),
+                "mfrac" => format!("{}/{}", group(&part(0)), group(&part(1))),
+                "msqrt" => format!("√{}", group(&children.iter().map(node_text).collect::<String>())),
+                "annotation" => String::new(),
+                _ => children.iter().map(node_text).collect(),
+            }
+        }
+    }
+}
+
+const SUPERSCRIPTS: &[(char, char)] = &[
+    ('0', '⁰'),
+    ('1', '¹'),
+    ('2', '²'),
+    ('3', '³'),
+    ('4', '⁴'),
+    ('5', '⁵'),
+    ('6', '⁶'),
+    ('7', '⁷'),
+    ('8', '⁸'),
+    ('9', '⁹'),
+    ('+', '⁺'),
+    ('-', '⁻'),
+    ('−', '⁻'),
+    ('=', '⁼'),
+    ('(', '⁽'),
+    (')', '⁾'),
+    ('n', 'ⁿ'),
+    ('i', 'ⁱ'),
+];
+const SUBSCRIPTS: &[(char, char)] = &[
+    ('0', '₀'),
+    ('1', '₁'),
+    ('2', '₂'),
+    ('3', '₃'),
+    ('4', '₄'),
+    ('5', '₅'),
+    ('6', '₆'),
+    ('7', '₇'),
+    ('8', '₈'),
+    ('9', '₉'),
+    ('+', '₊'),
+    ('-', '₋'),
+    ('−', '₋'),
+    ('=', '₌'),
+    ('(', '₍'),
+    (')', '₎'),
+];
+
+fn script(text: &str, table: &[(char, char)], mark: char) -> String {
+    let mapped: Option<String> = text.chars().map(|c| table.iter().find(|(k, _)| *k == c).map(|(_, v)| *v)).collect();
+    match mapped {
+        Some(m) if !m.is_empty() => m,
+        _ => format!("{mark}{}", group(text)),
+    }
+}
+
+fn group(text: &str) -> String {
+    if text.chars().count() <= 1 { text.to_string() } else { format!("({text})") }
 }
 
 fn escape_into(out: &mut String, text: &str) {
@@ -234,6 +366,15 @@ mod tests {
     #[test]
     fn escaped_dollar_reads_as_dollar() {
         assert_eq!(inline_html("only \\$5"), "only $5");
-        assert_eq!(plain_text("AstroM$^3$: \\$5"), "AstroM^3: $5");
+        assert_eq!(source_text("AstroM$^3$: \\$5"), "AstroM^3: $5");
+    }
+
+    #[test]
+    fn plain_text_shows_what_the_formula_shows() {
+        assert_eq!(plain_text("AstroM$^3$: a model"), "AstroM³: a model");
+        assert_eq!(plain_text("A Survey of $\\epsilon$-Forgetting"), "A Survey of ϵ-Forgetting");
+        assert_eq!(plain_text("the $pDC_{50}$ value"), "the pDC₅₀ value");
+        assert_eq!(plain_text("$x^{ab}$ and $\\frac{1}{2}$"), "x^(ab) and 1/2");
+        assert_eq!(plain_text("bad $\\frac{1}$"), "bad \\frac{1}");
     }
 }

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use crate::content::Content;
+use crate::config::Config;
+use crate::enrich::{self, topics::Topics};
 use crate::page::Page;
 use crate::paper::Paper;
 
@@ -30,13 +31,17 @@ pub struct Model {
     pub pages: Vec<Page>,
     /// The home page text.
     pub home: Option<Page>,
+    /// Topics, and each paper's topics.
+    pub topics: Topics,
+    /// Each paper's most similar papers, best first.
+    pub related: Vec<Vec<usize>>,
 }
 
 impl Model {
-    /// Groups the papers into days: each day lists its papers in digest
-    /// order (rank), then by upvotes, then by id, so the order is stable.
-    pub fn new(content: Content) -> Model {
-        let papers = content.papers;
+    /// Groups the papers into days (each day lists its papers in digest
+    /// order, then by upvotes, then by id, so the order is stable) and
+    /// computes topics and related papers.
+    pub fn new(papers: Vec<Paper>, pages: Vec<Page>, home: Option<Page>, config: &Config) -> Model {
         let mut days: BTreeMap<Date, Vec<usize>> = BTreeMap::new();
         for (i, paper) in papers.iter().enumerate() {
             for date in paper.dates() {
@@ -54,7 +59,8 @@ impl Model {
                 Day { date, papers: list }
             })
             .collect();
-        Model { papers, days, pages: content.pages, home: content.home }
+        let enriched = enrich::enrich(&papers, config);
+        Model { papers, days, pages, home, topics: enriched.topics, related: enriched.related }
     }
 
     /// The newest day, shown on the home page.

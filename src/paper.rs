@@ -426,7 +426,7 @@ pub fn validate_id(id: &str) -> Option<String> {
 /// The id of a paper known only by its title: a slug of at most 80
 /// characters, cut at a word boundary.
 pub fn slug_id(title: &str) -> String {
-    let slug = slug::slugify(crate::math::plain_text(title));
+    let slug = slug::slugify(crate::math::source_text(title));
     let mut cut = slug.as_str();
     if cut.len() > 80 {
         cut = &cut[..80];

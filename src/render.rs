@@ -10,12 +10,16 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
 use crate::config::Config;
+use crate::enrich::topics::{Topic, TopicKind};
 use crate::error::{Context, Result, anyhow};
 use crate::markdown::{self, Trust};
 use crate::math;
 use crate::model::{Day, Model};
 use crate::paper::Paper;
+use crate::search;
 use crate::theme::Theme;
 
 /// A file of the built site.
@@ -44,6 +48,8 @@ struct SiteView<'a> {
     extra: &'a toml::Table,
     paper_count: usize,
     day_count: usize,
+    /// Whether the search box and page are built.
+    search: bool,
 }
 
 /// A link: a URL relative to the site root and its label (may hold HTML
@@ -74,6 +80,8 @@ struct PaperCard {
     code: Vec<String>,
     project: Option<String>,
     upvotes: Option<u64>,
+    /// The paper's topics, most relevant first.
+    topics: Vec<Link>,
 }
 
 /// Everything about one paper, for its own page.
@@ -84,7 +92,37 @@ struct PaperView<'a> {
     body_html: String,
     days: Vec<Link>,
     bibtex: Option<String>,
+    related: Vec<&'a PaperCard>,
+    github_stars: Option<u64>,
+    ai_summary: Option<&'a str>,
+    ai_keywords: &'a [String],
+    categories: &'a [String],
+    doi: Option<&'a str>,
+    journal_ref: Option<&'a str>,
+    comment: Option<&'a str>,
+    published: Option<String>,
     extra: &'a toml::Table,
+}
+
+/// A topic, for the overview and its own pages.
+#[derive(Serialize)]
+struct TopicView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+    description: &'a str,
+    kind: TopicKind,
+    count: usize,
+}
+
+/// Where a paginated listing is.
+#[derive(Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    pages: Vec<Link>,
 }
 
 #[derive(Serialize)]
@@ -125,17 +163,23 @@ pub fn render(
             .pages
             .iter()
             .filter(|p| p.menu)
-            .map(|p| Link { url: p.path.clone(), label: p.title.clone() })
+            .map(|p| Link { url: href(&p.path), label: p.title.clone() })
             .collect(),
         extra: &config.extra,
         paper_count: model.papers.len(),
         day_count: model.days.len(),
+        search: config.search.enabled,
     };
     theme.tera.global_context().insert("site", &site);
     let tera = &theme.tera;
-    let cards: Vec<PaperCard> = model.papers.par_iter().map(|p| card(p, config.build.excerpt_chars)).collect();
+    let cards: Vec<PaperCard> = model
+        .papers
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| card(p, &topic_links(model, i), config.build.excerpt_chars))
+        .collect();
 
-    progress.set_length((model.papers.len() + model.days.len() + model.pages.len() + 3) as u64);
+    progress.set_length((model.papers.len() + model.days.len() + model.pages.len() + 4) as u64);
     let mut files: Vec<OutputFile> = (0..model.papers.len())
         .into_par_iter()
         .map(|i| {
@@ -155,6 +199,7 @@ pub fn render(
         })
         .collect::<Result<_>>()?;
     files.extend(day_files);
+    files.extend(topic_pages(tera, model, &cards, config.build.paginate_by)?);
     for page in &model.pages {
         let mut ctx = page_context(&page.path);
         ctx.insert(
@@ -170,10 +215,31 @@ pub fn render(
     }
     files.push(home_page(tera, model, &cards)?);
     files.push(archive_page(tera, model)?);
-    files.push(render_file(tera, "404.html", "404.html", &page_context("404.html"))?);
+    files.push(not_found_page(tera, config)?);
     progress.inc(3);
+    if config.search.enabled {
+        files.push(render_file(tera, "search.html", "search.html", &page_context("search.html"))?);
+        files.extend(search::build(&search_docs(model, &cards), &config.search));
+    }
     files.extend(static_files(theme));
     Ok(files)
+}
+
+/// The papers as search indexes and shows them.
+fn search_docs(model: &Model, cards: &[PaperCard]) -> Vec<search::SearchDoc> {
+    model
+        .papers
+        .par_iter()
+        .zip(cards)
+        .map(|(paper, card)| search::SearchDoc {
+            url: card.url.clone(),
+            title: card.title_text.clone(),
+            authors: paper.authors.clone(),
+            topics: card.topics.iter().map(|t| t.label.clone()).collect(),
+            abstract_text: markdown::to_plain_text(&paper.body),
+            date: card.date.clone(),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -181,6 +247,24 @@ struct PageView<'a> {
     title: &'a str,
     body_html: String,
     extra: &'a toml::Table,
+}
+
+/// `404.html` is served at whatever path was missing, so relative links
+/// cannot work there: with a base URL its links are absolute.
+fn not_found_page(tera: &tera::Tera, config: &Config) -> Result<OutputFile> {
+    let mut ctx = page_context("404.html");
+    if let Some(base) = config.base_url() {
+        ctx.insert("root", &base);
+    }
+    render_file(tera, "404.html", "404.html", &ctx)
+}
+
+/// A path as it goes into an `href`: spaces and other unsafe characters
+/// percent-encoded (page file names are the owner's).
+pub(crate) fn href(path: &str) -> String {
+    const PATH: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    percent_encoding::utf8_percent_encode(path, PATH).to_string()
 }
 
 /// The relative prefix from `path` back to the site root.
@@ -203,7 +287,8 @@ fn render_file(tera: &tera::Tera, template: &str, path: &str, ctx: &tera::Contex
     Ok(OutputFile::new(path, html))
 }
 
-fn paper_url(paper: &Paper) -> String {
+/// A paper page's path relative to the site root.
+pub(crate) fn paper_url(paper: &Paper) -> String {
     format!("papers/{}.html", paper.file_stem())
 }
 
@@ -215,7 +300,21 @@ fn date_display(date: Date) -> String {
     date.strftime("%b %-d, %Y").to_string()
 }
 
-fn card(paper: &Paper, excerpt_chars: usize) -> PaperCard {
+fn topic_url(slug: &str) -> String {
+    format!("topics/{slug}.html")
+}
+
+fn topic_links(model: &Model, paper: usize) -> Vec<Link> {
+    model.topics.of_paper[paper]
+        .iter()
+        .map(|&t| {
+            let topic = &model.topics.topics[t];
+            Link { url: topic_url(&topic.slug), label: topic.name.clone() }
+        })
+        .collect()
+}
+
+fn card(paper: &Paper, topics: &[Link], excerpt_chars: usize) -> PaperCard {
     PaperCard {
         id: paper.id.clone(),
         url: paper_url(paper),
@@ -232,6 +331,7 @@ fn card(paper: &Paper, excerpt_chars: usize) -> PaperCard {
         code: paper.code.clone(),
         project: paper.project.clone(),
         upvotes: paper.upvotes,
+        topics: topics.to_vec(),
     }
 }
 
@@ -287,6 +387,15 @@ fn paper_page(tera: &tera::Tera, model: &Model, cards: &[PaperCard], i: usize) -
             body_html: markdown::to_html(&paper.body, Trust::Imported),
             days: paper.dates().map(|d| Link { url: day_url(d), label: date_display(d) }).collect(),
             bibtex: bibtex(paper),
+            related: model.related[i].iter().map(|&r| &cards[r]).collect(),
+            github_stars: paper.github_stars,
+            ai_summary: paper.ai_summary.as_deref(),
+            ai_keywords: &paper.ai_keywords,
+            categories: &paper.categories,
+            doi: paper.doi.as_deref(),
+            journal_ref: paper.journal_ref.as_deref(),
+            comment: paper.comment.as_deref(),
+            published: paper.published.map(date_display),
             extra: &paper.extra,
         },
     );
@@ -331,7 +440,92 @@ fn home_page(tera: &tera::Tera, model: &Model, cards: &[PaperCard]) -> Result<Ou
     if let Some(home) = &model.home {
         ctx.insert("intro_html", &markdown::to_html(&home.body, Trust::Owner));
     }
+    ctx.insert("day_topics", &model.latest_day().map(|d| day_topics(model, d)).unwrap_or_default());
+    ctx.insert("topic_count", &model.topics.topics.len());
     render_file(tera, "index.html", "index.html", &ctx)
+}
+
+/// The topics of a day's papers with how many papers of the day each has,
+/// most papers first.
+fn day_topics(model: &Model, day: &Day) -> Vec<TopicCount> {
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    for &p in &day.papers {
+        for &t in &model.topics.of_paper[p] {
+            *counts.entry(t).or_default() += 1;
+        }
+    }
+    let mut out: Vec<TopicCount> = counts
+        .into_iter()
+        .map(|(t, count)| {
+            let topic = &model.topics.topics[t];
+            TopicCount { url: topic_url(&topic.slug), label: topic.name.clone(), count }
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    out
+}
+
+#[derive(Serialize)]
+struct TopicCount {
+    url: String,
+    label: String,
+    count: usize,
+}
+
+fn topic_view(topic: &Topic) -> TopicView<'_> {
+    TopicView {
+        name: &topic.name,
+        slug: &topic.slug,
+        url: topic_url(&topic.slug),
+        description: &topic.description,
+        kind: topic.kind,
+        count: topic.papers.len(),
+    }
+}
+
+/// The topics overview and every topic's pages: `topics/<slug>.html`, then
+/// `topics/<slug>/2.html`, ... with `per_page` papers each, newest first.
+fn topic_pages(tera: &tera::Tera, model: &Model, cards: &[PaperCard], per_page: usize) -> Result<Vec<OutputFile>> {
+    let overview_path = "topics/index.html";
+    let mut ctx = page_context(overview_path);
+    let views: Vec<TopicView> = model.topics.topics.iter().map(topic_view).collect();
+    ctx.insert("topics", &views);
+    let mut files = vec![render_file(tera, "topics.html", overview_path, &ctx)?];
+    let pages: Vec<(usize, usize)> = model
+        .topics
+        .topics
+        .iter()
+        .enumerate()
+        .flat_map(|(t, topic)| (1..=topic.papers.len().div_ceil(per_page)).map(move |n| (t, n)))
+        .collect();
+    let rendered: Vec<OutputFile> = pages
+        .par_iter()
+        .map(|&(t, n)| {
+            let topic = &model.topics.topics[t];
+            let total = topic.papers.len().div_ceil(per_page);
+            let page_url =
+                |n: usize| if n == 1 { topic_url(&topic.slug) } else { format!("topics/{}/{n}.html", topic.slug) };
+            let path = page_url(n);
+            let mut ctx = page_context(&path);
+            ctx.insert("topic", &topic_view(topic));
+            let slice = &topic.papers[(n - 1) * per_page..(n * per_page).min(topic.papers.len())];
+            ctx.insert("papers", &slice.iter().map(|&p| &cards[p]).collect::<Vec<_>>());
+            ctx.insert("first_number", &((n - 1) * per_page + 1));
+            ctx.insert(
+                "pagination",
+                &Pagination {
+                    current: n,
+                    total,
+                    previous: (n > 1).then(|| page_url(n - 1)),
+                    next: (n < total).then(|| page_url(n + 1)),
+                    pages: (1..=total).map(|k| Link { url: page_url(k), label: k.to_string() }).collect(),
+                },
+            );
+            render_file(tera, "topic.html", &path, &ctx)
+        })
+        .collect::<Result<_>>()?;
+    files.extend(rendered);
+    Ok(files)
 }
 
 fn archive_page(tera: &tera::Tera, model: &Model) -> Result<OutputFile> {
@@ -417,6 +611,12 @@ fn static_files(theme: &Theme) -> Vec<OutputFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_paths_are_percent_encoded_in_links() {
+        assert_eq!(href("notes/my notes & more.html"), "notes/my%20notes%20%26%20more.html");
+        assert_eq!(href("about.html"), "about.html");
+    }
 
     #[test]
     fn root_prefix_follows_depth() {

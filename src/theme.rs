@@ -30,12 +30,18 @@ const DEFAULT_TEMPLATES: &[Embedded] = embed![
     "templates/paper.html",
     "templates/day.html",
     "templates/days.html",
+    "templates/topics.html",
+    "templates/topic.html",
     "templates/page.html",
     "templates/404.html",
+    "templates/search.html",
     "templates/partials/paper_list.html",
+    "templates/atom.xml",
+    "templates/sitemap.xml",
+    "templates/sitemap_index.xml",
 ];
 
-const DEFAULT_STATIC: &[Embedded] = embed!["static/style.css", "static/favicon.svg"];
+const DEFAULT_STATIC: &[Embedded] = embed!["static/style.css", "static/favicon.svg", "static/search.js"];
 
 /// Where a template or static file came from, for error messages.
 #[derive(Debug, Clone)]

@@ -4,17 +4,21 @@
 //! Idempotent: a page already written by import is merged with the new
 //! record and rewritten only if something changed. A page the owner edited
 //! is never overwritten unless `force` is set. Writes are atomic.
+//!
+//! One page per paper across all inputs and days: a record finds its page
+//! by arXiv id (versions collapse), else by normalised title, so a paper
+//! from a text copy and the same paper from the API share one page.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use super::{Format, parse_file};
+use super::{Format, Record, stream_file};
 use crate::config::Site;
-use crate::content;
 use crate::error::{ImportError, Result, Warning, write_atomic};
 use crate::paper::{self, Paper};
+use crate::{content, links};
 
 /// How to import.
 #[derive(Debug, Clone, Default)]
@@ -47,56 +51,145 @@ pub struct ImportReport {
 }
 
 /// Imports `files` into `site`'s `content/papers/`.
+///
+/// Records are written as they are read, so an input of any size imports
+/// in bounded memory: what is kept is one small index entry per page.
 pub fn import(site: &Site, files: &[PathBuf], options: &ImportOptions) -> Result<ImportReport> {
     let mut report = ImportReport::default();
-    let mut incoming: BTreeMap<String, Paper> = BTreeMap::new();
+    let mut pages = Pages::load(&site.content_dir.join("papers"))?;
     for file in files {
-        match parse_file(file, options.format, options.date) {
-            Ok(parsed) => {
-                report.files += 1;
-                report.skipped.extend(parsed.skipped);
-                report.warnings.extend(parsed.warnings);
-                for paper in parsed.papers {
-                    match incoming.get_mut(&paper.id) {
-                        Some(existing) => existing.merge(paper),
-                        None => {
-                            incoming.insert(paper.id.clone(), paper);
-                        }
-                    }
-                }
+        let records = match stream_file(file, options.format, options.date) {
+            Ok(records) => records,
+            Err(e) => {
+                report.skipped.push(e);
+                continue;
             }
-            Err(e) => report.skipped.push(e),
+        };
+        report.files += 1;
+        for record in records {
+            match record {
+                Record::Paper(paper) => pages.put(*paper, options.force, &mut report)?,
+                Record::Skipped(e) => report.skipped.push(e),
+                Record::Warning(w) => report.warnings.push(w),
+            }
         }
     }
-    let papers_dir = site.content_dir.join("papers");
-    let existing = content::paper_page_paths(&papers_dir)?;
-    for (id, paper) in incoming {
-        let path = existing.get(&id).cloned().unwrap_or_else(|| papers_dir.join(format!("{}.md", paper.file_stem())));
-        write_page(&path, paper, options.force, &mut report)?;
-    }
+    pages.tally(&mut report);
     Ok(report)
 }
 
-fn write_page(path: &Path, incoming: Paper, force: bool, report: &mut ImportReport) -> Result<()> {
+/// What an import did to one page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    New,
+    Updated,
+    Unchanged,
+    Kept,
+}
+
+/// The pages under `content/papers/`, found by paper id or by normalised
+/// title, and what this import did to each.
+struct Pages {
+    dir: PathBuf,
+    by_id: HashMap<String, PathBuf>,
+    /// Normalised title -> (id, page), to find a paper met without an arXiv id.
+    by_title: HashMap<String, (String, PathBuf)>,
+    touched: BTreeMap<PathBuf, Outcome>,
+}
+
+impl Pages {
+    fn load(dir: &Path) -> Result<Pages> {
+        let mut pages =
+            Pages { dir: dir.to_path_buf(), by_id: HashMap::new(), by_title: HashMap::new(), touched: BTreeMap::new() };
+        for (id, path) in content::paper_page_paths(dir)? {
+            if let Ok(text) = std::fs::read_to_string(&path)
+                && let Ok(paper) = Paper::from_page(&text, &path)
+            {
+                pages.by_title.entry(paper::slug_id(&paper.title)).or_insert((id.clone(), path.clone()));
+            }
+            pages.by_id.insert(id, path);
+        }
+        Ok(pages)
+    }
+
+    /// The page of `paper`: the one with its id; else the one with its
+    /// title, unless both have different arXiv ids; else a new file.
+    fn path_for(&self, paper: &Paper) -> PathBuf {
+        if let Some(path) = self.by_id.get(&paper.id) {
+            return path.clone();
+        }
+        if let Some((id, path)) = self.by_title.get(&paper::slug_id(&paper.title))
+            && !(is_arxiv(id) && is_arxiv(&paper.id))
+        {
+            return path.clone();
+        }
+        self.dir.join(format!("{}.md", paper.file_stem()))
+    }
+
+    /// Merges one record into its page. `force` replaces a page only the
+    /// first time this import meets it; later records are merged into it.
+    fn put(&mut self, paper: Paper, force: bool, report: &mut ImportReport) -> Result<()> {
+        let path = self.path_for(&paper);
+        let (id, title) = (paper.id.clone(), paper::slug_id(&paper.title));
+        let before = self.touched.get(&path).copied();
+        let Some((outcome, final_id)) = write_page(&path, paper, force && before.is_none(), report)? else {
+            return Ok(());
+        };
+        let outcome = match (before, outcome) {
+            (None, outcome) | (Some(Outcome::Unchanged), outcome) => outcome,
+            (Some(before), _) => before,
+        };
+        self.touched.insert(path.clone(), outcome);
+        self.by_id.insert(id, path.clone());
+        self.by_title.insert(title, (final_id.clone(), path.clone()));
+        self.by_id.insert(final_id, path);
+        Ok(())
+    }
+
+    /// Fills the report's lists, in path order.
+    fn tally(self, report: &mut ImportReport) {
+        for (path, outcome) in self.touched {
+            match outcome {
+                Outcome::New => report.new.push(path),
+                Outcome::Updated => report.updated.push(path),
+                Outcome::Unchanged => report.unchanged += 1,
+                Outcome::Kept => report.kept.push(path),
+            }
+        }
+    }
+}
+
+fn is_arxiv(id: &str) -> bool {
+    links::normalize_arxiv_id(id).is_some()
+}
+
+/// Writes `incoming` to `path`, merged with the page there. Returns what
+/// happened and the id the page now has; `None` when the page could not be read.
+fn write_page(
+    path: &Path,
+    incoming: Paper,
+    force: bool,
+    report: &mut ImportReport,
+) -> Result<Option<(Outcome, String)>> {
     let old_text = match std::fs::read_to_string(path) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
             report.skipped.push(ImportError::file(path, format!("cannot read the existing page: {e}")));
-            return Ok(());
+            return Ok(None);
         }
     };
     let Some(old_text) = old_text else {
         write_atomic(path, incoming.to_page(true).as_bytes())?;
-        report.new.push(path.to_path_buf());
-        return Ok(());
+        return Ok(Some((Outcome::New, incoming.id)));
     };
     let edited = paper::is_edited(&old_text);
     if edited && !force {
-        report.kept.push(path.to_path_buf());
-        return Ok(());
+        let id = Paper::from_page(&old_text, path).map_or(incoming.id, |p| p.id);
+        return Ok(Some((Outcome::Kept, id)));
     }
-    let merged = match Paper::from_page(&old_text, path) {
+    let incoming_id = incoming.id.clone();
+    let mut merged = match Paper::from_page(&old_text, path) {
         // The page on disk keeps what it has; the import fills gaps and adds
         // days. With --force the import wins instead.
         Ok(mut old) if !force => {
@@ -112,14 +205,16 @@ fn write_page(path: &Path, incoming: Paper, force: bool, report: &mut ImportRepo
         }
         Err(_) => incoming,
     };
+    // A page known by its title learns the paper's arXiv id.
+    if !is_arxiv(&merged.id) && is_arxiv(&incoming_id) {
+        merged.id = incoming_id;
+    }
     let new_text = merged.to_page(true);
     if new_text == old_text {
-        report.unchanged += 1;
-    } else {
-        write_atomic(path, new_text.as_bytes())?;
-        report.updated.push(path.to_path_buf());
+        return Ok(Some((Outcome::Unchanged, merged.id)));
     }
-    Ok(())
+    write_atomic(path, new_text.as_bytes())?;
+    Ok(Some((Outcome::Updated, merged.id)))
 }
 
 impl ImportReport {

@@ -2,10 +2,16 @@
 //!
 //! The format is detected from the content (the extension only breaks a
 //! tie), or forced with `--format`. Parsers take text and return records
-//! plus warnings; [`import`] is the only code that writes into `content/`.
+//! plus warnings; the API JSON and Atom parsers also read from a stream
+//! ([`stream_file`]), one record at a time. [`import`] is the only code that
+//! writes into `content/`.
 
+pub mod arxiv_atom;
+pub mod hf_api_json;
 pub mod hf_daily_text;
 mod import;
+mod position;
+mod record;
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -14,6 +20,7 @@ use jiff::civil::Date;
 use regex::Regex;
 
 pub use import::{ImportOptions, ImportReport, import};
+pub use record::{Record, RecordResult};
 
 use crate::error::{ImportError, Warning, text_from_bytes};
 use crate::links::{self, LinkKind};
@@ -38,7 +45,11 @@ impl Format {
         if start.starts_with('[') || start.starts_with('{') {
             return Format::Json;
         }
-        if start.starts_with("<?xml") || start.starts_with("<feed") {
+        // Any markup is read as XML, so a page that is not an Atom feed
+        // (`<rss>`, `<html>`) gets the Atom parser's clear error.
+        let mut chars = start.chars();
+        if chars.next() == Some('<') && chars.next().is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '?' | '!'))
+        {
             return Format::Atom;
         }
         match path.extension().and_then(|e| e.to_str()) {
@@ -75,11 +86,41 @@ pub fn parse_text(text: &str, path: &Path, format: Option<Format>, date: Option<
     let reference = date.or_else(|| date_from_file_name(path));
     match format.unwrap_or_else(|| Format::detect(text, path)) {
         Format::Text => hf_daily_text::parse(text, path, reference),
-        Format::Json | Format::Atom => Err(ImportError::file(
-            path,
-            "this looks like JSON or XML; only plain-text copies of a papers page can be imported so far (use `--format text` to read it as text)",
-        )),
+        Format::Json => hf_api_json::parse(text, path, reference),
+        Format::Atom => arxiv_atom::parse(text, path, reference),
     }
+}
+
+/// A file's records, read as they come: API JSON and Atom are streamed, so a
+/// file of any size imports in bounded memory; a text copy is parsed whole.
+pub type RecordStream = Box<dyn Iterator<Item = Record>>;
+
+/// Opens one input for streaming. `Err` when the file cannot be read at
+/// all (missing, empty, not the format); a problem found after some
+/// records is a [`Record::Skipped`] and ends the stream.
+pub fn stream_file(path: &Path, format: Option<Format>, date: Option<Date>) -> Result<RecordStream, ImportError> {
+    let file = std::fs::File::open(path).map_err(|e| ImportError::file(path, format!("cannot read the file: {e}")))?;
+    let mut input = std::io::BufReader::with_capacity(64 * 1024, file);
+    let head = std::io::BufRead::fill_buf(&mut input)
+        .map_err(|e| ImportError::file(path, format!("cannot read the file: {e}")))?;
+    let format = format.unwrap_or_else(|| Format::detect(&String::from_utf8_lossy(head), path));
+    let reference = date.or_else(|| date_from_file_name(path));
+    let mut records: Box<dyn Iterator<Item = RecordResult>> = match format {
+        Format::Json => Box::new(hf_api_json::records(input, path, reference)),
+        Format::Atom => Box::new(arxiv_atom::records(input, path, reference)),
+        Format::Text => {
+            let parsed = parse_file(path, Some(Format::Text), date)?;
+            let papers = parsed.papers.into_iter().map(|p| Ok(Record::Paper(Box::new(p))));
+            let skipped = parsed.skipped.into_iter().map(|e| Ok(Record::Skipped(e)));
+            let warnings = parsed.warnings.into_iter().map(|w| Ok(Record::Warning(w)));
+            Box::new(papers.chain(skipped).chain(warnings))
+        }
+    };
+    let first = match records.next() {
+        Some(Err(e)) => return Err(e),
+        first => first,
+    };
+    Ok(Box::new(first.into_iter().chain(records).map(|r| r.unwrap_or_else(Record::Skipped))))
 }
 
 static FILE_DATE: LazyLock<Regex> =
@@ -226,5 +267,8 @@ mod tests {
         assert_eq!(Format::detect("  [{\"paper\": {}}]", Path::new("a.txt")), Format::Json);
         assert_eq!(Format::detect("<?xml version", Path::new("a.txt")), Format::Atom);
         assert_eq!(Format::detect("Aug 6\n\nTitle", Path::new("a.json")), Format::Text);
+        assert_eq!(Format::detect("\n<rss version=\"2.0\">", Path::new("a.txt")), Format::Atom);
+        assert_eq!(Format::detect("<feed xmlns=", Path::new("a.json")), Format::Atom);
+        assert_eq!(Format::detect("< 3 is less", Path::new("a.xml")), Format::Text);
     }
 }

@@ -94,7 +94,7 @@ fn hand_written_pages_are_rendered_with_highlighted_code() {
     assert!(about.contains("<pre class=\"code\" data-lang=\"rust\"><code><span class=\"hl-source hl-rust\">"));
     assert!(about.contains("href=\"notes/reading.html\""), "links to .md pages point at .html");
     let home = page(site.path(), "index.html");
-    assert_eq!(texts(&home, ".site-nav a"), ["Days", "About the fixture"], "menu = false hides a page");
+    assert_eq!(texts(&home, ".site-nav a"), ["Days", "Topics", "About the fixture"], "menu = false hides a page");
     let nested = page(site.path(), "notes/reading.html");
     assert!(nested.contains("href=\"../style.css\""));
     assert!(page(site.path(), "syntax-dark.css").contains(".hl-"));
@@ -203,4 +203,31 @@ fn two_pages_for_one_paper_is_an_error_naming_both() {
     .unwrap();
     let err = format!("{:#}", try_build(site.path()).unwrap_err());
     assert!(err.contains("copy.md") && err.contains("hand-written.md") && err.contains("2508.00002"), "{err}");
+}
+
+#[test]
+fn a_text_copy_and_the_api_json_of_one_paper_build_one_page() {
+    let site = fixture("site");
+    let digests = site.path().join("content/digests");
+    std::fs::copy(
+        repo_root().join("tests/fixtures/import/hf-daily-papers-2025-10-24.json"),
+        digests.join("2025-10-24.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        digests.join("2025-10-25.txt"),
+        "Oct 25\n\nAdaSPEC: Selective Knowledge Distillation for Efficient Speculative Decoders\n\nA short copy of the abstract.\n",
+    )
+    .unwrap();
+    let report = build(site.path());
+    assert_eq!(report.papers, 5 + 18, "the text copy joins the API record");
+    let paper = page(site.path(), "papers/2510.19779.html");
+    assert_eq!(texts(&paper, ".listed-on"), ["Listed on Oct 24, 2025, Oct 25, 2025."]);
+    assert!(texts(&paper, "article .paper-authors")[0].starts_with("Yuezhou Hu"));
+    assert!(
+        !site
+            .path()
+            .join("public/papers/adaspec-selective-knowledge-distillation-for-efficient-speculative-decoders.html")
+            .exists()
+    );
 }

@@ -5,4 +5,9 @@
 mod build;
 mod cli;
 mod import;
+mod import_formats;
+mod publish;
+mod search;
+mod serve;
 mod support;
+mod topics;

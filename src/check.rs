@@ -1,0 +1,165 @@
+//! `paperpress check`: what a build would find wrong, without writing the
+//! output: input problems, template errors (the build fails on those), papers
+//! without a topic, and every internal link that does not resolve to a file
+//! of the build.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use rayon::prelude::*;
+use regex::Regex;
+
+use crate::render::OutputFile;
+
+static LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)<[a-z][a-z0-9]*\s[^>]*?\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
+        .expect("the link pattern is valid")
+});
+
+/// A link from a page that leads nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BrokenLink {
+    /// The page holding the link, relative to the output folder.
+    pub page: String,
+    /// The link as written.
+    pub link: String,
+    /// Why it is broken.
+    pub reason: &'static str,
+}
+
+impl std::fmt::Display for BrokenLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` links to `{}`: {}", self.page, self.link, self.reason)
+    }
+}
+
+/// Every internal link of the HTML files in `files` that does not resolve
+/// to one of `files`, sorted by page. Links to other hosts and to anchors on
+/// the same page are not checked; a link from the site root (`/x`) is
+/// broken, since it fails from disk and under a sub-path.
+pub fn broken_links(files: &[OutputFile]) -> Vec<BrokenLink> {
+    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut broken: Vec<BrokenLink> = files
+        .par_iter()
+        .filter(|f| f.path.ends_with(".html") && f.path != "404.html")
+        .flat_map_iter(|file| {
+            let html = String::from_utf8_lossy(&file.bytes);
+            LINK.captures_iter(&html)
+                .filter_map(|c| {
+                    let raw = c.get(1).or_else(|| c.get(2))?.as_str();
+                    let link = unescape(raw);
+                    let reason = problem(&file.path, &link, &paths)?;
+                    Some(BrokenLink { page: file.path.clone(), link, reason })
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    broken.sort();
+    broken.dedup();
+    broken
+}
+
+/// Why `link` on `page` does not resolve, or `None` when it does (or is not ours to check).
+fn problem(page: &str, link: &str, paths: &HashSet<&str>) -> Option<&'static str> {
+    if link.is_empty() || link.starts_with('#') || link.starts_with("//") || has_scheme(link) {
+        return None;
+    }
+    if link.starts_with('/') {
+        return Some("links from the site root break from disk and under a sub-path; use a relative link");
+    }
+    let path = link.split(['#', '?']).next().unwrap_or("");
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let target = parts.join("/");
+    let target = percent_decode(&target);
+    let found = paths.contains(target.as_str())
+        || (path.ends_with('/') || path.is_empty())
+            && paths.contains(format!("{target}/index.html").trim_start_matches('/'));
+    (!found).then_some("no such file in the build")
+}
+
+fn has_scheme(link: &str) -> bool {
+    let Some((scheme, _)) = link.split_once(':') else { return false };
+    !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+fn unescape(attribute: &str) -> String {
+    attribute
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+fn percent_decode(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(byte) = path.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, html: &str) -> OutputFile {
+        OutputFile { path: path.into(), bytes: html.as_bytes().to_vec() }
+    }
+
+    #[test]
+    fn finds_links_that_lead_nowhere() {
+        let files = [
+            file(
+                "index.html",
+                r#"<a href="papers/a.html">a</a> <a class="x" href='papers/missing.html'>m</a> <link rel="stylesheet" href="style.css">"#,
+            ),
+            file(
+                "papers/a.html",
+                r##"<a href="../index.html#top">home</a> <a href="../days/2025-08-06.html">day</a> <img src="../img/x.png">"##,
+            ),
+            file("style.css", ""),
+            file("notes/my notes.html", ""),
+            file(
+                "about.html",
+                r##"<a href="https://example.org/x">ext</a> <a href="mailto:a@b">m</a> <a href="#s">s</a> <a href="/index.html">abs</a> <a href="notes/my%20notes.html?x=1&amp;y=2">n</a>"##,
+            ),
+        ];
+        let broken: Vec<String> = broken_links(&files).iter().map(|b| b.to_string()).collect();
+        assert_eq!(
+            broken,
+            [
+                "`about.html` links to `/index.html`: links from the site root break from disk and under a sub-path; use a relative link",
+                "`index.html` links to `papers/missing.html`: no such file in the build",
+                "`papers/a.html` links to `../days/2025-08-06.html`: no such file in the build",
+                "`papers/a.html` links to `../img/x.png`: no such file in the build",
+            ]
+        );
+    }
+
+    #[test]
+    fn text_that_looks_like_a_link_is_not_one() {
+        let files = [file("index.html", "<p>write href=&quot;x.html&quot; in your page</p>")];
+        assert!(broken_links(&files).is_empty());
+    }
+}

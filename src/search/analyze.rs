@@ -1,0 +1,238 @@
+//! Field texts -> stems, term frequencies, field lengths and postings,
+//! exactly as `elasticlunr::Index::add_doc` counts them, but on every core.
+//!
+//! Tokens and stems come from elasticlunr-rs itself: each distinct piece of
+//! text (split where `tokenize_whitespace` splits) goes once through the
+//! crate's `English::tokenize` (trim, lowercase) and its pipeline (trimmer,
+//! stop words, stemmer). The work runs in three passes: chunks of papers
+//! collect their pieces; the distinct pieces are stemmed in parallel; the
+//! chunks count stems per field and the postings are laid out by counting.
+//! Nothing here is quadratic: hash maps and one sort of the stems.
+
+use std::cmp::Ordering;
+
+use elasticlunr::Language;
+use elasticlunr::lang::English;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+
+/// Postings of one field, by stem number: `docs[offsets[s]..offsets[s + 1]]`
+/// are the papers holding stem `s` (ascending) and `counts` how often.
+#[derive(Debug, Default)]
+pub(super) struct Postings {
+    offsets: Vec<usize>,
+    docs: Vec<u32>,
+    counts: Vec<u32>,
+}
+
+impl Postings {
+    /// The papers holding stem `stem`, and its count in each.
+    pub(super) fn of(&self, stem: usize) -> (&[u32], &[u32]) {
+        let range = self.offsets[stem]..self.offsets[stem + 1];
+        (&self.docs[range.clone()], &self.counts[range])
+    }
+}
+
+/// The analysed papers.
+#[derive(Debug, Default)]
+pub(super) struct Analysis {
+    /// Every stem, in [`index_order`].
+    pub(super) stems: Vec<String>,
+    /// Per paper, the number of stems in each field (elasticlunr's field length).
+    pub(super) lengths: Vec<[u32; 4]>,
+    /// Per field.
+    pub(super) postings: Vec<Postings>,
+}
+
+/// The order elasticlunr.js walks its token tree in when it expands a
+/// prefix: digits first (JavaScript lists integer-like keys first), then
+/// other characters by code point; a prefix before its extensions.
+pub(super) fn index_order(a: &str, b: &str) -> Ordering {
+    // On UTF-8 bytes: their order is the code points' order, and a digit
+    // byte is always the ASCII digit.
+    let rank = |b: &u8| if b.is_ascii_digit() { u16::from(*b) - 0x30 } else { u16::from(*b) + 10 };
+    a.as_bytes().iter().map(rank).cmp(b.as_bytes().iter().map(rank))
+}
+
+/// The pieces `tokenize_whitespace` makes of `text` (split at whitespace
+/// and `-`, empty ones dropped), before trimming and lowercasing. ASCII
+/// bytes are tested directly; other characters are decoded.
+fn pieces(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let mut start = None;
+        while at < bytes.len() {
+            let (separator, width) = match bytes[at] {
+                b @ 0..=0x7f => (b == b'-' || b.is_ascii_whitespace() || b == 0x0b, 1),
+                _ => {
+                    let c = text[at..].chars().next().expect("`at` is at a character boundary");
+                    (c.is_whitespace(), c.len_utf8())
+                }
+            };
+            match (separator, start) {
+                (true, Some(s)) => {
+                    let piece = &text[s..at];
+                    at += width;
+                    return Some(piece);
+                }
+                (false, None) => start = Some(at),
+                _ => {}
+            }
+            at += width;
+        }
+        start.map(|s| &text[s..])
+    })
+}
+
+/// A chunk of papers, its pieces numbered in the chunk's own vocabulary.
+struct Chunk<'a> {
+    vocabulary: Vec<&'a str>,
+    /// Per paper, per field, its pieces in order.
+    docs: Vec<[Vec<u32>; 4]>,
+}
+
+fn collect_pieces(texts: &[[String; 4]]) -> Chunk<'_> {
+    let mut numbers: HashMap<&str, u32> = HashMap::default();
+    let mut vocabulary = Vec::new();
+    let docs = texts
+        .iter()
+        .map(|fields| {
+            std::array::from_fn(|f| {
+                pieces(&fields[f])
+                    .map(|piece| {
+                        *numbers.entry(piece).or_insert_with(|| {
+                            vocabulary.push(piece);
+                            vocabulary.len() as u32 - 1
+                        })
+                    })
+                    .collect()
+            })
+        })
+        .collect();
+    Chunk { vocabulary, docs }
+}
+
+/// One paper's field lengths and, per field, (stem, count) pairs.
+struct DocTerms {
+    lengths: [u32; 4],
+    terms: [Vec<(u32, u32)>; 4],
+}
+
+fn count_stems(pieces: &[u32], stem_of: &[Option<u32>], buffer: &mut Vec<u32>) -> (u32, Vec<(u32, u32)>) {
+    buffer.clear();
+    buffer.extend(pieces.iter().filter_map(|&p| stem_of[p as usize]));
+    buffer.sort_unstable();
+    let mut terms: Vec<(u32, u32)> = Vec::new();
+    for &stem in buffer.iter() {
+        match terms.last_mut() {
+            Some((last, count)) if *last == stem => *count += 1,
+            _ => terms.push((stem, 1)),
+        }
+    }
+    (buffer.len() as u32, terms)
+}
+
+/// Analyses the papers' field texts (in [`super::FIELDS`] order).
+pub(super) fn analyze(texts: &[[String; 4]]) -> Analysis {
+    let chunk_size = texts.len().div_ceil(4 * rayon::current_num_threads()).max(64);
+    let chunks: Vec<Chunk> = texts.par_chunks(chunk_size).map(collect_pieces).collect();
+
+    // Every distinct piece, stemmed once by the crate's pipeline.
+    let mut piece_numbers: HashMap<&str, u32> = HashMap::default();
+    let mut distinct: Vec<&str> = Vec::new();
+    let renumber: Vec<Vec<u32>> = chunks
+        .iter()
+        .map(|c| {
+            let mut map = Vec::with_capacity(c.vocabulary.len());
+            for &piece in &c.vocabulary {
+                map.push(*piece_numbers.entry(piece).or_insert_with(|| {
+                    distinct.push(piece);
+                    distinct.len() as u32 - 1
+                }));
+            }
+            map
+        })
+        .collect();
+    let stemmed: Vec<Option<String>> = distinct
+        .par_iter()
+        .map_init(
+            || {
+                let english = English::new();
+                let pipeline = english.make_pipeline();
+                (english, pipeline)
+            },
+            |(english, pipeline), piece| pipeline.run(english.tokenize(piece)).pop(),
+        )
+        .collect();
+    let (stems, stem_of) = number_stems(&stemmed);
+
+    let docs: Vec<DocTerms> = chunks
+        .par_iter()
+        .zip(&renumber)
+        .flat_map_iter(|(chunk, map)| {
+            let local: Vec<Option<u32>> = map.iter().map(|&p| stem_of[p as usize]).collect();
+            let mut buffer = Vec::new();
+            chunk.docs.iter().map(move |fields| {
+                let mut lengths = [0; 4];
+                let terms = std::array::from_fn(|f| {
+                    let (length, terms) = count_stems(&fields[f], &local, &mut buffer);
+                    lengths[f] = length;
+                    terms
+                });
+                DocTerms { lengths, terms }
+            })
+        })
+        .collect();
+    let postings = (0..4).into_par_iter().map(|f| postings(&docs, stems.len(), f)).collect();
+    Analysis { stems, lengths: docs.iter().map(|d| d.lengths).collect(), postings }
+}
+
+/// The distinct stems in [`index_order`], and each piece's stem number.
+fn number_stems(stemmed: &[Option<String>]) -> (Vec<String>, Vec<Option<u32>>) {
+    let unique: rustc_hash::FxHashSet<&str> = stemmed.iter().flatten().map(String::as_str).collect();
+    let mut stems: Vec<&str> = unique.into_iter().collect();
+    stems.par_sort_unstable_by(|a, b| index_order(a, b));
+    let numbers: HashMap<&str, u32> = stems.iter().enumerate().map(|(i, s)| (*s, i as u32)).collect();
+    let stem_of = stemmed.iter().map(|s| s.as_deref().map(|s| numbers[s])).collect();
+    (stems.into_iter().map(str::to_string).collect(), stem_of)
+}
+
+/// Lays out field `field`'s postings by counting: papers stay in order.
+fn postings(docs: &[DocTerms], stem_count: usize, field: usize) -> Postings {
+    let mut offsets = vec![0usize; stem_count + 1];
+    for doc in docs {
+        for &(stem, _) in &doc.terms[field] {
+            offsets[stem as usize + 1] += 1;
+        }
+    }
+    for i in 1..offsets.len() {
+        offsets[i] += offsets[i - 1];
+    }
+    let total = offsets[stem_count];
+    let (mut papers, mut counts) = (vec![0u32; total], vec![0u32; total]);
+    let mut next = offsets.clone();
+    for (number, doc) in docs.iter().enumerate() {
+        for &(stem, count) in &doc.terms[field] {
+            let slot = &mut next[stem as usize];
+            papers[*slot] = number as u32;
+            counts[*slot] = count;
+            *slot += 1;
+        }
+    }
+    Postings { offsets, docs: papers, counts }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_split_like_tokenize_whitespace() {
+        for text in ["", " a  b-c--d ", "x\u{0b}y\u{85}z\u{a0}w\u{3000}v\u{200b}u", "naïve—café\tété\n", "-"] {
+            let expected: Vec<&str> =
+                text.split(|c: char| c.is_whitespace() || c == '-').filter(|p| !p.is_empty()).collect();
+            assert_eq!(pieces(text).collect::<Vec<_>>(), expected, "{text:?}");
+        }
+    }
+}

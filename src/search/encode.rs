@@ -1,0 +1,249 @@
+//! The compact index format and its files (described in `docs/search.md`).
+//!
+//! Every file is a script, `paperpressSearchData(name, data);`, that the
+//! client injects with a `<script>` tag. `search/index.js` holds the
+//! settings and either everything (a small site) or the first stem of each
+//! shard. A shard `search/s<i>.js` holds a run of stems, in the order
+//! elasticlunr.js expands prefixes, with their postings per field. A file
+//! `search/d<i>.js` holds display data of papers `i * docs_per_file ..`.
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::analyze::{Analysis, index_order};
+use super::{DIR, FIELDS, SearchDoc};
+use crate::config::SearchConfig;
+use crate::render::OutputFile;
+
+/// Version of the format, checked by the client.
+const FORMAT: u32 = 1;
+
+/// Digits of the numbers in posting lists: the first 32 end a number,
+/// the last 32 are followed by more digits (base 32, most significant first).
+const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// Target size of a shard, uncompressed; a stem with longer postings gets
+/// a shard of its own.
+const SHARD_BYTES: usize = 16 * 1024;
+
+/// Papers per display-data file: a result costs one small file.
+const DOCS_PER_FILE: usize = 4;
+
+/// A run of stems and their postings per field (`""` where a stem is not
+/// in a field).
+#[derive(Serialize)]
+struct Shard<'a> {
+    stems: Vec<&'a str>,
+    postings: [Vec<&'a str>; 4],
+}
+
+/// What a result shows: title, URL, date, topics, abstract.
+#[derive(Serialize)]
+struct DocRecord<'a>(&'a str, &'a str, &'a str, &'a [String], &'a str);
+
+impl<'a> DocRecord<'a> {
+    fn of(doc: &'a SearchDoc) -> Self {
+        DocRecord(&doc.title, &doc.url, &doc.date, &doc.topics, &doc.abstract_text)
+    }
+}
+
+/// `search/index.js`.
+#[derive(Serialize)]
+struct Meta<'a> {
+    format: u32,
+    docs: usize,
+    fields: [&'static str; 4],
+    boost: [u8; 4],
+    bool: &'static str,
+    expand: bool,
+    docs_per_file: usize,
+    /// Split index: the shortest prefix that starts each shard.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shard_keys: Option<Vec<String>>,
+    /// Single file: all postings...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shard: Option<Shard<'a>>,
+    /// ...and all display data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    doc_list: Option<Vec<DocRecord<'a>>>,
+}
+
+/// The index files of the analysed, numbered `docs`.
+pub(super) fn files(analysis: &Analysis, docs: &[&SearchDoc], config: &SearchConfig) -> Vec<OutputFile> {
+    // elasticlunr.js walks its token tree by UTF-16 unit, so a stem with a
+    // character outside the BMP can never match there: leave it out.
+    let stems: Vec<&str> =
+        analysis.stems.iter().map(String::as_str).filter(|s| s.chars().all(|c| c <= '\u{ffff}')).collect();
+    let numbers: Vec<usize> =
+        analysis.stems.iter().enumerate().filter(|(_, s)| s.chars().all(|c| c <= '\u{ffff}')).map(|(i, _)| i).collect();
+    let lists: Vec<[String; 4]> = numbers
+        .par_iter()
+        .map(|&stem| {
+            std::array::from_fn(|field| {
+                let (papers, counts) = analysis.postings[field].of(stem);
+                posting_list(papers, counts, &analysis.lengths, field)
+            })
+        })
+        .collect();
+    let sizes: Vec<usize> =
+        stems.iter().zip(&lists).map(|(s, l)| s.len() + 3 + l.iter().map(|p| p.len() + 3).sum::<usize>()).collect();
+    let docs_size: usize = docs.iter().map(|d| d.title.len() + d.url.len() + d.abstract_text.len() + 32).sum();
+    let mut meta = Meta {
+        format: FORMAT,
+        docs: docs.len(),
+        fields: FIELDS,
+        boost: [config.boost_title, 1, 1, 1],
+        bool: if config.use_boolean_and { "AND" } else { "OR" },
+        expand: config.expand,
+        docs_per_file: DOCS_PER_FILE,
+        shard_keys: None,
+        shard: None,
+        doc_list: None,
+    };
+    if sizes.iter().sum::<usize>() + docs_size <= config.split_above_kb * 1024 {
+        meta.shard = Some(shard(&stems, &lists, 0..stems.len()));
+        meta.doc_list = Some(docs.iter().map(|d| DocRecord::of(d)).collect());
+        return vec![script("index", &meta)];
+    }
+    let ranges = partition(&sizes, SHARD_BYTES);
+    meta.shard_keys = Some(ranges.iter().map(|r| shard_key(&stems, r.start)).collect());
+    let mut files = vec![script("index", &meta)];
+    files.par_extend(
+        ranges.par_iter().enumerate().map(|(i, r)| script(&format!("s{i}"), &shard(&stems, &lists, r.clone()))),
+    );
+    files.par_extend(
+        docs.par_chunks(DOCS_PER_FILE)
+            .enumerate()
+            .map(|(i, chunk)| script(&format!("d{i}"), &chunk.iter().map(|d| DocRecord::of(d)).collect::<Vec<_>>())),
+    );
+    files
+}
+
+/// A posting list: the number of papers, the gaps between their numbers,
+/// each count minus one, then each paper's field length; all in
+/// [`ALPHABET`] digits. Grouping like values helps gzip.
+fn posting_list(papers: &[u32], counts: &[u32], lengths: &[[u32; 4]], field: usize) -> String {
+    if papers.is_empty() {
+        return String::new();
+    }
+    let mut out = String::with_capacity(papers.len() * 4 + 2);
+    push_number(&mut out, papers.len() as u32);
+    let mut next = 0;
+    for &paper in papers {
+        push_number(&mut out, paper - next);
+        next = paper + 1;
+    }
+    for &count in counts {
+        push_number(&mut out, count - 1);
+    }
+    for &paper in papers {
+        push_number(&mut out, lengths[paper as usize][field]);
+    }
+    out
+}
+
+fn push_number(out: &mut String, mut value: u32) {
+    let mut digits = [0u8; 7];
+    let mut n = 0;
+    loop {
+        digits[n] = (value & 31) as u8;
+        n += 1;
+        value >>= 5;
+        if value == 0 {
+            break;
+        }
+    }
+    for i in (0..n).rev() {
+        let more = if i > 0 { 32 } else { 0 };
+        out.push(ALPHABET[(digits[i] + more) as usize] as char);
+    }
+}
+
+/// Consecutive runs of stems of about `target` bytes each.
+fn partition(sizes: &[usize], target: usize) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, &s) in sizes.iter().enumerate() {
+        if size > 0 && size + s > target {
+            ranges.push(start..i);
+            (start, size) = (i, 0);
+        }
+        size += s;
+    }
+    if start < sizes.len() || ranges.is_empty() {
+        ranges.push(start..sizes.len());
+    }
+    ranges
+}
+
+/// The shortest prefix of shard `start`'s first stem that sorts after the
+/// previous shard's last stem (`""` for the first shard).
+fn shard_key(stems: &[&str], start: usize) -> String {
+    if start == 0 {
+        return String::new();
+    }
+    let (previous, first) = (stems[start - 1], stems[start]);
+    let mut key = String::new();
+    for c in first.chars() {
+        key.push(c);
+        if index_order(&key, previous).is_gt() {
+            break;
+        }
+    }
+    key
+}
+
+fn shard<'a>(stems: &[&'a str], lists: &'a [[String; 4]], range: Range<usize>) -> Shard<'a> {
+    Shard {
+        stems: stems[range.clone()].to_vec(),
+        postings: std::array::from_fn(|f| lists[range.clone()].iter().map(|l| l[f].as_str()).collect()),
+    }
+}
+
+fn script(name: &str, data: &impl Serialize) -> OutputFile {
+    let json = serde_json::to_string(data).expect("index data serializes: plain strings and numbers");
+    OutputFile {
+        path: format!("{DIR}/{name}.js"),
+        bytes: format!("paperpressSearchData(\"{name}\",{json});\n").into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(text: &str) -> Vec<u32> {
+        let mut numbers = Vec::new();
+        let mut value = 0;
+        for b in text.bytes() {
+            let digit = ALPHABET.iter().position(|&a| a == b).unwrap() as u32;
+            value = value * 32 + (digit & 31);
+            if digit < 32 {
+                numbers.push(value);
+                value = 0;
+            }
+        }
+        numbers
+    }
+
+    #[test]
+    fn posting_lists_hold_gaps_counts_and_lengths() {
+        let lengths = [[0, 0, 0, 5], [0, 0, 0, 70], [0, 0, 0, 9], [0, 0, 0, 1200]];
+        let list = posting_list(&[1, 3], &[1, 40], &lengths, 3);
+        assert_eq!(decode(&list), [2, 1, 1, 0, 39, 70, 1200]);
+        assert_eq!(posting_list(&[], &[], &lengths, 3), "");
+    }
+
+    #[test]
+    fn shards_are_consecutive_and_keys_separate_them() {
+        assert_eq!(partition(&[10, 10, 10, 50, 1], 25), [0..2, 2..3, 3..4, 4..5]);
+        assert_eq!(partition(&[], 25), vec![0..0; 1]);
+        let stems = ["9", "ab", "abc", "b", "bcd"];
+        assert_eq!(shard_key(&stems, 0), "");
+        assert_eq!(shard_key(&stems, 2), "abc");
+        assert_eq!(shard_key(&stems, 3), "b");
+        assert_eq!(shard_key(&stems, 4), "bc");
+    }
+}

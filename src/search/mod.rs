@@ -1,0 +1,98 @@
+//! Search: the site's papers -> an elasticlunr-rs analysis -> a compact
+//! index that the theme's `search.js` loads with `<script>` tags, so search
+//! works from `file://` as well as from a server.
+//!
+//! elasticlunr-rs (English) is the source of truth for tokens and stems:
+//! every field goes through its tokenizer and pipeline. Term frequencies,
+//! document frequencies and field lengths follow `Index::add_doc`; a test
+//! checks them against the crate's own index. The output is our own format
+//! (`docs/search.md`): papers numbered `0..N-1` (newest first), postings per
+//! stem and field, and display data. A small index is one file; a large one
+//! is split into shards by stem, and display data into small files by paper
+//! number, so a query downloads only what it needs.
+//!
+//! This module only reads its input and returns files; `output` writes them.
+
+mod analyze;
+mod encode;
+#[cfg(test)]
+mod tests;
+
+use std::cmp::Reverse;
+use std::time::Instant;
+
+use crate::config::SearchConfig;
+use crate::render::OutputFile;
+
+/// The indexed fields, in the order the client adds up their scores.
+pub const FIELDS: [&str; 4] = ["title", "authors", "topics", "abstract"];
+
+/// The folder of the output that holds the index files.
+pub const DIR: &str = "search";
+
+/// One paper as search sees it. The caller decides what goes in (topic
+/// names, plain-text title and abstract); search never reads the model.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchDoc {
+    /// Page URL relative to the site root (`papers/2508.01234.html`).
+    pub url: String,
+    /// Title as plain text (formulas as their TeX source).
+    pub title: String,
+    /// Author names.
+    pub authors: Vec<String>,
+    /// Topic names.
+    pub topics: Vec<String>,
+    /// The abstract as plain text.
+    pub abstract_text: String,
+    /// `YYYY-MM-DD`, shown with results; newer papers win score ties.
+    pub date: String,
+}
+
+impl SearchDoc {
+    /// The text of each of [`FIELDS`], as elasticlunr-rs indexes it.
+    fn field_texts(&self) -> [String; 4] {
+        [self.title.clone(), self.authors.join(", "), self.topics.join(", "), self.abstract_text.clone()]
+    }
+}
+
+/// The index files for `docs`, under [`DIR`].
+pub fn build(docs: &[SearchDoc], config: &SearchConfig) -> Vec<OutputFile> {
+    let start = Instant::now();
+    let docs = numbered(docs);
+    let texts: Vec<[String; 4]> = docs.iter().map(|d| d.field_texts()).collect();
+    let analysis = analyze::analyze(&texts);
+    let analysed = start.elapsed();
+    let mut files = encode::files(&analysis, &docs, config);
+    log::debug!(
+        "search index: {} papers, {} stems, {} files, {} bytes; analysis {:.1} ms, encoding {:.1} ms",
+        docs.len(),
+        analysis.stems.len(),
+        files.len(),
+        files.iter().map(|f| f.bytes.len()).sum::<usize>(),
+        analysed.as_secs_f64() * 1000.0,
+        (start.elapsed() - analysed).as_secs_f64() * 1000.0,
+    );
+    if config.elasticlunr_json {
+        let json = elasticlunr_index(&texts).to_json();
+        files.push(OutputFile { path: format!("{DIR}/elasticlunr.json"), bytes: json.into_bytes() });
+    }
+    files
+}
+
+/// `docs` in the order that numbers them: newest first, then by URL, so
+/// the number (elasticlunr's ref, which breaks score ties) favours new papers.
+fn numbered(docs: &[SearchDoc]) -> Vec<&SearchDoc> {
+    let mut sorted: Vec<&SearchDoc> = docs.iter().collect();
+    sorted.sort_by(|a, b| (Reverse(&a.date), &a.url).cmp(&(Reverse(&b.date), &b.url)));
+    sorted
+}
+
+/// The complete elasticlunr-rs index of `texts` (refs `"0"`, `"1"`, ...),
+/// as Zola and mdBook ship it; one thread, and about 2.6 KB per paper.
+fn elasticlunr_index(texts: &[[String; 4]]) -> elasticlunr::Index {
+    let mut index = elasticlunr::IndexBuilder::new().save_docs(false).add_fields(FIELDS).build();
+    for (number, fields) in texts.iter().enumerate() {
+        index.add_doc(&number.to_string(), fields);
+    }
+    index
+}

@@ -1,0 +1,385 @@
+//! `paperpress serve`: a preview server for editing a site.
+//!
+//! It builds into a temporary folder (never the site's `public/`), serves it
+//! on 127.0.0.1 only, rebuilds when the content, templates, theme, static
+//! files or `site.toml` change, and reloads open tabs. A failed rebuild
+//! keeps the last good build online and shows the error in the terminal
+//! and on the page until the files are fixed. Nothing outside the output
+//! folder is ever served: `..` segments (also percent-encoded) are refused
+//! and every path is resolved, symlinks included, before it is opened.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::config::{CONFIG_FILE, Site};
+use crate::error::{Context, Result, anyhow};
+use crate::{BuildOptions, build};
+
+/// Where the live-reload script asks whether the site changed.
+const WAIT_PATH: &str = "/__paperpress/wait";
+/// How long a reload request waits for a change before answering anyway.
+const WAIT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The state of the preview: which build is online, and whether the last
+/// rebuild failed.
+#[derive(Debug, Default)]
+struct Status {
+    /// Increases at every rebuild, good or bad.
+    generation: u64,
+    /// The error of the last rebuild, if it failed.
+    error: Option<String>,
+    /// Whether any build has succeeded yet.
+    built: bool,
+}
+
+type Shared = Arc<(Mutex<Status>, Condvar)>;
+
+/// A running preview server.
+pub struct DevServer {
+    addr: SocketAddr,
+    output: PathBuf,
+    status: Shared,
+    server: Arc<tiny_http::Server>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+    _watcher: notify::RecommendedWatcher,
+    _temp: tempfile::TempDir,
+}
+
+impl DevServer {
+    /// Builds the site at `root` and starts serving it on `127.0.0.1:port`
+    /// (port 0 picks a free one), watching it for changes.
+    pub fn start(root: &Path, port: u16) -> Result<DevServer> {
+        Site::load(root)?;
+        let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| {
+            anyhow!("cannot listen on 127.0.0.1:{port}: {e} (is another server running? pass `--port` to pick another)")
+        })?;
+        let addr = server.server_addr().to_ip().ok_or_else(|| anyhow!("the server has no IP address"))?;
+        let temp = tempfile::tempdir().context("failed to create a temporary folder for the preview")?;
+        let output = temp.path().join("public");
+        let status: Shared = Arc::default();
+        rebuild(root, &output, addr, &status);
+
+        let (sender, events) = std::sync::mpsc::channel();
+        let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            // Reading files (as a build does) is not a change.
+            if event.is_ok_and(|e| matches!(e.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)))
+            {
+                let _ = sender.send(());
+            }
+        })
+        .context("failed to watch the site for changes")?;
+        for (path, mode) in watched(root) {
+            watcher.watch(&path, mode).with_context(|| format!("failed to watch `{}`", path.display()))?;
+        }
+
+        let server = Arc::new(server);
+        let rebuilder = {
+            let (root, output, status) = (root.to_path_buf(), output.clone(), status.clone());
+            std::thread::spawn(move || {
+                while events.recv().is_ok() {
+                    // An editor's save is a burst of events: wait for it to end.
+                    while events.recv_timeout(Duration::from_millis(80)).is_ok() {}
+                    rebuild(&root, &output, addr, &status);
+                }
+            })
+        };
+        let listener = {
+            let (server, output, status) = (server.clone(), output.clone(), status.clone());
+            std::thread::spawn(move || {
+                for request in server.incoming_requests() {
+                    let (output, status) = (output.clone(), status.clone());
+                    std::thread::spawn(move || respond(request, &output, &status));
+                }
+            })
+        };
+        Ok(DevServer {
+            addr,
+            output,
+            status,
+            server,
+            threads: vec![listener, rebuilder],
+            _watcher: watcher,
+            _temp: temp,
+        })
+    }
+
+    /// The address being served.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The folder being served.
+    pub fn output(&self) -> &Path {
+        &self.output
+    }
+
+    /// The number of rebuilds so far and the last error, if any.
+    pub fn status(&self) -> (u64, Option<String>) {
+        let status = self.status.0.lock().expect("no thread panics holding the status");
+        (status.generation, status.error.clone())
+    }
+
+    /// Serves until the process is stopped.
+    pub fn wait(mut self) {
+        let listener = self.threads.remove(0);
+        let _ = listener.join();
+    }
+}
+
+impl Drop for DevServer {
+    fn drop(&mut self) {
+        self.server.unblock();
+    }
+}
+
+/// The paths whose changes trigger a rebuild.
+fn watched(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
+    let mut paths = vec![(root.join(CONFIG_FILE), RecursiveMode::NonRecursive)];
+    for dir in ["content", "templates", "themes", "static"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            paths.push((path, RecursiveMode::Recursive));
+        }
+    }
+    paths
+}
+
+/// Rebuilds the site (rereading `site.toml`) and publishes the outcome.
+fn rebuild(root: &Path, output: &Path, addr: SocketAddr, status: &Shared) {
+    let start = Instant::now();
+    let result = Site::load(root).and_then(|site| {
+        let options = BuildOptions { base_url: Some(format!("http://{addr}/")), output: Some(output.to_path_buf()) };
+        build(&site, &options)
+    });
+    let (lock, changed) = &**status;
+    let mut status = lock.lock().expect("no thread panics holding the status");
+    status.generation += 1;
+    match result {
+        Ok(report) => {
+            for problem in report.skipped.iter().chain(&report.warnings) {
+                eprintln!("warning: {problem}");
+            }
+            eprintln!("built {} papers in {:.0} ms", report.papers, start.elapsed().as_secs_f64() * 1000.0);
+            status.error = None;
+            status.built = true;
+        }
+        Err(e) => {
+            let message = format!("{e:#}");
+            eprintln!("error: {message}\n(still serving the last good build)");
+            status.error = Some(message);
+        }
+    }
+    changed.notify_all();
+}
+
+fn respond(request: tiny_http::Request, output: &Path, status: &Shared) {
+    let url = request.url().to_string();
+    let result = if !matches!(request.method(), tiny_http::Method::Get | tiny_http::Method::Head) {
+        request.respond(tiny_http::Response::empty(405))
+    } else if let Some(query) = url.strip_prefix(WAIT_PATH) {
+        let since = query.trim_start_matches("?since=").parse().unwrap_or(0);
+        request.respond(json(wait_for_change(status, since)))
+    } else {
+        request.respond(file_response(&url, output, status))
+    };
+    // A browser that closed the connection early is not an error worth reporting.
+    drop(result);
+}
+
+/// Blocks until the generation passes `since` (or a timeout), then reports it.
+fn wait_for_change(status: &Shared, since: u64) -> String {
+    let (lock, changed) = &**status;
+    let guard = lock.lock().expect("no thread panics holding the status");
+    let (guard, _) = changed
+        .wait_timeout_while(guard, WAIT_TIMEOUT, |s| s.generation <= since)
+        .expect("no thread panics holding the status");
+    state_json(&guard)
+}
+
+fn state_json(status: &Status) -> String {
+    serde_json::json!({ "generation": status.generation, "error": status.error }).to_string()
+}
+
+fn json(body: String) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    tiny_http::Response::from_string(body)
+        .with_header(header("Content-Type", "application/json"))
+        .with_header(header("Cache-Control", "no-store"))
+}
+
+fn header(name: &str, value: &str) -> tiny_http::Header {
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are ASCII")
+}
+
+fn file_response(url: &str, output: &Path, status: &Shared) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let state = {
+        let status = status.0.lock().expect("no thread panics holding the status");
+        (status.generation, status.error.clone(), status.built)
+    };
+    let (generation, error, built) = state;
+    if !built {
+        let page = format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><h1>The site does not build yet</h1>{}</body></html>",
+            reload_script(generation, error.as_deref())
+        );
+        return html(page.into_bytes(), 500);
+    }
+    let (path, code) = match resolve(output, url) {
+        Some(path) => (path, 200),
+        None => (output.join("404.html"), 404),
+    };
+    let Ok(bytes) = std::fs::read(&path) else {
+        return tiny_http::Response::from_string("not found").with_status_code(404);
+    };
+    if path.extension().is_some_and(|e| e == "html") {
+        return html(inject(bytes, &reload_script(generation, error.as_deref())), code);
+    }
+    tiny_http::Response::from_data(bytes)
+        .with_status_code(code)
+        .with_header(header("Content-Type", content_type(&path)))
+        .with_header(header("Cache-Control", "no-store"))
+}
+
+fn html(bytes: Vec<u8>, code: u16) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    tiny_http::Response::from_data(bytes)
+        .with_status_code(code)
+        .with_header(header("Content-Type", "text/html; charset=utf-8"))
+        .with_header(header("Cache-Control", "no-store"))
+}
+
+/// The file `url` names inside `output`, or `None` when there is none or
+/// the path would leave `output` (`..`, encoded or not; symlinks out).
+pub fn resolve(output: &Path, url: &str) -> Option<PathBuf> {
+    let path = url.split(['?', '#']).next()?;
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
+    if decoded.contains(['\0', '\\']) {
+        return None;
+    }
+    let mut file = output.to_path_buf();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => return None,
+            s => file.push(s),
+        }
+    }
+    if file.is_dir() {
+        file.push("index.html");
+    }
+    let file = file.canonicalize().ok()?;
+    let root = output.canonicalize().ok()?;
+    (file.starts_with(&root) && file.is_file()).then_some(file)
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "xml" => "application/atom+xml; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "woff2" => "font/woff2",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Puts `script` before `</body>` (or at the end).
+fn inject(mut page: Vec<u8>, script: &str) -> Vec<u8> {
+    let at = page.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(page.len());
+    page.splice(at..at, script.bytes());
+    page
+}
+
+/// The live-reload script: asks the server to wait for a rebuild, then
+/// reloads the page, or shows the rebuild error over it.
+fn reload_script(generation: u64, error: Option<&str>) -> String {
+    let error = serde_json::to_string(&error).expect("a string serializes").replace("</", "<\\/");
+    format!(
+        r#"<script>(function () {{
+  var seen = {generation};
+  function show(message) {{
+    var box = document.getElementById("paperpress-error");
+    if (!message) {{ if (box) box.remove(); return; }}
+    if (!box) {{
+      box = document.createElement("pre");
+      box.id = "paperpress-error";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;left:0;right:0;bottom:0;max-height:50vh;overflow:auto;margin:0;padding:1rem;background:#3a0d0d;color:#ffe1e1;font:13px/1.45 ui-monospace,monospace;white-space:pre-wrap;z-index:2147483647";
+      document.body.appendChild(box);
+    }}
+    box.textContent = "paperpress: the last rebuild failed; this is the previous build.\n\n" + message;
+  }}
+  function wait() {{
+    fetch("{WAIT_PATH}?since=" + seen).then(function (r) {{ return r.json(); }}).then(function (s) {{
+      if (s.generation > seen) {{
+        if (!s.error) {{ location.reload(); return; }}
+        seen = s.generation;
+        show(s.error);
+      }}
+      wait();
+    }}).catch(function () {{ setTimeout(wait, 1000); }});
+  }}
+  show({error});
+  wait();
+}})();</script>"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside_the_output_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(out.join("papers")).unwrap();
+        std::fs::write(out.join("index.html"), "home").unwrap();
+        std::fs::write(out.join("papers/a b.html"), "paper").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "secret").unwrap();
+        assert_eq!(resolve(&out, "/").unwrap(), out.join("index.html").canonicalize().unwrap());
+        assert!(resolve(&out, "/papers/a%20b.html?x=1").is_some());
+        for bad in [
+            "/../secret.txt",
+            "/papers/../../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/%2E%2E%2Fsecret.txt",
+            "/..%2fsecret.txt",
+            "/papers/..%5c..%5csecret.txt",
+            "/%252e%252e/secret.txt",
+            "/nothing.html",
+            "/%ff.html",
+        ] {
+            assert_eq!(resolve(&out, bad), None, "{bad}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_output_folder_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "secret").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), out.join("link.txt")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), out.join("up")).unwrap();
+        assert_eq!(resolve(&out, "/link.txt"), None);
+        assert_eq!(resolve(&out, "/up/secret.txt"), None);
+    }
+
+    #[test]
+    fn the_reload_script_goes_before_the_end_of_body() {
+        let page = inject(b"<html><body><p>x</p></body></html>".to_vec(), "<script></script>");
+        assert_eq!(String::from_utf8(page).unwrap(), "<html><body><p>x</p><script></script></body></html>");
+        let script = reload_script(3, Some("</script><b>x"));
+        assert!(!script.contains("</script><b>"), "an error message cannot close the script");
+    }
+}

@@ -1,0 +1,193 @@
+use std::path::Path;
+
+use jiff::civil::date;
+
+use super::parse;
+use crate::source::Parsed;
+
+const NEW_SCHEMA: &str = include_str!("../../../tests/fixtures/import/hf-daily-papers-2025-10-24.json");
+const OLD_SCHEMA: &str = include_str!("../../../tests/fixtures/import/hf-daily-papers-2024-05-27.json");
+
+fn parse_ok(text: &str, name: &str) -> Parsed {
+    parse(text, Path::new(name), None).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn messages(errors: &[crate::error::ImportError]) -> Vec<String> {
+    errors.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn newer_schema_fills_every_field() {
+    let parsed = parse_ok(NEW_SCHEMA, "hf.json");
+    assert_eq!(parsed.papers.len(), 18);
+    assert!(parsed.skipped.is_empty() && parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+    let p = &parsed.papers[0];
+    assert_eq!(p.id, "2510.19779");
+    assert_eq!(
+        p.title, "AdaSPEC: Selective Knowledge Distillation for Efficient Speculative Decoders",
+        "hard wrap unwrapped"
+    );
+    assert_eq!(p.authors, ["Yuezhou Hu", "Jiaxin Guo", "Xinyu Feng", "Tuo Zhao"]);
+    assert_eq!(p.days[0].date, date(2025, 10, 24), "the Daily Papers date, not the arXiv date");
+    assert_eq!(p.rank_on(date(2025, 10, 24)), Some(1));
+    assert_eq!(p.published, Some(date(2025, 10, 22)));
+    assert_eq!(p.arxiv.as_deref(), Some("https://arxiv.org/abs/2510.19779"));
+    assert_eq!(p.pdf.as_deref(), Some("https://arxiv.org/pdf/2510.19779"));
+    assert_eq!(p.code, ["https://github.com/yuezhouhu/adaspec"]);
+    assert_eq!((p.upvotes, p.github_stars), (Some(39), Some(0)));
+    assert_eq!(p.ai_keywords.len(), 10);
+    assert!(p.ai_summary.as_deref().unwrap().starts_with("AdaSPEC enhances speculative decoding"));
+    assert!(p.body.starts_with("Speculative Decoding (SD) accelerates"));
+    assert_eq!(p.source.as_deref(), Some("hf.json"));
+
+    let open_o3 = &parsed.papers[1];
+    assert_eq!(open_o3.project.as_deref(), Some("https://marinero4972.github.io/projects/Open-o3-Video/"));
+    assert_eq!(open_o3.code, ["https://github.com/marinero4972/Open-o3-Video"]);
+    assert_eq!(open_o3.rank_on(date(2025, 10, 24)), Some(2));
+}
+
+#[test]
+fn a_dollar_that_is_not_tex_stays_in_the_title() {
+    let parsed = parse_ok(NEW_SCHEMA, "hf.json");
+    let page = parsed.papers.iter().find(|p| p.id == "2510.19600").unwrap();
+    assert_eq!(page.title, "Human-Agent Collaborative Paper-to-Page Crafting for Under $0.1");
+}
+
+#[test]
+fn oldest_schema_takes_the_day_from_the_listing() {
+    let parsed = parse_ok(OLD_SCHEMA, "daily.json");
+    assert_eq!(parsed.papers.len(), 13);
+    let p = &parsed.papers[0];
+    assert_eq!(p.title, "ConvLLaVA: Hierarchical Backbones as Visual Encoder for Large Multimodal Models");
+    assert_eq!(p.days[0].date, date(2024, 5, 27), "top-level publishedAt: when it was put on Daily Papers");
+    assert_eq!(p.published, Some(date(2024, 5, 24)));
+    assert_eq!(p.authors.len(), 9);
+    assert!(p.project.is_none() && p.ai_keywords.is_empty() && p.github_stars.is_none());
+}
+
+#[test]
+fn the_date_given_beats_the_listing_time_but_not_submitted_on_daily_at() {
+    let given = Some(date(2024, 5, 28));
+    let old = parse(OLD_SCHEMA, Path::new("daily.json"), given).unwrap();
+    assert!(old.papers.iter().all(|p| p.date() == date(2024, 5, 28)));
+    let new = parse(NEW_SCHEMA, Path::new("daily.json"), given).unwrap();
+    assert!(new.papers.iter().all(|p| p.date() == date(2025, 10, 24)));
+}
+
+#[test]
+fn a_single_paper_object_parses() {
+    let text = r#"{"id": "2510.19779v2", "title": "AdaSPEC:\n  Decoders", "summary": "Text.",
+        "authors": [{"name": "Yuezhou Hu"}, {"_id": "x"}], "submittedOnDailyAt": "2025-10-24T02:14:45.526Z",
+        "githubRepo": "https://github.com/yuezhouhu/adaspec", "newField": {"any": [1, 2]}}"#;
+    let parsed = parse_ok(text, "paper.json");
+    assert_eq!(parsed.papers.len(), 1);
+    let p = &parsed.papers[0];
+    assert_eq!((p.id.as_str(), p.title.as_str()), ("2510.19779", "AdaSPEC: Decoders"), "the version collapses");
+    assert_eq!(p.authors, ["Yuezhou Hu"], "an author without a name is left out");
+    assert_eq!(p.date(), date(2025, 10, 24));
+}
+
+#[test]
+fn missing_optional_fields_are_fine() {
+    let parsed =
+        parse(r#"[{"paper": {"title": "Only a Title"}}]"#, Path::new("x.json"), Some(date(2025, 1, 2))).unwrap();
+    let p = &parsed.papers[0];
+    assert_eq!((p.id.as_str(), p.body.as_str()), ("only-a-title", ""));
+    assert!(p.arxiv.is_none() && p.authors.is_empty() && p.upvotes.is_none());
+    assert_eq!(parse_ok("[]", "x.json").papers.len(), 0, "a day without papers is not an error");
+}
+
+#[test]
+fn imported_text_is_escaped_markdown() {
+    let text = r#"[{"paper": {"id": "2501.00001", "title": "T", "summary": "A <script>alert(1)</script> *b*",
+        "submittedOnDailyAt": "2025-01-02T00:00:00Z"}}]"#;
+    let body = &parse_ok(text, "x.json").papers[0].body;
+    assert_eq!(body, r"A \<script>alert(1)\</script> \*b\*");
+}
+
+#[test]
+fn python_repr_strings_are_rejected_with_one_clear_error() {
+    let text = "[\n  \"{'paper': {'id': '2405.15738', 'title': 'ConvLLaVA'}}\",\n  \"{'paper': {}}\"\n]\n";
+    let err = parse(text, Path::new("archive.json"), None).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`archive.json` line 2, column 3: item 1 is a string holding a Python repr (`{'paper': {'…`), not a JSON object: expected a list of objects like `{\"paper\": {\"id\": ...}}`; save the API response itself, not a Python print of it"
+    );
+    let err = parse("[{'paper': {'id': '1'}}]", Path::new("archive.json"), None).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`archive.json` line 1, column 2: item 1 is a Python dict (single quotes), not a JSON object: expected JSON like `{\"paper\": {\"id\": ...}}`; save the API response itself, not a Python print of it"
+    );
+}
+
+#[test]
+fn truncated_json_keeps_the_items_before_the_cut() {
+    let cut = &NEW_SCHEMA[..NEW_SCHEMA.find("\"2510.19600\"").unwrap()];
+    let parsed = parse_ok(cut, "cut.json");
+    assert_eq!(parsed.papers.len(), 2);
+    let last_line = cut.lines().count();
+    let last_column = cut.lines().last().unwrap().chars().count() + 1;
+    assert_eq!(
+        messages(&parsed.skipped),
+        [format!(
+            "`cut.json` line {last_line}, column {last_column}: the file ends inside item 3 (which starts on line 232): the JSON is truncated; expected the rest of the item, then `]`"
+        )]
+    );
+    let err = parse("[\n  {\"paper\": {\"id\": \"2501.0", Path::new("cut.json"), None).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`cut.json` line 2, column 27: the file ends inside item 1 (which starts on line 2): the JSON is truncated; expected the rest of the item, then `]`"
+    );
+}
+
+#[test]
+fn bad_items_are_skipped_with_their_place_and_the_good_ones_kept() {
+    let text = r#"[
+  {"paper": {"id": "../../etc/passwd", "title": "Evil", "submittedOnDailyAt": "2025-10-24T01:00:00Z"}},
+  {"paper": {"id": "2510.00001", "summary": "No title here.", "submittedOnDailyAt": "2025-10-24T01:00:00Z"}},
+  {"paper": {"id": "2510.00002", "title": "Typed", "upvotes": "many", "submittedOnDailyAt": "2025-10-24T01:00:00Z"}},
+  {"paper": {"id": "2510.00003", "title": "Good", "githubRepo": "javascript:alert(1)", "submittedOnDailyAt": "2025-10-24T01:00:00Z"}},
+  {"paper": {"id": "2510.00004", "title": "Undated"}},
+  42
+]"#;
+    let parsed = parse_ok(text, "bad.json");
+    assert_eq!(parsed.papers.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["2510.00003"]);
+    assert_eq!(parsed.papers[0].rank_on(date(2025, 10, 24)), Some(1));
+    assert!(parsed.papers[0].code.is_empty());
+    assert_eq!(
+        messages(&parsed.skipped),
+        [
+            "`bad.json` line 2, column 20: item 1 was skipped: `../../etc/passwd` is not an arXiv id; expected `paper.id` like `2510.19779`",
+            "`bad.json` line 3, column 3: item 2 (2510.00001) was skipped: it has no title; expected a non-empty `paper.title`",
+            "`bad.json` line 4, column 63: item 3 was skipped: `paper.upvotes`: invalid type: string \"many\", expected u64",
+            "`bad.json` line 6, column 3: item 5 (2510.00004) was skipped: it has no Daily Papers date (`submittedOnDailyAt`): name the file after its date (like `2025-10-24.json`) or pass `--date YYYY-MM-DD`",
+            "`bad.json` line 7, column 3: item 6 was skipped: it is a number; expected an object like `{\"paper\": {\"id\": ...}}`",
+        ]
+    );
+    assert_eq!(
+        messages(&parsed.warnings),
+        [
+            "`bad.json` line 5, column 65: item 4 (2510.00003): `githubRepo` is not a web link and was left out: `javascript:alert(1)`"
+        ]
+    );
+}
+
+#[test]
+fn text_that_is_not_json_names_what_was_expected() {
+    let err = parse("Aug 6\n\nA title", Path::new("copy.json"), None).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`copy.json` line 1, column 1: found `A` where the JSON starts: expected a list of Daily Papers items (`[{\"paper\": ...}]`) or one paper object (`{\"id\": ...}`)"
+    );
+}
+
+#[test]
+fn an_item_too_large_to_keep_is_skipped() {
+    let huge = "x".repeat((16 << 20) + 10);
+    let text = format!(
+        "[{{\"paper\": {{\"id\": \"2501.00001\", \"title\": \"Huge\", \"summary\": \"{huge}\"}}}},\n {{\"paper\": {{\"id\": \"2501.00002\", \"title\": \"Small\"}}}}]"
+    );
+    let parsed = parse(&text, Path::new("x.json"), Some(date(2025, 1, 2))).unwrap();
+    assert_eq!(parsed.papers.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["2501.00002"]);
+    assert_eq!(messages(&parsed.skipped), ["`x.json` line 1, column 2: item 1 was skipped: it is larger than 16 MiB"]);
+}
