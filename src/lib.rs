@@ -188,7 +188,7 @@ pub fn load_model(site: &Site, config: &config::Config) -> Result<(model::Model,
 }
 
 /// Runs one stage, logging its duration at debug level.
-fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
+pub(crate) fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
     let start = Instant::now();
     let value = f();
     log::debug!("{stage}: {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);

@@ -157,84 +157,99 @@ pub fn to_plain_text(markdown: &str) -> String {
 /// and any other `$` is escaped. Paragraphs (blank-line separated) are kept;
 /// other runs of whitespace become one space.
 pub fn from_plain_text(text: &str) -> String {
-    let paragraphs: Vec<String> = text
-        .split("\n\n")
-        .map(|p| p.split_ascii_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect();
-    paragraphs.iter().map(|p| escape_paragraph(p)).collect::<Vec<_>>().join("\n\n")
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut paragraph = String::with_capacity(text.len());
+    for raw in text.split("\n\n") {
+        paragraph.clear();
+        for word in raw.split_ascii_whitespace() {
+            if !paragraph.is_empty() {
+                paragraph.push(' ');
+            }
+            paragraph.push_str(word);
+        }
+        if paragraph.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        escape_paragraph(&paragraph, &mut out);
+    }
+    out
 }
 
-fn escape_paragraph(paragraph: &str) -> String {
-    let mut out = String::with_capacity(paragraph.len() + 16);
+fn escape_paragraph(paragraph: &str, out: &mut String) {
+    let start = out.len();
     for segment in math::segments(paragraph) {
         match segment {
             Segment::Math { source, .. } => out.push_str(source),
             Segment::Text(text) => {
                 let mut last = 0;
                 for (range, url) in links::find_urls(text) {
-                    escape_text(&text[last..range.start], &mut out);
+                    escape_text(&text[last..range.start], out);
                     out.push('<');
                     out.push_str(url);
                     out.push('>');
                     last = range.end;
                 }
-                escape_text(&text[last..], &mut out);
+                escape_text(&text[last..], out);
             }
         }
     }
-    escape_line_start(out)
+    if let Some(at) = block_marker(&out[start..]) {
+        out.insert(start + at, '\\');
+    }
 }
 
 fn escape_text(text: &str, out: &mut String) {
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = if i == 0 { out.chars().last() } else { Some(chars[i - 1]) };
-        let next = chars.get(i + 1).copied();
-        let escape = match c {
+    // Every character that needs a backslash is ASCII, so the text is
+    // scanned as bytes and copied in runs between them.
+    let bytes = text.as_bytes();
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape = match b {
             // `\$` is already an escaped dollar; any other backslash is literal.
-            '\\' => next != Some('$'),
-            '$' => prev != Some('\\'),
-            '*' | '`' | '[' | ']' | '<' | '~' => true,
+            b'\\' => bytes.get(i + 1) != Some(&b'$'),
+            b'$' => !(if i == 0 { out.ends_with('\\') } else { bytes[i - 1] == b'\\' }),
+            b'*' | b'`' | b'[' | b']' | b'<' | b'~' => true,
             // An underscore inside a word cannot start emphasis.
-            '_' => !(prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric)),
-            '&' => starts_entity(&chars[i + 1..]),
+            b'_' => {
+                let prev = if i == 0 { out.chars().next_back() } else { text[..i].chars().next_back() };
+                let next = text[i + 1..].chars().next();
+                !(prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric))
+            }
+            b'&' => starts_entity(&bytes[i + 1..]),
             _ => false,
         };
         if escape {
+            out.push_str(&text[copied..i]);
             out.push('\\');
+            copied = i;
         }
-        out.push(c);
     }
+    out.push_str(&text[copied..]);
 }
 
-fn starts_entity(rest: &[char]) -> bool {
-    let name: Vec<&char> = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '#').collect();
-    !name.is_empty() && rest.get(name.len()) == Some(&';')
+fn starts_entity(rest: &[u8]) -> bool {
+    let name = rest.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'#').count();
+    name > 0 && rest.get(name) == Some(&b';')
 }
 
-/// Escapes what would make the paragraph a heading, quote, list or rule.
-fn escape_line_start(paragraph: String) -> String {
-    let first = paragraph.chars().next();
-    let block_marker = match first {
-        Some('#' | '>' | '+' | '-' | '=' | '|') => true,
-        Some(c) if c.is_ascii_digit() => {
+/// Where a backslash keeps the paragraph from being read as a heading,
+/// quote, list or rule: before its first character, or after the digits of
+/// `1.`; `None` when it reads as text already.
+fn block_marker(paragraph: &str) -> Option<usize> {
+    match paragraph.chars().next()? {
+        '#' | '>' | '+' | '-' | '=' | '|' => Some(0),
+        c if c.is_ascii_digit() => {
             let after_digits = paragraph.trim_start_matches(|c: char| c.is_ascii_digit());
-            after_digits.starts_with(". ")
+            let list = after_digits.starts_with(". ")
                 || after_digits.starts_with(") ")
                 || after_digits == "."
-                || after_digits == ")"
+                || after_digits == ")";
+            list.then(|| paragraph.len() - after_digits.len())
         }
-        _ => false,
-    };
-    if !block_marker {
-        return paragraph;
-    }
-    if first.is_some_and(|c| c.is_ascii_digit()) {
-        let digits = paragraph.len() - paragraph.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        format!("{}\\{}", &paragraph[..digits], &paragraph[digits..])
-    } else {
-        format!("\\{paragraph}")
+        _ => None,
     }
 }
 

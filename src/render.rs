@@ -84,15 +84,12 @@ struct PaperCard {
     topics: Vec<Link>,
 }
 
-/// Everything about one paper, for its own page.
+/// What a paper's own page adds to its card.
 #[derive(Serialize)]
-struct PaperView<'a> {
-    #[serde(flatten)]
-    card: &'a PaperCard,
+struct PaperDetails<'a> {
     body_html: String,
     days: Vec<Link>,
     bibtex: Option<String>,
-    related: Vec<&'a PaperCard>,
     github_stars: Option<u64>,
     ai_summary: Option<&'a str>,
     ai_keywords: &'a [String],
@@ -126,11 +123,10 @@ struct Pagination {
 }
 
 #[derive(Serialize)]
-struct DayView<'a> {
+struct DayView {
     date: String,
     date_display: String,
     url: String,
-    papers: Vec<&'a PaperCard>,
 }
 
 #[derive(Serialize)]
@@ -172,34 +168,44 @@ pub fn render(
     };
     theme.tera.global_context().insert("site", &site);
     let tera = &theme.tera;
-    let cards: Vec<PaperCard> = model
-        .papers
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| card(p, &topic_links(model, i), config.build.excerpt_chars))
-        .collect();
+    let cards: Vec<PaperCard> = crate::timed("cards", || {
+        model
+            .papers
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| card(p, &topic_links(model, i), config.build.excerpt_chars))
+            .collect()
+    });
+    // Every card shows on several pages (its paper's, its day's, its
+    // topics', as a neighbour and as related): serialized once, shared.
+    let card_values: Vec<tera::Value> = cards.par_iter().map(tera::Value::from_serializable).collect();
+    let cards_v = &card_values[..];
 
     progress.set_length((model.papers.len() + model.days.len() + model.pages.len() + 4) as u64);
-    let mut files: Vec<OutputFile> = (0..model.papers.len())
-        .into_par_iter()
-        .map(|i| {
-            let file = paper_page(tera, model, &cards, i);
-            progress.inc(1);
-            file
-        })
-        .collect::<Result<_>>()?;
-    let day_files: Vec<OutputFile> = model
-        .days
-        .par_iter()
-        .enumerate()
-        .map(|(i, day)| {
-            let file = day_page(tera, model, &cards, i, day);
-            progress.inc(1);
-            file
-        })
-        .collect::<Result<_>>()?;
+    let mut files: Vec<OutputFile> = crate::timed("paper pages", || {
+        (0..model.papers.len())
+            .into_par_iter()
+            .map(|i| {
+                let file = paper_page(tera, model, &cards, cards_v, i);
+                progress.inc(1);
+                file
+            })
+            .collect::<Result<_>>()
+    })?;
+    let day_files: Vec<OutputFile> = crate::timed("day pages", || {
+        model
+            .days
+            .par_iter()
+            .enumerate()
+            .map(|(i, day)| {
+                let file = day_page(tera, model, cards_v, i, day);
+                progress.inc(1);
+                file
+            })
+            .collect::<Result<_>>()
+    })?;
     files.extend(day_files);
-    files.extend(topic_pages(tera, model, &cards, config.build.paginate_by)?);
+    files.extend(crate::timed("topic pages", || topic_pages(tera, model, cards_v, config.build.paginate_by))?);
     for page in &model.pages {
         let mut ctx = page_context(&page.path);
         ctx.insert(
@@ -213,13 +219,14 @@ pub fn render(
         files.push(render_file(tera, "page.html", &page.path, &ctx)?);
         progress.inc(1);
     }
-    files.push(home_page(tera, model, &cards)?);
+    files.push(home_page(tera, model, cards_v)?);
     files.push(archive_page(tera, model)?);
     files.push(not_found_page(tera, config)?);
     progress.inc(3);
     if config.search.enabled {
         files.push(render_file(tera, "search.html", "search.html", &page_context("search.html"))?);
-        files.extend(search::build(&search_docs(model, &cards), &config.search));
+        let docs = crate::timed("search documents", || search_docs(model, &cards));
+        files.extend(search::build(&docs, &config.search));
     }
     files.extend(static_files(theme));
     Ok(files)
@@ -376,63 +383,80 @@ fn excerpt_html(body: &str, max_chars: usize) -> String {
     html
 }
 
-fn paper_page(tera: &tera::Tera, model: &Model, cards: &[PaperCard], i: usize) -> Result<OutputFile> {
+/// The cards of `papers`, as one Tera list.
+fn card_list(values: &[tera::Value], papers: &[usize]) -> tera::Value {
+    tera::Value::from(papers.iter().map(|&p| values[p].clone()).collect::<Vec<_>>())
+}
+
+/// A view merged into a card: the card's fields plus the view's.
+fn with_card(card: &tera::Value, view: &impl Serialize) -> tera::Map {
+    let mut map = card.as_map().expect("a card serializes to a map").clone();
+    let extra = tera::Value::from_serializable(view).into_map().expect("views serialize to maps");
+    map.extend(extra);
+    map
+}
+
+fn paper_page(
+    tera: &tera::Tera,
+    model: &Model,
+    cards: &[PaperCard],
+    values: &[tera::Value],
+    i: usize,
+) -> Result<OutputFile> {
     let paper = &model.papers[i];
     let card = &cards[i];
     let mut ctx = page_context(&card.url);
-    ctx.insert(
-        "paper",
-        &PaperView {
-            card,
-            body_html: markdown::to_html(&paper.body, Trust::Imported),
-            days: paper.dates().map(|d| Link { url: day_url(d), label: date_display(d) }).collect(),
-            bibtex: bibtex(paper),
-            related: model.related[i].iter().map(|&r| &cards[r]).collect(),
-            github_stars: paper.github_stars,
-            ai_summary: paper.ai_summary.as_deref(),
-            ai_keywords: &paper.ai_keywords,
-            categories: &paper.categories,
-            doi: paper.doi.as_deref(),
-            journal_ref: paper.journal_ref.as_deref(),
-            comment: paper.comment.as_deref(),
-            published: paper.published.map(date_display),
-            extra: &paper.extra,
-        },
-    );
+    let details = PaperDetails {
+        body_html: markdown::to_html(&paper.body, Trust::Imported),
+        days: paper.dates().map(|d| Link { url: day_url(d), label: date_display(d) }).collect(),
+        bibtex: bibtex(paper),
+        github_stars: paper.github_stars,
+        ai_summary: paper.ai_summary.as_deref(),
+        ai_keywords: &paper.ai_keywords,
+        categories: &paper.categories,
+        doi: paper.doi.as_deref(),
+        journal_ref: paper.journal_ref.as_deref(),
+        comment: paper.comment.as_deref(),
+        published: paper.published.map(date_display),
+        extra: &paper.extra,
+    };
+    let mut view = with_card(&values[i], &details);
+    view.insert(tera::value::Key::from("related"), card_list(values, &model.related[i]));
+    ctx.insert_value("paper", tera::Value::from(view));
     if let Some(day) = model.home_day_of(i) {
         let position = day.papers.iter().position(|&p| p == i).expect("a paper is listed on its own day");
         ctx.insert("day", &Link { url: day_url(day.date), label: date_display(day.date) });
         ctx.insert("position", &(position + 1));
         ctx.insert("day_count", &day.papers.len());
-        let neighbour = |j: Option<usize>| j.and_then(|j| day.papers.get(j)).map(|&p| &cards[p]);
-        ctx.insert("previous", &neighbour(position.checked_sub(1)));
-        ctx.insert("next", &neighbour(Some(position + 1)));
+        let neighbour =
+            |j: Option<usize>| j.and_then(|j| day.papers.get(j)).map_or_else(tera::Value::none, |&p| values[p].clone());
+        ctx.insert_value("previous", neighbour(position.checked_sub(1)));
+        ctx.insert_value("next", neighbour(Some(position + 1)));
     }
     render_file(tera, "paper.html", &card.url, &ctx)
 }
 
-fn day_view<'a>(day: &Day, cards: &'a [PaperCard]) -> DayView<'a> {
-    DayView {
-        date: day.date.to_string(),
-        date_display: date_display(day.date),
-        url: day_url(day.date),
-        papers: day.papers.iter().map(|&p| &cards[p]).collect(),
-    }
+/// A day and its papers, for its page and the home page.
+fn day_value(day: &Day, values: &[tera::Value]) -> tera::Value {
+    let view = DayView { date: day.date.to_string(), date_display: date_display(day.date), url: day_url(day.date) };
+    let mut map = tera::Value::from_serializable(&view).into_map().expect("views serialize to maps");
+    map.insert(tera::value::Key::from("papers"), card_list(values, &day.papers));
+    tera::Value::from(map)
 }
 
-fn day_page(tera: &tera::Tera, model: &Model, cards: &[PaperCard], i: usize, day: &Day) -> Result<OutputFile> {
+fn day_page(tera: &tera::Tera, model: &Model, values: &[tera::Value], i: usize, day: &Day) -> Result<OutputFile> {
     let url = day_url(day.date);
     let mut ctx = page_context(&url);
-    ctx.insert("day", &day_view(day, cards));
+    ctx.insert_value("day", day_value(day, values));
     let link = |d: &Day| Link { url: day_url(d.date), label: date_display(d.date) };
     ctx.insert("previous", &i.checked_sub(1).map(|j| link(&model.days[j])));
     ctx.insert("next", &model.days.get(i + 1).map(link));
     render_file(tera, "day.html", &url, &ctx)
 }
 
-fn home_page(tera: &tera::Tera, model: &Model, cards: &[PaperCard]) -> Result<OutputFile> {
+fn home_page(tera: &tera::Tera, model: &Model, values: &[tera::Value]) -> Result<OutputFile> {
     let mut ctx = page_context("index.html");
-    ctx.insert("day", &model.latest_day().map(|d| day_view(d, cards)));
+    ctx.insert_value("day", model.latest_day().map_or_else(tera::Value::none, |d| day_value(d, values)));
     if model.days.len() > 1 {
         let previous = &model.days[model.days.len() - 2];
         ctx.insert("previous", &Link { url: day_url(previous.date), label: date_display(previous.date) });
@@ -485,7 +509,7 @@ fn topic_view(topic: &Topic) -> TopicView<'_> {
 
 /// The topics overview and every topic's pages: `topics/<slug>.html`, then
 /// `topics/<slug>/2.html`, ... with `per_page` papers each, newest first.
-fn topic_pages(tera: &tera::Tera, model: &Model, cards: &[PaperCard], per_page: usize) -> Result<Vec<OutputFile>> {
+fn topic_pages(tera: &tera::Tera, model: &Model, values: &[tera::Value], per_page: usize) -> Result<Vec<OutputFile>> {
     let overview_path = "topics/index.html";
     let mut ctx = page_context(overview_path);
     let views: Vec<TopicView> = model.topics.topics.iter().map(topic_view).collect();
@@ -509,7 +533,7 @@ fn topic_pages(tera: &tera::Tera, model: &Model, cards: &[PaperCard], per_page: 
             let mut ctx = page_context(&path);
             ctx.insert("topic", &topic_view(topic));
             let slice = &topic.papers[(n - 1) * per_page..(n * per_page).min(topic.papers.len())];
-            ctx.insert("papers", &slice.iter().map(|&p| &cards[p]).collect::<Vec<_>>());
+            ctx.insert_value("papers", card_list(values, slice));
             ctx.insert("first_number", &((n - 1) * per_page + 1));
             ctx.insert(
                 "pagination",

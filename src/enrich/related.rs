@@ -7,13 +7,10 @@
 //! word's postings keep their [`POSTINGS_CAP`] heaviest papers: the usual
 //! impact-ordered pruning, linear in the number of papers.
 
-use std::hash::{BuildHasher, BuildHasherDefault};
-
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHashMap;
 
 use super::Doc;
-use super::text::is_stop_word;
 
 /// Up to this many papers, similarity is exact.
 const EXACT_LIMIT: usize = 5_000;
@@ -29,19 +26,25 @@ pub type TermCounts = Vec<(u64, u32)>;
 
 /// Counts the words of a paper that can carry similarity.
 pub fn term_counts(doc: &Doc) -> TermCounts {
-    let hasher = BuildHasherDefault::<FxHasher>::default();
-    let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut counts: Vec<(u64, u32)> = Vec::with_capacity(doc.title_tokens.len() + doc.abstract_tokens.len());
     let title = doc.title_tokens.iter().map(|t| (t, 2));
     let body = doc.abstract_tokens.iter().map(|t| (t, 1));
     for (token, weight) in title.chain(body) {
         let word = token.norm.as_str();
-        if word.chars().count() < 3 || is_stop_word(word) || word.chars().all(|c| c.is_ascii_digit()) {
+        if token.stop || word.chars().count() < 3 || word.bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }
-        *counts.entry(hasher.hash_one(word)).or_default() += weight;
+        counts.push((token.hash, weight));
     }
-    let mut out: TermCounts = counts.into_iter().collect();
-    out.sort_unstable();
+    // Sorting and summing runs is cheaper than a hash map for a few hundred words.
+    counts.sort_unstable_by_key(|&(hash, _)| hash);
+    let mut out: TermCounts = Vec::with_capacity(counts.len());
+    for (hash, weight) in counts {
+        match out.last_mut() {
+            Some((last, total)) if *last == hash => *total += weight,
+            _ => out.push((hash, weight)),
+        }
+    }
     out
 }
 

@@ -5,17 +5,31 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
+use compact_str::CompactString;
 use rustc_hash::FxHashSet;
 
 /// A word of the text, with its byte range in the text it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
-    /// Lowercased and normalised (`models` -> `model`).
-    pub norm: String,
+    /// Lowercased and normalised (`models` -> `model`); short words are
+    /// stored inline, without an allocation.
+    pub norm: CompactString,
+    /// Hash of `norm` ([`word_hash`]), computed once for every later use.
+    pub hash: u64,
+    /// Whether `norm` is a stop word.
+    pub stop: bool,
     /// Byte offset of the word in the original text.
     pub start: usize,
     /// Byte offset just past the word.
     pub end: usize,
+}
+
+/// The hash of a normalised word; the same everywhere in a build.
+pub fn word_hash(norm: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(norm.as_bytes());
+    hasher.finish()
 }
 
 /// Splits `text` into words: runs of letters and digits. Hyphens, spaces
@@ -38,7 +52,19 @@ pub fn tokens(text: &str) -> Vec<Token> {
 }
 
 fn token(text: &str, start: usize, end: usize) -> Token {
-    Token { norm: normalize(&text[start..end].to_lowercase()).into_owned(), start, end }
+    let word = &text[start..end];
+    let norm = if word.is_ascii() {
+        let mut lower = CompactString::from(word);
+        lower.make_ascii_lowercase();
+        match normalize(&lower) {
+            Cow::Borrowed(b) if b.len() == lower.len() => lower,
+            other => CompactString::from(other.as_ref()),
+        }
+    } else {
+        CompactString::from(normalize(&word.to_lowercase()).as_ref())
+    };
+    let hash = word_hash(&norm);
+    Token { hash, stop: norm.len() <= MAX_STOP_WORD_LEN && is_stop_hash(hash), norm, start, end }
 }
 
 /// Folds simple English plurals: `models` -> `model`, `studies` -> `study`,
@@ -47,7 +73,8 @@ fn token(text: &str, start: usize, end: usize) -> Token {
 pub fn normalize(word: &str) -> Cow<'_, str> {
     const KEEP: &[&str] =
         &["series", "species", "bias", "biases", "analysis", "basis", "news", "physics", "mathematics"];
-    if word.len() <= 3 || KEEP.contains(&word) || word.chars().any(|c| c.is_ascii_digit()) {
+    // Most words do not end in `s`: nothing to fold.
+    if !word.ends_with('s') || word.len() <= 3 || KEEP.contains(&word) || word.chars().any(|c| c.is_ascii_digit()) {
         return Cow::Borrowed(word);
     }
     if let Some(stem) = word.strip_suffix("ies")
@@ -68,14 +95,19 @@ pub fn normalize(word: &str) -> Cow<'_, str> {
 
 /// Normalised tokens of a phrase, for matching.
 pub fn phrase(text: &str) -> Vec<String> {
-    tokens(text).into_iter().map(|t| t.norm).collect()
+    tokens(text).into_iter().map(|t| t.norm.into()).collect()
 }
 
 /// English function words and the vocabulary every abstract uses; they
 /// neither start nor end a key phrase and carry no similarity.
 pub fn is_stop_word(word: &str) -> bool {
-    static SET: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
-    word.len() <= MAX_STOP_WORD_LEN && SET.contains(word)
+    word.len() <= MAX_STOP_WORD_LEN && is_stop_hash(word_hash(word))
+}
+
+/// [`is_stop_word`] for a word already hashed with [`word_hash`].
+fn is_stop_hash(hash: u64) -> bool {
+    static SET: LazyLock<FxHashSet<u64>> = LazyLock::new(|| STOP_WORDS.iter().map(|w| word_hash(w)).collect());
+    SET.contains(&hash)
 }
 
 /// The longest stop word, so longer words skip the lookup.

@@ -10,12 +10,14 @@
 //! by the phrase's first word, so the cost grows with the text, not with
 //! texts x keywords.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
 
 use rustc_hash::FxHashMap;
 
 use super::Doc;
-use super::text::{Token, is_stop_word, phrase};
+use super::text::{Token, phrase, word_hash};
 use crate::config::{TaxonomyConfig, TopicRule};
 use crate::paper::Paper;
 
@@ -156,19 +158,19 @@ const GENERIC: &[&str] = &[
 pub struct Matcher {
     /// Phrase token lists, by rule.
     rules: Vec<Vec<Vec<String>>>,
-    /// First word of a phrase -> (rule, phrase) pairs.
-    by_first: FxHashMap<String, Vec<(usize, usize)>>,
+    /// Hash of the first word of a phrase -> (rule, phrase) pairs.
+    by_first: FxHashMap<u64, Vec<(usize, usize)>>,
 }
 
 impl Matcher {
     /// Compiles the keyword phrases of `rules`.
     pub fn new(rules: &[TopicRule]) -> Matcher {
-        let mut by_first: FxHashMap<String, Vec<(usize, usize)>> = FxHashMap::default();
+        let mut by_first: FxHashMap<u64, Vec<(usize, usize)>> = FxHashMap::default();
         let compiled: Vec<Vec<Vec<String>>> =
             rules.iter().map(|r| r.keywords.iter().map(|k| phrase(k)).filter(|p| !p.is_empty()).collect()).collect();
         for (r, phrases) in compiled.iter().enumerate() {
             for (p, words) in phrases.iter().enumerate() {
-                by_first.entry(words[0].clone()).or_default().push((r, p));
+                by_first.entry(word_hash(&words[0])).or_default().push((r, p));
             }
         }
         Matcher { rules: compiled, by_first }
@@ -179,7 +181,7 @@ impl Matcher {
     fn add(&self, tokens: &[Token], weight: u32, cap: u32, scores: &mut [u32]) {
         let mut hits = vec![0u32; self.rules.len()];
         for (i, token) in tokens.iter().enumerate() {
-            let Some(candidates) = self.by_first.get(&token.norm) else { continue };
+            let Some(candidates) = self.by_first.get(&token.hash) else { continue };
             for &(r, p) in candidates {
                 let words = &self.rules[r][p];
                 let matches =
@@ -208,14 +210,32 @@ pub struct PaperEvidence {
 /// A candidate phrase in one paper.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhraseHit {
-    /// Normalised words, space-separated: the key.
-    pub key: String,
-    /// How the paper wrote it.
-    pub surface: String,
+    /// Hash of the normalised words: the key.
+    pub key: u64,
+    /// The words and how the paper wrote them; kept for title phrases only,
+    /// since only phrases found in some title can name a topic.
+    pub text: Option<Box<PhraseText>>,
     /// Whether it is in the title.
     pub in_title: bool,
     /// Occurrences in the abstract (at most 3 counted).
     pub in_abstract: u8,
+}
+
+/// A title phrase's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhraseText {
+    /// Normalised words, space-separated.
+    pub words: String,
+    /// As written in the title.
+    pub surface: String,
+}
+
+/// The key of a phrase, from the hashes of its normalised words (see
+/// [`super::text::word_hash`]).
+pub fn phrase_key(word_hashes: impl IntoIterator<Item = u64>) -> u64 {
+    word_hashes
+        .into_iter()
+        .fold(0xcbf2_9ce4_8422_2325, |key, word| (key.rotate_left(23) ^ word).wrapping_mul(0x0100_0000_01b3))
 }
 
 impl PhraseHit {
@@ -252,7 +272,10 @@ pub fn assign(papers: &[Paper], evidence: &[PaperEvidence], rules: &[TopicRule],
         }
     }
     if settings.auto && !uncaught.is_empty() {
-        let taken: Vec<String> = rules.iter().flat_map(|r| r.keywords.iter().map(|k| phrase(k).join(" "))).collect();
+        let taken: Vec<u64> = rules
+            .iter()
+            .flat_map(|r| r.keywords.iter().map(|k| phrase_key(phrase(k).iter().map(|w| word_hash(w)))))
+            .collect();
         for auto in mine(evidence, &uncaught, settings.auto_min_papers.max(2), &taken) {
             let index = topics.len();
             for &p in &auto.papers {
@@ -333,16 +356,22 @@ fn unique_slug(base: &str, topics: &[Topic]) -> String {
 /// Removes topics without papers, renumbers, and sorts each topic's papers
 /// newest first.
 fn drop_empty(topics: Vec<Topic>, of_paper: Vec<Vec<usize>>, uncaught: Vec<usize>, papers: &[Paper]) -> Topics {
+    // Each paper's place in the newest-first order, computed once for all topics.
+    let mut order: Vec<usize> = (0..papers.len()).collect();
+    order.par_sort_by_cached_key(|&p| newest_first_key(&papers[p]));
+    let mut place = vec![0u32; papers.len()];
+    for (rank, &p) in order.iter().enumerate() {
+        place[p] = rank as u32;
+    }
     let mut renumber = vec![usize::MAX; topics.len()];
     let mut kept = Vec::new();
-    for (old, mut topic) in topics.into_iter().enumerate() {
-        if topic.papers.is_empty() {
-            continue;
+    for (old, topic) in topics.into_iter().enumerate() {
+        if !topic.papers.is_empty() {
+            renumber[old] = kept.len();
+            kept.push(topic);
         }
-        topic.papers.sort_by_cached_key(|&p| newest_first_key(&papers[p]));
-        renumber[old] = kept.len();
-        kept.push(topic);
     }
+    kept.par_iter_mut().for_each(|topic| topic.papers.sort_unstable_by_key(|&p| place[p]));
     let of_paper = of_paper.into_iter().map(|list| list.into_iter().map(|t| renumber[t]).collect()).collect();
     Topics { topics: kept, of_paper, uncaught }
 }
@@ -356,13 +385,15 @@ pub fn newest_first_key(paper: &Paper) -> (std::cmp::Reverse<jiff::civil::Date>,
 
 /// What the phrase counting keeps for one candidate.
 #[derive(Default)]
-struct PhraseStats {
+struct PhraseStats<'a> {
     /// Papers with the phrase in the title.
     title: usize,
     /// Papers that belong to the phrase (title, or twice in the abstract).
     papers: Vec<usize>,
-    /// How it was written, and how often.
-    surfaces: BTreeMap<String, u32>,
+    /// The normalised words, from a title.
+    words: &'a str,
+    /// How titles wrote it, and how often.
+    surfaces: BTreeMap<&'a str, u32>,
 }
 
 /// Sites larger than this mine phrases from titles only: abstracts would
@@ -373,34 +404,32 @@ const ABSTRACT_MINING_LIMIT: usize = 20_000;
 /// words that several of them share, preferring title phrases and longer
 /// ones; phrases that overlap (one inside the other, or mostly the same
 /// papers) are merged. A paper gets at most two automatic topics.
-fn mine(evidence: &[PaperEvidence], pool: &[usize], min_papers: usize, taken: &[String]) -> Vec<Topic> {
+fn mine(evidence: &[PaperEvidence], pool: &[usize], min_papers: usize, taken: &[u64]) -> Vec<Topic> {
     let stats = count_phrases(evidence, pool);
     let max_papers = if pool.len() >= 10 { pool.len() * 3 / 10 } else { pool.len() };
     let mut candidates: Vec<(f64, &str, &PhraseStats)> = stats
         .iter()
         .filter(|(key, s)| {
             // A single word needs more evidence than a phrase to name a topic.
-            let single = !key.contains(' ');
+            let single = !s.words.contains(' ');
             let (min_titles, min_size) = if single { (2, min_papers.max(3)) } else { (1, min_papers) };
-            s.title >= min_titles
-                && s.papers.len() >= min_size
-                && s.papers.len() <= max_papers
-                && !taken.iter().any(|t| t == *key)
+            s.title >= min_titles && s.papers.len() >= min_size && s.papers.len() <= max_papers && !taken.contains(key)
         })
-        .map(|(key, s)| {
+        .map(|(_, s)| {
             // Title phrases first, longer phrases first, and phrases that
             // set a few papers apart before those that half the pool shares.
-            let words = key.split(' ').count() as f64;
+            let words = s.words.split(' ').count() as f64;
             let df = s.papers.len() as f64;
             let specificity = (1.0 + pool.len() as f64 / df).ln();
             let score = (s.title as f64 * 3.0 + df) * (1.0 + 0.5 * (words - 1.0)) * specificity;
-            (score, *key, s)
+            (score, s.words, s)
         })
         .collect();
     candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
 
     let mut topics: Vec<Topic> = Vec::new();
-    let mut per_paper: HashMap<usize, usize> = HashMap::new();
+    // How many automatic topics each paper has so far.
+    let mut per_paper: FxHashMap<usize, u8> = FxHashMap::default();
     let max_topics = (pool.len() / 2).clamp(3, 60);
     for (_, key, s) in candidates {
         let free: Vec<usize> =
@@ -461,17 +490,18 @@ fn overlaps(topic: &Topic, key: &str, papers: &[usize]) -> bool {
 }
 
 /// Counts candidate phrases over the pool.
-fn count_phrases<'a>(evidence: &'a [PaperEvidence], pool: &[usize]) -> HashMap<&'a str, PhraseStats> {
-    let mut stats: HashMap<&str, PhraseStats> = HashMap::new();
+fn count_phrases<'a>(evidence: &'a [PaperEvidence], pool: &[usize]) -> FxHashMap<u64, PhraseStats<'a>> {
+    let mut stats: FxHashMap<u64, PhraseStats> = FxHashMap::default();
     for &p in pool {
         for hit in &evidence[p].phrases {
-            let entry = stats.entry(hit.key.as_str()).or_default();
+            let entry = stats.entry(hit.key).or_default();
             if hit.belongs() {
                 entry.papers.push(p);
             }
-            if hit.in_title {
+            if let Some(text) = &hit.text {
                 entry.title += 1;
-                *entry.surfaces.entry(hit.surface.clone()).or_default() += 1;
+                entry.words = &text.words;
+                *entry.surfaces.entry(&text.surface).or_default() += 1;
             }
         }
     }
@@ -481,23 +511,25 @@ fn count_phrases<'a>(evidence: &'a [PaperEvidence], pool: &[usize]) -> HashMap<&
 /// The candidate phrases of a paper, each once. Large sites mine titles
 /// only (see [`ABSTRACT_MINING_LIMIT`]).
 pub fn phrases_of(doc: &Doc, site_size: usize) -> Vec<PhraseHit> {
-    let mut found: BTreeMap<String, PhraseHit> = BTreeMap::new();
-    for (key, surface) in candidates(&doc.title, &doc.title_tokens) {
-        found.entry(key.clone()).or_insert(PhraseHit { key, surface, in_title: true, in_abstract: 0 });
+    let mut found: FxHashMap<u64, PhraseHit> = FxHashMap::default();
+    for (key, text) in candidates(&doc.title, &doc.title_tokens, true) {
+        found.entry(key).or_insert(PhraseHit { key, text: text.map(Box::new), in_title: true, in_abstract: 0 });
     }
     if site_size <= ABSTRACT_MINING_LIMIT {
-        for (key, surface) in candidates(&doc.abstract_text, &doc.abstract_tokens) {
-            let hit = found.entry(key.clone()).or_insert(PhraseHit { key, surface, in_title: false, in_abstract: 0 });
+        for (key, _) in candidates(&doc.abstract_text, &doc.abstract_tokens, false) {
+            let hit = found.entry(key).or_insert(PhraseHit { key, text: None, in_title: false, in_abstract: 0 });
             hit.in_abstract = (hit.in_abstract + 1).min(3);
         }
     }
-    found.into_values().collect()
+    let mut hits: Vec<PhraseHit> = found.into_values().collect();
+    hits.sort_unstable_by_key(|h| h.key);
+    hits
 }
 
 /// Candidate phrases of a text: one to three adjacent words (not across
 /// punctuation), neither starting nor ending with a stop word, no numbers,
 /// and no single generic word. Returns (normalised key, surface form).
-fn candidates(text: &str, tokens: &[Token]) -> Vec<(String, String)> {
+fn candidates(text: &str, tokens: &[Token], with_text: bool) -> Vec<(u64, Option<PhraseText>)> {
     let mut out = Vec::new();
     for start in 0..tokens.len() {
         for len in 1..=3 {
@@ -510,22 +542,29 @@ fn candidates(text: &str, tokens: &[Token]) -> Vec<(String, String)> {
                 break;
             }
             let first = &words[0].norm;
-            let last = &words[len - 1].norm;
-            let usable = |w: &Token| w.norm.chars().count() >= 2 && !w.norm.chars().all(|c| c.is_ascii_digit());
-            if is_stop_word(first) || is_stop_word(last) || !words.iter().all(usable) {
+            let usable = |w: &Token| w.norm.len() >= 2 && !w.norm.bytes().all(|b| b.is_ascii_digit());
+            if words[0].stop || words[len - 1].stop || !words.iter().all(usable) {
                 continue;
             }
             if len == 1 && !good_single_word(first, &text[words[0].start..words[0].end]) {
                 continue;
             }
-            let key = words.iter().map(|w| w.norm.as_str()).collect::<Vec<_>>().join(" ");
+            let key = phrase_key(words.iter().map(|w| w.hash));
+            if !with_text {
+                out.push((key, None));
+                continue;
+            }
             // `In-Context Learning` keeps its `In-` in the name, though `in`
             // is a stop word and not part of the key.
             let from = match start.checked_sub(1) {
                 Some(before) if &text[tokens[before].end..words[0].start] == "-" => tokens[before].start,
                 _ => words[0].start,
             };
-            out.push((key, text[from..words[len - 1].end].to_string()));
+            let phrase_words = words.iter().map(|w| w.norm.as_str()).collect::<Vec<_>>().join(" ");
+            out.push((
+                key,
+                Some(PhraseText { words: phrase_words, surface: text[from..words[len - 1].end].to_string() }),
+            ));
         }
     }
     out
@@ -546,7 +585,7 @@ fn adjacent(text: &str, a: &Token, b: &Token) -> bool {
 
 /// The most frequent way the phrase was written, in sentence case; words
 /// with capitals inside (`LLMs`, `MoE`, `ImageNet`) keep their spelling.
-fn display_name(surfaces: &BTreeMap<String, u32>) -> String {
+fn display_name(surfaces: &BTreeMap<&str, u32>) -> String {
     let (surface, _) = surfaces.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).expect("a phrase was seen");
     let shouting = surface.contains(' ') && !surface.chars().any(char::is_lowercase);
     let mut name = String::with_capacity(surface.len());

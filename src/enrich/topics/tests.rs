@@ -141,23 +141,23 @@ fn automatic_topics_are_deterministic() {
 #[test]
 fn display_names_read_naturally() {
     let mut surfaces = BTreeMap::new();
-    surfaces.insert("Machine Unlearning".to_string(), 3);
-    surfaces.insert("machine unlearning".to_string(), 2);
+    surfaces.insert("Machine Unlearning", 3);
+    surfaces.insert("machine unlearning", 2);
     assert_eq!(display_name(&surfaces), "Machine unlearning");
     let mut surfaces = BTreeMap::new();
-    surfaces.insert("IR".to_string(), 1);
+    surfaces.insert("IR", 1);
     assert_eq!(display_name(&surfaces), "IR");
     let mut surfaces = BTreeMap::new();
-    surfaces.insert("In-Context Learning".to_string(), 1);
+    surfaces.insert("In-Context Learning", 1);
     assert_eq!(display_name(&surfaces), "In-context learning");
     let mut surfaces = BTreeMap::new();
-    surfaces.insert("LLMs for MoE Routing".to_string(), 1);
+    surfaces.insert("LLMs for MoE Routing", 1);
     assert_eq!(display_name(&surfaces), "LLMs for MoE routing");
     let mut surfaces = BTreeMap::new();
-    surfaces.insert("MACHINE UNLEARNING".to_string(), 1);
+    surfaces.insert("MACHINE UNLEARNING", 1);
     assert_eq!(display_name(&surfaces), "Machine unlearning");
     let mut surfaces = BTreeMap::new();
-    surfaces.insert("IR".to_string(), 1);
+    surfaces.insert("IR", 1);
     assert_eq!(display_name(&surfaces), "IR");
 }
 
