@@ -669,14 +669,13 @@
     status.setAttribute('role', 'status');
     popup.appendChild(status);
     popup.appendChild(list);
-    function close() { popup.hidden = true; input.setAttribute('aria-expanded', 'false'); }
+    function close() { popup.hidden = true; }
     var shownQuery = 0;
     var run = searcher(function (found, text, e) {
       var mine = ++shownQuery;
       list.textContent = '';
       if (!found) { status.textContent = ''; close(); return; }
       popup.hidden = false;
-      input.setAttribute('aria-expanded', 'true');
       if (found.error) { status.textContent = 'Search is unavailable: ' + found.error.message; return; }
       var top = found.results.slice(0, 8);
       status.textContent = found.results.length ? plural(found.results.length, 'paper') + ' found' : 'No papers match';
@@ -693,7 +692,8 @@
         }
       });
     });
-    input.setAttribute('aria-expanded', 'false');
+    /* No aria-expanded: a search box (role searchbox) does not support it; the
+     * status line announces the results and ArrowDown moves focus into them. */
     input.setAttribute('aria-controls', popup.id);
     input.addEventListener('focus', function () { engine(); });
     input.addEventListener('input', function () { run(input.value, false); });
