@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""paperpress build benchmark, side by side with Hugo, in one run.
+
+    python3 bench/run.py                       # 1k, 10k and 100k papers
+    python3 bench/run.py --sizes 1000,10000 --runs 5 --markdown docs/benchmarks.md
+
+For each size it generates a deterministic corpus (Hugging Face Daily
+Papers API JSON, one file per day over a year, the example site's taxonomy;
+see bench/gen_corpus.py) and the same papers as a Hugo site (one Markdown
+page per paper with 1-3 topics, paginated topic and day listings, no search
+index). It then times full builds of both:
+
+- cold: the output folder is removed before each build;
+- warm: the output folder holds the previous build (a daily rebuild).
+
+and reports the median wall time, the peak memory (max RSS, from wait4),
+the output size per paper, the search bytes a query downloads (gzip, via
+bench/search_queries.js when node is available), and the time `serve`
+takes to rebuild after one paper page is edited. Hugo comes from Debian's
+`hugo` package, installed when missing. Builds run one after another; the
+machine should be otherwise idle for the figures to mean anything.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+BINARY = os.path.join(ROOT, "target", "release", "paperpress")
+
+
+def run_measured(cmd, cwd=None):
+    """Runs `cmd`; returns (wall seconds, peak RSS in MiB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit("failed: %s\n%s" % (" ".join(cmd), proc.stderr.read().decode(errors="replace")))
+    return wall, usage.ru_maxrss / 1024
+
+
+def ensure_tools():
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    if shutil.which("hugo") is None:
+        print("installing hugo (Debian package)...", file=sys.stderr)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "hugo"], check=True, stdout=subprocess.DEVNULL)
+
+
+def folder_bytes(path):
+    total = 0
+    for folder, _, files in os.walk(path):
+        for name in files:
+            total += os.path.getsize(os.path.join(folder, name))
+    return total
+
+
+def series(cmd, output, runs, cold):
+    walls, peaks = [], []
+    for _ in range(runs):
+        if cold:
+            shutil.rmtree(output, ignore_errors=True)
+        wall, peak = run_measured(cmd)
+        walls.append(wall)
+        peaks.append(peak)
+    return statistics.median(walls), max(peaks)
+
+
+def search_per_query(output):
+    if shutil.which("node") is None:
+        return None
+    result = subprocess.run(
+        ["node", os.path.join(HERE, "search_queries.js"), output, "200", "10"],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        return None
+    report = json.loads(result.stdout)
+    return report["query_gzip_kb"]["median"], report["index_bytes_per_paper"]["gzip"]
+
+
+def serve_rebuild(site, runs):
+    """Median time from saving one edited paper page to the rebuilt site
+    being online, as `paperpress serve` reports it."""
+    pages = os.path.join(site, "content", "papers")
+    if not os.path.isdir(pages):
+        digests = os.path.join(site, "content", "digests")
+        files = sorted(os.path.join(digests, f) for f in os.listdir(digests))
+        subprocess.run([BINARY, "--root", site, "import", *files], check=True, stdout=subprocess.DEVNULL)
+        shutil.rmtree(digests)
+    page = os.path.join(pages, sorted(os.listdir(pages))[len(os.listdir(pages)) // 2])
+    proc = subprocess.Popen(
+        [BINARY, "--root", site, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    try:
+        line = proc.stdout.readline()
+        url = re.search(r"http://[0-9.:]+/", line).group(0)
+        generation = json.load(urllib.request.urlopen(url + "__paperpress/wait?since=999999", timeout=60))["generation"]
+        times = []
+        original = open(page, encoding="utf-8").read()
+        for i in range(runs):
+            with open(page, "w", encoding="utf-8") as f:
+                f.write(original.rstrip("\n") + "\n\nEdited %d.\n" % i)
+            start = time.perf_counter()
+            while True:
+                state = json.load(urllib.request.urlopen(url + "__paperpress/wait?since=%d" % generation, timeout=60))
+                if state["generation"] > generation:
+                    break
+            times.append(time.perf_counter() - start)
+            generation = state["generation"]
+            time.sleep(0.3)
+        with open(page, "w", encoding="utf-8") as f:
+            f.write(original)
+        return statistics.median(times)
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def bench_size(n, runs, work, with_hugo, with_serve):
+    site = os.path.join(work, "site%d" % n)
+    hugo = os.path.join(work, "hugo%d" % n)
+    if not os.path.isdir(site):
+        cmd = [sys.executable, os.path.join(HERE, "gen_corpus.py"), "--papers", str(n), "--days", "365"]
+        cmd += ["--format", "json", "--out", site] + (["--hugo", hugo] if with_hugo else [])
+        subprocess.run(cmd, check=True)
+    out = os.path.join(work, "out%d" % n)
+    build = [BINARY, "--root", site, "build", "--output", out]
+    row = {"papers": n}
+    row["cold"], row["cold_mib"] = series(build, out, runs, cold=True)
+    row["warm"], row["warm_mib"] = series(build, out, runs, cold=False)
+    row["kb_per_paper"] = folder_bytes(out) / n / 1000
+    searched = search_per_query(out)
+    if searched:
+        row["query_kb"], row["index_gzip_per_paper"] = searched
+    if with_hugo:
+        hugo_out = os.path.join(work, "hugo-out%d" % n)
+        hugo_cmd = ["hugo", "--quiet", "--source", hugo, "--destination", hugo_out]
+        row["hugo_cold"], row["hugo_cold_mib"] = series(hugo_cmd, hugo_out, runs, cold=True)
+        row["hugo_warm"], row["hugo_warm_mib"] = series(hugo_cmd, hugo_out, runs, cold=False)
+    if with_serve:
+        row["serve_rebuild"] = serve_rebuild(site, max(3, runs))
+    return row
+
+
+def seconds(value):
+    return "%.2f s" % value if value is not None else "—"
+
+
+def markdown_table(rows, command):
+    lines = [
+        "| papers | paperpress cold | paperpress warm | peak memory | Hugo cold | Hugo warm | Hugo peak | speed-up (warm) | output per paper | search per query (gzip) | serve rebuild after one edit |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        speedup = "%.1fx" % (r["hugo_warm"] / r["warm"]) if "hugo_warm" in r else "—"
+        lines.append(
+            "| {:,} | {} | {} | {:.0f} MiB | {} | {} | {} | {} | {:.1f} KB | {} | {} |".format(
+                r["papers"],
+                seconds(r["cold"]),
+                seconds(r["warm"]),
+                max(r["cold_mib"], r["warm_mib"]),
+                seconds(r.get("hugo_cold")),
+                seconds(r.get("hugo_warm")),
+                "%.0f MiB" % max(r["hugo_cold_mib"], r["hugo_warm_mib"]) if "hugo_cold_mib" in r else "—",
+                speedup,
+                r["kb_per_paper"],
+                "%.1f KB" % r["query_kb"] if "query_kb" in r else "—",
+                "%.0f ms" % (r["serve_rebuild"] * 1000) if "serve_rebuild" in r else "—",
+            )
+        )
+    lines.append("")
+    lines.append("Produced by `%s` (medians of the runs; cold = empty output folder, warm = previous build in place)." % command)
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--hugo-max", type=int, default=10000, help="largest size also built with Hugo")
+    parser.add_argument("--work", help="folder for corpora and outputs (default: a temporary one)")
+    parser.add_argument("--markdown", help="write the table to this file")
+    args = parser.parse_args()
+    ensure_tools()
+    work = args.work or tempfile.mkdtemp(prefix="paperpress-bench-")
+    os.makedirs(work, exist_ok=True)
+    rows = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        runs = args.runs if n < 100000 else max(1, min(args.runs, 3))
+        row = bench_size(n, runs, work, with_hugo=n <= args.hugo_max, with_serve=n == 10000)
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    table = markdown_table(rows, "python3 bench/run.py " + " ".join(sys.argv[1:]))
+    print(table)
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as f:
+            f.write(table + "\n")
+
+
+if __name__ == "__main__":
+    main()
