@@ -69,26 +69,45 @@ pub struct BuildReport {
 
 /// Builds `site` into its output folder.
 pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildReport> {
+    Ok(build_and_keep(site, options)?.0)
+}
+
+/// A build kept in memory, so that `serve` can rebuild parts of it.
+#[derive(Debug)]
+pub struct Built {
+    /// The configuration it was built with (`base_url` overridden).
+    pub config: config::Config,
+    /// Papers, days, topics and related papers.
+    pub model: model::Model,
+    /// The compiled templates.
+    pub theme: theme::Theme,
+    /// Every paper's card.
+    pub cards: render::Cards,
+}
+
+/// Builds `site` like [`build`], and keeps what a partial rebuild needs.
+pub fn build_and_keep(site: &Site, options: &BuildOptions) -> Result<(BuildReport, Built)> {
     let start = Instant::now();
     let config = effective_config(site, options);
     let output_dir = options.output.clone().unwrap_or_else(|| site.output_dir.clone());
     output::check_target(&output_dir, &site.root)?;
     let progress = progress_bar("rendering");
-    let (model, read, files) = render_site(site, &config, &progress)?;
+    let (built, read, files) = render_site(site, config, &progress)?;
     progress.set_message("writing");
     progress.set_position(0);
     timed("write", || output::write(&output_dir, &files, &progress))?;
     progress.finish_and_clear();
-    Ok(BuildReport {
-        papers: model.papers.len(),
-        days: model.days.len(),
+    let report = BuildReport {
+        papers: built.model.papers.len(),
+        days: built.model.days.len(),
         files: files.len(),
         digest_files: read.digest_files,
         skipped: read.skipped,
         warnings: read.warnings,
         elapsed: start.elapsed(),
-        notes: notes(&config),
-    })
+        notes: notes(&built.config),
+    };
+    Ok((report, built))
 }
 
 /// What `paperpress check` found.
@@ -117,8 +136,8 @@ impl CheckReport {
 /// Builds `site` in memory and reports every problem, writing nothing.
 /// Template errors are errors, as in a build.
 pub fn check(site: &Site, options: &BuildOptions) -> Result<CheckReport> {
-    let config = effective_config(site, options);
-    let (model, read, files) = render_site(site, &config, &ProgressBar::hidden())?;
+    let (built, read, files) = render_site(site, effective_config(site, options), &ProgressBar::hidden())?;
+    let model = built.model;
     let without_topic = model
         .topics
         .of_paper
@@ -141,14 +160,16 @@ fn effective_config(site: &Site, options: &BuildOptions) -> config::Config {
 /// Loads, enriches and renders the whole site in memory.
 fn render_site(
     site: &Site,
-    config: &config::Config,
+    config: config::Config,
     progress: &ProgressBar,
-) -> Result<(model::Model, content::ReadReport, Vec<render::OutputFile>)> {
-    let (model, read) = load_model(site, config)?;
+) -> Result<(Built, content::ReadReport, Vec<render::OutputFile>)> {
+    let (model, read) = load_model(site, &config)?;
     let mut theme = timed("load theme", || theme::Theme::load(site))?;
-    let mut files = timed("render", || render::render(config, &model, &mut theme, progress))?;
-    timed("feeds and sitemap", || add_feeds(config, &model, &theme, &mut files))?;
-    Ok((model, read, files))
+    render::prepare(&config, &model, &mut theme);
+    let cards = timed("cards", || render::Cards::new(&config, &model));
+    let mut files = timed("render", || render::render_all(&config, &model, &theme, &cards, progress))?;
+    timed("feeds and sitemap", || add_feeds(&config, &model, &theme, &mut files))?;
+    Ok((Built { config, model, theme, cards }, read, files))
 }
 
 /// Feeds, sitemap, `robots.txt` and `CNAME`, which read the rendered pages.

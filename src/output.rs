@@ -103,6 +103,17 @@ fn write_one(dir: &Path, previous: &Path, file: &OutputFile) -> Result<()> {
     std::fs::write(&path, &file.bytes).with_context(|| format!("failed to write `{}`", path.display()))
 }
 
+/// Replaces some files of a built site in place, each atomically (a
+/// temporary file, then a rename): for `serve`'s quick rebuilds of a
+/// preview folder, where a page being read mid-write would be harmless but
+/// a half-written one would not.
+pub fn update(output: &Path, files: &[OutputFile]) -> Result<()> {
+    for file in files {
+        crate::error::write_atomic(&output.join(&file.path), &file.bytes)?;
+    }
+    Ok(())
+}
+
 fn swap_in(staging: tempfile::TempDir, output: &Path, parent: &Path, name: &str) -> Result<()> {
     let old = if output.exists() {
         let old = tempfile::Builder::new()

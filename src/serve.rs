@@ -2,7 +2,10 @@
 //!
 //! It builds into a temporary folder (never the site's `public/`), serves it
 //! on 127.0.0.1 only, rebuilds when the content, templates, theme, static
-//! files or `site.toml` change, and reloads open tabs. A failed rebuild
+//! files or `site.toml` change, and reloads open tabs. The last build stays
+//! in memory: an edit to a paper page re-renders only the pages that show
+//! that paper (milliseconds, whatever the size of the site); anything else
+//! rebuilds everything. A failed rebuild
 //! keeps the last good build online and shows the error in the terminal
 //! and on the page until the files are fixed. Nothing outside the output
 //! folder is ever served: `..` segments (also percent-encoded) are refused
@@ -16,8 +19,11 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::config::{CONFIG_FILE, Site};
+use crate::enrich::Doc;
+use crate::enrich::topics::{self, Matcher};
 use crate::error::{Context, Result, anyhow};
-use crate::{BuildOptions, build};
+use crate::paper::Paper;
+use crate::{BuildOptions, Built, build_and_keep};
 
 /// Where the live-reload script asks whether the site changed.
 const WAIT_PATH: &str = "/__paperpress/wait";
@@ -34,6 +40,8 @@ struct Status {
     error: Option<String>,
     /// Whether any build has succeeded yet.
     built: bool,
+    /// What the last rebuild did (`built 72 papers`, `updated 4 pages`).
+    outcome: String,
 }
 
 type Shared = Arc<(Mutex<Status>, Condvar)>;
@@ -61,32 +69,41 @@ impl DevServer {
         let temp = tempfile::tempdir().context("failed to create a temporary folder for the preview")?;
         let output = temp.path().join("public");
         let status: Shared = Arc::default();
-        rebuild(root, &output, addr, &status);
+        // Events name canonical paths; so must the paths they are compared with.
+        let root = root.canonicalize().with_context(|| format!("failed to resolve `{}`", root.display()))?;
+        let mut rebuilder =
+            Rebuilder { root: root.clone(), output: output.clone(), addr, status: status.clone(), built: None };
+        rebuilder.run(&[]);
 
-        let (sender, events) = std::sync::mpsc::channel();
+        let (sender, events) = std::sync::mpsc::channel::<Vec<PathBuf>>();
         let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
             // Reading files (as a build does) is not a change.
-            if event.is_ok_and(|e| matches!(e.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)))
+            if let Ok(e) = event
+                && matches!(e.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_))
             {
-                let _ = sender.send(());
+                let paths: Vec<PathBuf> = e.paths.into_iter().filter(|p| !is_scratch_file(p)).collect();
+                if !paths.is_empty() {
+                    let _ = sender.send(paths);
+                }
             }
         })
         .context("failed to watch the site for changes")?;
-        for (path, mode) in watched(root) {
+        for (path, mode) in watched(&root) {
             watcher.watch(&path, mode).with_context(|| format!("failed to watch `{}`", path.display()))?;
         }
 
         let server = Arc::new(server);
-        let rebuilder = {
-            let (root, output, status) = (root.to_path_buf(), output.clone(), status.clone());
-            std::thread::spawn(move || {
-                while events.recv().is_ok() {
-                    // An editor's save is a burst of events: wait for it to end.
-                    while events.recv_timeout(Duration::from_millis(80)).is_ok() {}
-                    rebuild(&root, &output, addr, &status);
+        let rebuilder = std::thread::spawn(move || {
+            while let Ok(mut changed) = events.recv() {
+                // An editor's save is a burst of events: wait for it to end.
+                while let Ok(more) = events.recv_timeout(Duration::from_millis(25)) {
+                    changed.extend(more);
                 }
-            })
-        };
+                changed.sort();
+                changed.dedup();
+                rebuilder.run(&changed);
+            }
+        });
         let listener = {
             let (server, output, status) = (server.clone(), output.clone(), status.clone());
             std::thread::spawn(move || {
@@ -123,6 +140,12 @@ impl DevServer {
         (status.generation, status.error.clone())
     }
 
+    /// What the last successful rebuild did: `built N papers` for a full
+    /// build, `updated N pages` for a quick one.
+    pub fn last_outcome(&self) -> String {
+        self.status.0.lock().expect("no thread panics holding the status").outcome.clone()
+    }
+
     /// Serves until the process is stopped.
     pub fn wait(mut self) {
         let listener = self.threads.remove(0);
@@ -148,32 +171,146 @@ fn watched(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
     paths
 }
 
-/// Rebuilds the site (rereading `site.toml`) and publishes the outcome.
-fn rebuild(root: &Path, output: &Path, addr: SocketAddr, status: &Shared) {
-    let start = Instant::now();
-    let result = Site::load(root).and_then(|site| {
-        let options = BuildOptions { base_url: Some(format!("http://{addr}/")), output: Some(output.to_path_buf()) };
-        build(&site, &options)
-    });
-    let (lock, changed) = &**status;
-    let mut status = lock.lock().expect("no thread panics holding the status");
-    status.generation += 1;
-    match result {
-        Ok(report) => {
-            for problem in report.skipped.iter().chain(&report.warnings) {
-                eprintln!("warning: {problem}");
+/// Files editors write next to the ones they save (`.x.md.swp`, `x.md~`,
+/// Vim's `4913`): not changes to the site.
+fn is_scratch_file(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The rebuild thread's state: the last good build, kept in memory so that
+/// an edit to one paper page re-renders only the pages that show it.
+struct Rebuilder {
+    root: PathBuf,
+    output: PathBuf,
+    addr: SocketAddr,
+    status: Shared,
+    built: Option<Built>,
+}
+
+impl Rebuilder {
+    /// Rebuilds after `changed` files changed (none: the first build), and
+    /// publishes the outcome to the open pages.
+    fn run(&mut self, changed: &[PathBuf]) {
+        let start = Instant::now();
+        let result = match self.quick(changed) {
+            Ok(Some(pages)) => Ok(format!("updated {pages} pages")),
+            Ok(None) => self.full(),
+            Err(e) => Err(e),
+        };
+        let (lock, notify) = &*self.status;
+        let mut status = lock.lock().expect("no thread panics holding the status");
+        status.generation += 1;
+        match result {
+            Ok(what) => {
+                eprintln!("{what} in {:.0} ms", start.elapsed().as_secs_f64() * 1000.0);
+                status.error = None;
+                status.built = true;
+                status.outcome = what;
             }
-            eprintln!("built {} papers in {:.0} ms", report.papers, start.elapsed().as_secs_f64() * 1000.0);
-            status.error = None;
-            status.built = true;
+            Err(e) => {
+                let message = format!("{e:#}");
+                eprintln!("error: {message}\n(still serving the last good build)");
+                status.error = Some(message);
+            }
         }
-        Err(e) => {
-            let message = format!("{e:#}");
-            eprintln!("error: {message}\n(still serving the last good build)");
-            status.error = Some(message);
-        }
+        notify.notify_all();
     }
-    changed.notify_all();
+
+    /// A full build, rereading `site.toml`.
+    fn full(&mut self) -> Result<String> {
+        let site = Site::load(&self.root)?;
+        let options =
+            BuildOptions { base_url: Some(format!("http://{}/", self.addr)), output: Some(self.output.clone()) };
+        let (report, built) = build_and_keep(&site, &options)?;
+        for problem in report.skipped.iter().chain(&report.warnings) {
+            eprintln!("warning: {problem}");
+        }
+        self.built = Some(built);
+        Ok(format!("built {} papers", report.papers))
+    }
+
+    /// When only paper pages changed, and only in what their own and their
+    /// listing pages show, re-renders those pages and returns how many;
+    /// `None` when a full build is needed.
+    fn quick(&mut self, changed: &[PathBuf]) -> Result<Option<usize>> {
+        let Some(built) = &mut self.built else { return Ok(None) };
+        let papers = self.root.join("content").join("papers");
+        let all_pages = changed.iter().all(|p| p.starts_with(&papers) && p.extension().is_some_and(|e| e == "md"));
+        if changed.is_empty() || !all_pages || !changed.iter().all(|p| p.is_file()) {
+            return Ok(None);
+        }
+        let mut pages = 0;
+        for path in changed {
+            match update_paper_page(built, path)? {
+                Some(files) => {
+                    crate::output::update(&self.output, &files)?;
+                    pages += files.len();
+                }
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(pages))
+    }
+}
+
+/// Applies an edited paper page to a kept build and renders the pages that
+/// change; `None` when the edit reaches further than those pages (a new
+/// paper, other days, other topics), which needs a full build. The search
+/// index, the feeds and other papers' related lists catch up at the next
+/// full build.
+fn update_paper_page(built: &mut Built, path: &Path) -> Result<Option<Vec<crate::render::OutputFile>>> {
+    let text = crate::error::read_text(path)?;
+    let mut paper = Paper::from_page(&text, path)?;
+    let model = &built.model;
+    let Ok(i) = model.papers.binary_search_by(|p| p.id.as_str().cmp(&paper.id)) else { return Ok(None) };
+    let old = &model.papers[i];
+    // Days a digest lists the paper on come back; days of its own must not change.
+    if !paper.dates().all(|d| old.dates().any(|o| o == d)) {
+        return Ok(None);
+    }
+    paper.add_days(&old.days);
+    if paper.days != old.days || paper.topics != old.topics || rule_topics(built, &paper) != rule_topics_of(model, i) {
+        return Ok(None);
+    }
+    built.model.papers[i] = paper;
+    let card_changed = built.cards.refresh(&built.config, &built.model, i);
+    let files =
+        crate::render::pages_of_paper(&built.config, &built.model, &built.theme, &built.cards, i, card_changed)?;
+    Ok(Some(files))
+}
+
+/// The slugs of the rule topics `paper` would get now.
+fn rule_topics(built: &Built, paper: &Paper) -> Vec<String> {
+    if !paper.topics.is_empty() {
+        return Vec::new();
+    }
+    let rules = &built.config.topics;
+    let matcher = Matcher::new(rules);
+    let doc = Doc::new(paper);
+    let mut slugs: Vec<String> = topics::rule_topics(&matcher, &doc, rules, &built.config.taxonomy)
+        .into_iter()
+        .map(|r| rules[r].slug())
+        .collect();
+    slugs.sort();
+    slugs
+}
+
+/// The slugs of the rule topics paper `i` has in the model.
+fn rule_topics_of(model: &crate::model::Model, i: usize) -> Vec<String> {
+    let mut slugs: Vec<String> = model.topics.of_paper[i]
+        .iter()
+        .map(|&t| &model.topics.topics[t])
+        .filter(|t| t.kind == topics::TopicKind::Rule && model.papers[i].topics.is_empty())
+        .map(|t| t.slug.clone())
+        .collect();
+    slugs.sort();
+    slugs
 }
 
 fn respond(request: tiny_http::Request, output: &Path, status: &Shared) {

@@ -106,3 +106,35 @@ fn an_edit_rebuilds_and_a_broken_template_keeps_the_last_good_build() {
     let (_, body) = get(&server, &format!("/__paperpress/wait?since={}", after_edit));
     assert!(body.contains("\"error\":null"), "{body}");
 }
+
+#[test]
+fn editing_a_paper_page_re_renders_only_the_pages_that_show_it() {
+    let site = fixture("site");
+    let server = DevServer::start(site.path(), 0).unwrap();
+    assert!(server.last_outcome().starts_with("built 5 papers"));
+    let search_index = std::fs::read_dir(server.output().join("search")).unwrap().count();
+    let page = site.path().join("content/papers/hand-written.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+
+    let (before, _) = server.status();
+    std::fs::write(&page, text.replace("This paper was added by hand", "Quickly edited")).unwrap();
+    eventually("a quick rebuild", || server.status().0 > before);
+    assert!(server.last_outcome().starts_with("updated "), "{}", server.last_outcome());
+    assert!(get(&server, "/papers/2508.00002.html").1.contains("Quickly edited"));
+    assert!(
+        get(&server, "/days/2025-08-05.html").1.contains("Quickly edited"),
+        "the day's listing shows the new excerpt"
+    );
+    assert!(get(&server, "/topics/hand-picks.html").1.contains("Quickly edited"), "so does its topic's");
+    assert_eq!(std::fs::read_dir(server.output().join("search")).unwrap().count(), search_index);
+
+    let (before, _) = server.status();
+    std::fs::write(&page, text.replace("date = 2025-08-05", "date = 2025-08-04")).unwrap();
+    eventually("a full rebuild", || server.status().0 > before);
+    assert!(
+        server.last_outcome().starts_with("built 5 papers"),
+        "a new day needs every page: {}",
+        server.last_outcome()
+    );
+    assert!(get(&server, "/days/2025-08-04.html").1.contains("A Hand-Written Paper Page"));
+}
