@@ -71,42 +71,42 @@ pub fn write(output: &Path, files: &[OutputFile], progress: &indicatif::Progress
 /// serialized by the file system anyway, and threads contending for it
 /// only spin.
 fn write_all(dir: &Path, previous: &Path, files: &[OutputFile], progress: &indicatif::ProgressBar) -> Result<()> {
-    let mut by_folder: BTreeMap<&str, Vec<&OutputFile>> = BTreeMap::new();
-    for file in files {
+    // Which files the previous build already has, byte for byte: reading
+    // does not lock folders, so all threads can do it.
+    let unchanged: Vec<bool> = files.par_iter().map(|file| same_as(&previous.join(&file.path), &file.bytes)).collect();
+    let mut by_folder: BTreeMap<&str, Vec<(&OutputFile, bool)>> = BTreeMap::new();
+    for (file, &same) in files.iter().zip(&unchanged) {
         let folder = file.path.rsplit_once('/').map_or("", |(folder, _)| folder);
-        by_folder.entry(folder).or_default().push(file);
+        by_folder.entry(folder).or_default().push((file, same));
     }
     for folder in by_folder.keys() {
         create_dir_all(&dir.join(folder))?;
     }
     progress.set_length(files.len() as u64);
-    let mut groups: Vec<Vec<&OutputFile>> = by_folder.into_values().collect();
+    let mut groups: Vec<Vec<(&OutputFile, bool)>> = by_folder.into_values().collect();
     // The largest folders first, so no thread is left with one at the end.
     groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
     groups.par_iter().try_for_each(|group| {
-        for file in group {
-            write_one(dir, previous, file)?;
+        for &(file, same) in group {
+            let path = dir.join(&file.path);
+            if !(same && std::fs::hard_link(previous.join(&file.path), &path).is_ok()) {
+                std::fs::write(&path, &file.bytes).with_context(|| format!("failed to write `{}`", path.display()))?;
+            }
             progress.inc(1);
         }
         Ok(())
     })
 }
 
-fn write_one(dir: &Path, previous: &Path, file: &OutputFile) -> Result<()> {
-    let path = dir.join(&file.path);
-    let old = previous.join(&file.path);
-    let unchanged = std::fs::metadata(&old).is_ok_and(|m| m.is_file() && m.len() == file.bytes.len() as u64)
-        && std::fs::read(&old).is_ok_and(|bytes| bytes == file.bytes);
-    if unchanged && std::fs::hard_link(&old, &path).is_ok() {
-        return Ok(());
-    }
-    std::fs::write(&path, &file.bytes).with_context(|| format!("failed to write `{}`", path.display()))
+/// Whether `old` holds exactly `bytes`.
+fn same_as(old: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(old).is_ok_and(|old| old == bytes)
 }
 
 /// Replaces some files of a built site in place, each atomically (a
 /// temporary file, then a rename): for `serve`'s quick rebuilds of a
-/// preview folder, where a page being read mid-write would be harmless but
-/// a half-written one would not.
+/// preview folder, where a half-written page must never be served.
 pub fn update(output: &Path, files: &[OutputFile]) -> Result<()> {
     for file in files {
         crate::error::write_atomic(&output.join(&file.path), &file.bytes)?;
