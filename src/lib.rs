@@ -91,16 +91,15 @@ pub fn build_and_keep(site: &Site, options: &BuildOptions) -> Result<(BuildRepor
     let config = effective_config(site, options);
     let output_dir = options.output.clone().unwrap_or_else(|| site.output_dir.clone());
     output::check_target(&output_dir, &site.root)?;
-    let progress = progress_bar("rendering");
-    let (built, read, files) = render_site(site, config, &progress)?;
-    progress.set_message("writing");
-    progress.set_position(0);
-    timed("write", || output::write(&output_dir, &files, &progress))?;
+    let progress = progress_bar("building");
+    let staging = output::Staging::new(&output_dir)?;
+    let (built, read) = render_site(site, config, &staging, &progress)?;
+    let files = timed("swap in the new build", || staging.finish())?;
     progress.finish_and_clear();
     let report = BuildReport {
         papers: built.model.papers.len(),
         days: built.model.days.len(),
-        files: files.len(),
+        files,
         digest_files: read.digest_files,
         skipped: read.skipped,
         warnings: read.warnings,
@@ -136,7 +135,9 @@ impl CheckReport {
 /// Builds `site` in memory and reports every problem, writing nothing.
 /// Template errors are errors, as in a build.
 pub fn check(site: &Site, options: &BuildOptions) -> Result<CheckReport> {
-    let (built, read, files) = render_site(site, effective_config(site, options), &ProgressBar::hidden())?;
+    let sink = render::Collect::default();
+    let (built, read) = render_site(site, effective_config(site, options), &sink, &ProgressBar::hidden())?;
+    let files = sink.into_files();
     let model = built.model;
     let without_topic = model
         .topics
@@ -157,34 +158,40 @@ fn effective_config(site: &Site, options: &BuildOptions) -> config::Config {
     config
 }
 
-/// Loads, enriches and renders the whole site in memory.
+/// Loads, enriches and renders the whole site into `sink`, file by file.
 fn render_site(
     site: &Site,
     config: config::Config,
+    sink: &dyn render::Sink,
     progress: &ProgressBar,
-) -> Result<(Built, content::ReadReport, Vec<render::OutputFile>)> {
+) -> Result<(Built, content::ReadReport)> {
     let (model, read) = load_model(site, &config)?;
     let mut theme = timed("load theme", || theme::Theme::load(site))?;
     render::prepare(&config, &model, &mut theme);
+    timed("search", || render::render_search(&config, &model, &theme, sink))?;
     let cards = timed("cards", || render::Cards::new(&config, &model));
-    let mut files = timed("render", || render::render_all(&config, &model, &theme, &cards, progress))?;
-    timed("feeds and sitemap", || add_feeds(&config, &model, &theme, &mut files))?;
-    Ok((Built { config, model, theme, cards }, read, files))
+    timed("render and write", || render::render_all(&config, &model, &theme, &cards, sink, progress))?;
+    timed("feeds and sitemap", || add_feeds(&config, &model, &theme, sink))?;
+    Ok((Built { config, model, theme, cards }, read))
 }
 
-/// Feeds, sitemap, `robots.txt` and `CNAME`, which read the rendered pages.
+/// Feeds, sitemap, `robots.txt` and `CNAME`; the sitemap lists the pages
+/// already rendered.
 fn add_feeds(
     config: &config::Config,
     model: &model::Model,
     theme: &theme::Theme,
-    files: &mut Vec<render::OutputFile>,
+    sink: &dyn render::Sink,
 ) -> Result<()> {
-    let feeds = feed::feeds(config, model, &theme.tera)?;
-    let pages: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let sitemap = feed::sitemap(config, model, &pages, &theme.tera)?;
-    files.extend(feeds);
-    files.extend(sitemap);
-    files.extend(feed::cname(config));
+    let pages = sink.paths();
+    let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
+    let files = feed::feeds(config, model, &theme.tera)?
+        .into_iter()
+        .chain(feed::sitemap(config, model, &pages, &theme.tera)?)
+        .chain(feed::cname(config));
+    for file in files {
+        sink.put(file)?;
+    }
     Ok(())
 }
 
@@ -212,8 +219,16 @@ pub fn load_model(site: &Site, config: &config::Config) -> Result<(model::Model,
 pub(crate) fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
     let start = Instant::now();
     let value = f();
-    log::debug!("{stage}: {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    log::debug!("{stage}: {:.1} ms{}", start.elapsed().as_secs_f64() * 1000.0, peak_memory());
     value
+}
+
+/// The peak memory so far, for debug logs (Linux only).
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| format!(" (peak memory {})", l[6..].trim())))
+        .unwrap_or_default()
 }
 
 /// A progress bar on a terminal; hidden when stderr is a pipe or a CI log.

@@ -4,13 +4,12 @@
 //! end, so a failed build leaves the previous output as it was. A folder
 //! that does not look like a paperpress output is never replaced.
 
-use std::collections::BTreeMap;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::Mutex;
 
 use crate::error::{Context, Result, bail, create_dir_all};
-use crate::render::OutputFile;
+use crate::render::{OutputFile, Sink};
 
 /// Files every paperpress output has; a non-empty folder without them is
 /// someone else's and is not replaced.
@@ -47,55 +46,78 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     std::path::absolute(path).with_context(|| format!("failed to resolve `{}`", path.display()))
 }
 
-/// Writes `files` into `output`, replacing what was there only once every
-/// file is written.
-pub fn write(output: &Path, files: &[OutputFile], progress: &indicatif::ProgressBar) -> Result<()> {
-    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    create_dir_all(parent)?;
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.building-"))
-        .tempdir_in(parent)
-        .with_context(|| format!("failed to create a temporary folder in `{}`", parent.display()))?;
-    crate::timed("write files", || write_all(staging.path(), output, files, progress))?;
-    crate::timed("swap and remove the old build", || swap_in(staging, output, parent, &name))
+/// A new build, written file by file into a temporary folder next to the
+/// output folder as it is rendered, and swapped in by [`Staging::finish`].
+/// Until then the previous output is only read: a build that fails leaves
+/// it as it was (the temporary folder is removed).
+///
+/// A file identical to the one the previous build left is hard-linked
+/// instead of written: no data is copied and no inode allocated, which on
+/// ext4 is what a rebuild of thousands of files spends most of its time on.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    output: PathBuf,
+    folders: Mutex<HashSet<PathBuf>>,
+    paths: Mutex<Vec<String>>,
 }
 
-/// Writes every file into `dir`. A file identical to the one the previous
-/// build left in `previous` is hard-linked instead of written: no data is
-/// copied and no inode allocated, which on ext4 is what a rebuild of
-/// thousands of files spends most of its time on. The previous output is
-/// only read, so a failed build still leaves it intact.
-///
-/// Each folder is filled by one thread: file creation in one folder is
-/// serialized by the file system anyway, and threads contending for it
-/// only spin.
-fn write_all(dir: &Path, previous: &Path, files: &[OutputFile], progress: &indicatif::ProgressBar) -> Result<()> {
-    // Which files the previous build already has, byte for byte: reading
-    // does not lock folders, so all threads can do it.
-    let unchanged: Vec<bool> = files.par_iter().map(|file| same_as(&previous.join(&file.path), &file.bytes)).collect();
-    let mut by_folder: BTreeMap<&str, Vec<(&OutputFile, bool)>> = BTreeMap::new();
-    for (file, &same) in files.iter().zip(&unchanged) {
-        let folder = file.path.rsplit_once('/').map_or("", |(folder, _)| folder);
-        by_folder.entry(folder).or_default().push((file, same));
+impl std::fmt::Debug for Staging {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Staging").field("dir", &self.dir.path()).field("output", &self.output).finish()
     }
-    for folder in by_folder.keys() {
-        create_dir_all(&dir.join(folder))?;
+}
+
+impl Staging {
+    /// Starts a build of `output` (checked with [`check_target`] first).
+    pub fn new(output: &Path) -> Result<Staging> {
+        let parent = parent_of(output);
+        create_dir_all(&parent)?;
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{}.building-", name_of(output)))
+            .tempdir_in(&parent)
+            .with_context(|| format!("failed to create a temporary folder in `{}`", parent.display()))?;
+        Ok(Staging { dir, output: output.to_path_buf(), folders: Mutex::default(), paths: Mutex::default() })
     }
-    progress.set_length(files.len() as u64);
-    let mut groups: Vec<Vec<(&OutputFile, bool)>> = by_folder.into_values().collect();
-    // The largest folders first, so no thread is left with one at the end.
-    groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
-    groups.par_iter().try_for_each(|group| {
-        for &(file, same) in group {
-            let path = dir.join(&file.path);
-            if !(same && std::fs::hard_link(previous.join(&file.path), &path).is_ok()) {
-                std::fs::write(&path, &file.bytes).with_context(|| format!("failed to write `{}`", path.display()))?;
-            }
-            progress.inc(1);
+
+    /// Puts the new build in place of the old one; returns the number of files.
+    pub fn finish(self) -> Result<usize> {
+        let files = self.paths.lock().expect("no thread panics holding the paths").len();
+        let name = name_of(&self.output);
+        swap_in(self.dir, &self.output, &parent_of(&self.output), &name)?;
+        Ok(files)
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        let path = self.dir.path().join(&file.path);
+        if let Some(folder) = path.parent()
+            && !self.folders.lock().expect("no thread panics holding the folders").contains(folder)
+        {
+            create_dir_all(folder)?;
+            self.folders.lock().expect("no thread panics holding the folders").insert(folder.to_path_buf());
         }
+        let old = self.output.join(&file.path);
+        if !(same_as(&old, &file.bytes) && std::fs::hard_link(&old, &path).is_ok()) {
+            std::fs::write(&path, &file.bytes).with_context(|| format!("failed to write `{}`", path.display()))?;
+        }
+        self.paths.lock().expect("no thread panics holding the paths").push(file.path);
         Ok(())
-    })
+    }
+
+    fn paths(&self) -> Vec<String> {
+        let mut paths = self.paths.lock().expect("no thread panics holding the paths").clone();
+        paths.sort();
+        paths
+    }
+}
+
+fn parent_of(output: &Path) -> PathBuf {
+    output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf()
+}
+
+fn name_of(output: &Path) -> String {
+    output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into())
 }
 
 /// Whether `old` holds exactly `bytes`.

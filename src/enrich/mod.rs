@@ -83,7 +83,7 @@ pub fn enrich(papers: &[Paper], config: &Config) -> Enriched {
     let topics = topics::assign(papers, &evidence, &config.topics, settings);
     log::debug!("topics: {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
     let start = std::time::Instant::now();
-    let related = related::most_similar(&terms, settings.related);
+    let related = related::most_similar(terms, settings.related);
     log::debug!("related papers: {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
     Enriched { topics, related }
 }

@@ -49,7 +49,7 @@ pub fn term_counts(doc: &Doc) -> TermCounts {
 }
 
 /// The `k` most similar papers of each paper, best first, ties by index.
-pub fn most_similar(terms: &[TermCounts], k: usize) -> Vec<Vec<usize>> {
+pub fn most_similar(terms: Vec<TermCounts>, k: usize) -> Vec<Vec<usize>> {
     let n = terms.len();
     if n < 2 || k == 0 {
         return vec![Vec::new(); n];
@@ -91,10 +91,10 @@ pub fn most_similar(terms: &[TermCounts], k: usize) -> Vec<Vec<usize>> {
 
 /// TF-IDF vectors, unit length, over dense term ids; words in one paper
 /// only, or in more than half of them, carry no similarity and are dropped.
-fn weigh(terms: &[TermCounts]) -> Vec<Vec<(u32, f32)>> {
+fn weigh(terms: Vec<TermCounts>) -> Vec<Vec<(u32, f32)>> {
     let n = terms.len();
     let mut df: FxHashMap<u64, u32> = FxHashMap::default();
-    for doc in terms {
+    for doc in &terms {
         for &(term, _) in doc {
             *df.entry(term).or_default() += 1;
         }
@@ -103,7 +103,7 @@ fn weigh(terms: &[TermCounts]) -> Vec<Vec<(u32, f32)>> {
     kept.sort_unstable();
     let ids: FxHashMap<u64, u32> = kept.iter().enumerate().map(|(i, &t)| (t, i as u32)).collect();
     terms
-        .par_iter()
+        .into_par_iter()
         .map(|doc| {
             let mut v: Vec<(u32, f32)> = doc
                 .iter()
@@ -167,12 +167,12 @@ mod tests {
             doc("Speech recognition", "Audio transcription for speech."),
         ];
         let terms: Vec<TermCounts> = docs.iter().map(term_counts).collect();
-        let related = most_similar(&terms, 2);
+        let related = most_similar(terms.clone(), 2);
         assert_eq!(related[0].first(), Some(&1));
         assert_eq!(related[1].first(), Some(&0));
         assert_eq!(related[2].first(), Some(&3));
         assert!(!related[0].contains(&0), "a paper is not related to itself");
-        assert_eq!(related, most_similar(&terms, 2), "deterministic");
+        assert_eq!(related, most_similar(terms, 2), "deterministic");
     }
 
     #[test]
@@ -181,11 +181,11 @@ mod tests {
             .map(|i| doc(&format!("Topic{} study number{i}", i % 8), &format!("words about topic{} and shared", i % 8)))
             .collect();
         let terms: Vec<TermCounts> = docs.iter().map(term_counts).collect();
-        let vectors = weigh(&terms);
+        let vectors = weigh(terms.clone());
         let exact = postings(&vectors, true);
         let pruned = postings(&vectors, false);
         assert_eq!(exact, pruned, "nothing is pruned below the cap");
-        let related = most_similar(&terms, 3);
+        let related = most_similar(terms, 3);
         for (i, list) in related.iter().enumerate() {
             assert!(list.iter().all(|&j| j % 8 == i % 8), "{i}: {list:?}");
         }

@@ -39,6 +39,42 @@ impl OutputFile {
     }
 }
 
+/// Where rendered files go as soon as each is ready, so that a build never
+/// holds the whole site in memory.
+pub trait Sink: Sync {
+    /// Takes one file.
+    fn put(&self, file: OutputFile) -> Result<()>;
+    /// The paths of the files taken so far, sorted.
+    fn paths(&self) -> Vec<String>;
+}
+
+/// A sink that keeps the files in memory: for `check`, tests, small jobs.
+#[derive(Debug, Default)]
+pub struct Collect(std::sync::Mutex<Vec<OutputFile>>);
+
+impl Sink for Collect {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        self.0.lock().expect("no thread panics holding the files").push(file);
+        Ok(())
+    }
+
+    fn paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> =
+            self.0.lock().expect("no thread panics holding the files").iter().map(|f| f.path.clone()).collect();
+        paths.sort();
+        paths
+    }
+}
+
+impl Collect {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.0.into_inner().expect("no thread panics holding the files");
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
 /// Site-wide values, in every template as `site`.
 #[derive(Serialize)]
 struct SiteView<'a> {
@@ -84,7 +120,7 @@ pub fn prepare(config: &Config, model: &Model, theme: &mut Theme) {
     theme.tera.global_context().insert("site", &site);
 }
 
-/// Renders every page of the site.
+/// Renders every page of the site into memory.
 pub fn render(
     config: &Config,
     model: &Model,
@@ -93,55 +129,64 @@ pub fn render(
 ) -> Result<Vec<OutputFile>> {
     prepare(config, model, theme);
     let cards = crate::timed("cards", || Cards::new(config, model));
-    render_all(config, model, theme, &cards, progress)
+    let files = Collect::default();
+    render_search(config, model, theme, &files)?;
+    render_all(config, model, theme, &cards, &files, progress)?;
+    Ok(files.into_files())
 }
 
-/// Renders every page, with the theme prepared and the cards built.
+/// Renders every page into `sink`, with the theme prepared and the cards built.
 pub fn render_all(
     config: &Config,
     model: &Model,
     theme: &Theme,
     cards: &Cards,
+    sink: &dyn Sink,
     progress: &indicatif::ProgressBar,
-) -> Result<Vec<OutputFile>> {
+) -> Result<()> {
     let tera = &theme.tera;
     let values = &cards.values[..];
     let per_page = config.build.paginate_by;
     progress.set_length((model.papers.len() + model.days.len() + model.pages.len() + 4) as u64);
-    let each = |f: &(dyn Fn(usize) -> Result<OutputFile> + Sync), count: usize| -> Result<Vec<OutputFile>> {
-        (0..count)
-            .into_par_iter()
-            .map(|i| {
-                let file = f(i);
-                progress.inc(1);
-                file
-            })
-            .collect()
+    let each = |f: &(dyn Fn(usize) -> Result<OutputFile> + Sync), count: usize| -> Result<()> {
+        (0..count).into_par_iter().try_for_each(|i| {
+            sink.put(f(i)?)?;
+            progress.inc(1);
+            Ok(())
+        })
     };
-    let mut files = crate::timed("paper pages", || {
+    crate::timed("paper pages", || {
         each(&|i| pages::paper_page(tera, model, &cards.views, values, i), model.papers.len())
     })?;
-    files.extend(crate::timed("day pages", || each(&|d| pages::day_page(tera, model, values, d), model.days.len()))?);
+    crate::timed("day pages", || each(&|d| pages::day_page(tera, model, values, d), model.days.len()))?;
     let numbers = pages::topic_page_numbers(model, per_page);
-    files.extend(crate::timed("topic pages", || {
-        numbers.par_iter().map(|&tn| pages::topic_page(tera, model, values, tn, per_page)).collect::<Result<Vec<_>>>()
-    })?);
-    files.push(pages::topics_overview(tera, model)?);
+    crate::timed("topic pages", || {
+        numbers.par_iter().try_for_each(|&tn| sink.put(pages::topic_page(tera, model, values, tn, per_page)?))
+    })?;
+    sink.put(pages::topics_overview(tera, model)?)?;
     for page in &model.pages {
-        files.push(pages::hand_written_page(tera, page)?);
+        sink.put(pages::hand_written_page(tera, page)?)?;
         progress.inc(1);
     }
-    files.push(pages::home_page(tera, model, values)?);
-    files.push(pages::archive_page(tera, model)?);
-    files.push(pages::not_found_page(tera, config)?);
+    sink.put(pages::home_page(tera, model, values)?)?;
+    sink.put(pages::archive_page(tera, model)?)?;
+    sink.put(pages::not_found_page(tera, config)?)?;
     progress.inc(3);
-    if config.search.enabled {
-        files.push(render_file(tera, "search.html", "search.html", &page_context("search.html"))?);
-        let docs = crate::timed("search documents", || search_docs(model, &cards.views));
-        files.extend(search::build(&docs, &config.search));
+    static_files(theme).into_iter().try_for_each(|file| sink.put(file))
+}
+
+/// The search page and the search index, when search is on. A build runs
+/// this before making the cards: the index needs the most memory of any
+/// stage, and is done with it before the pages need theirs.
+pub fn render_search(config: &Config, model: &Model, theme: &Theme, sink: &dyn Sink) -> Result<()> {
+    if !config.search.enabled {
+        return Ok(());
     }
-    files.extend(static_files(theme));
-    Ok(files)
+    sink.put(render_file(&theme.tera, "search.html", "search.html", &page_context("search.html"))?)?;
+    let docs = crate::timed("search documents", || search_docs(model));
+    let index = search::build(&docs, &config.search);
+    drop(docs);
+    index.into_par_iter().try_for_each(|file| sink.put(file))
 }
 
 /// The pages that show paper `i`, after it changed: its own page, and, when
@@ -197,18 +242,18 @@ pub fn pages_of_paper(
 }
 
 /// The papers as search indexes and shows them.
-fn search_docs(model: &Model, cards: &[cards::PaperCard]) -> Vec<search::SearchDoc> {
+fn search_docs(model: &Model) -> Vec<search::SearchDoc> {
     model
         .papers
         .par_iter()
-        .zip(cards)
-        .map(|(paper, card)| search::SearchDoc {
-            url: card.url.clone(),
-            title: card.title_text.clone(),
+        .enumerate()
+        .map(|(i, paper)| search::SearchDoc {
+            url: paper_url(paper),
+            title: crate::math::plain_text(&paper.title),
             authors: paper.authors.clone(),
-            topics: card.topics.iter().map(|t| t.label.clone()).collect(),
+            topics: model.topics.of_paper[i].iter().map(|&t| model.topics.topics[t].name.clone()).collect(),
             abstract_text: markdown::to_plain_text(&paper.body),
-            date: card.date.clone(),
+            date: paper.date().to_string(),
         })
         .collect()
 }

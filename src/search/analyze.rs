@@ -92,14 +92,14 @@ struct Chunk<'a> {
     docs: Vec<[Vec<u32>; 4]>,
 }
 
-fn collect_pieces(texts: &[[String; 4]]) -> Chunk<'_> {
+fn collect_pieces<T: AsRef<str>>(texts: &[[T; 4]]) -> Chunk<'_> {
     let mut numbers: HashMap<&str, u32> = HashMap::default();
     let mut vocabulary = Vec::new();
     let docs = texts
         .iter()
         .map(|fields| {
             std::array::from_fn(|f| {
-                pieces(&fields[f])
+                pieces(fields[f].as_ref())
                     .map(|piece| {
                         *numbers.entry(piece).or_insert_with(|| {
                             vocabulary.push(piece);
@@ -134,7 +134,7 @@ fn count_stems(pieces: &[u32], stem_of: &[Option<u32>], buffer: &mut Vec<u32>) -
 }
 
 /// Analyses the papers' field texts (in [`super::FIELDS`] order).
-pub(super) fn analyze(texts: &[[String; 4]]) -> Analysis {
+pub(super) fn analyze<T: AsRef<str> + Sync>(texts: &[[T; 4]]) -> Analysis {
     let chunk_size = texts.len().div_ceil(4 * rayon::current_num_threads()).max(64);
     let chunks: Vec<Chunk> = texts.par_chunks(chunk_size).map(collect_pieces).collect();
 
@@ -184,6 +184,9 @@ pub(super) fn analyze(texts: &[[String; 4]]) -> Analysis {
             })
         })
         .collect();
+    // The pieces are counted; only the stems and their postings remain.
+    drop(chunks);
+    drop(stem_of);
     let postings = (0..4).into_par_iter().map(|f| postings(&docs, stems.len(), f)).collect();
     Analysis { stems, lengths: docs.iter().map(|d| d.lengths).collect(), postings }
 }

@@ -18,6 +18,7 @@ mod encode;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::time::Instant;
 
@@ -50,8 +51,13 @@ pub struct SearchDoc {
 
 impl SearchDoc {
     /// The text of each of [`FIELDS`], as elasticlunr-rs indexes it.
-    fn field_texts(&self) -> [String; 4] {
-        [self.title.clone(), self.authors.join(", "), self.topics.join(", "), self.abstract_text.clone()]
+    fn field_texts(&self) -> [Cow<'_, str>; 4] {
+        [
+            Cow::Borrowed(&self.title),
+            Cow::Owned(self.authors.join(", ")),
+            Cow::Owned(self.topics.join(", ")),
+            Cow::Borrowed(&self.abstract_text),
+        ]
     }
 }
 
@@ -59,8 +65,10 @@ impl SearchDoc {
 pub fn build(docs: &[SearchDoc], config: &SearchConfig) -> Vec<OutputFile> {
     let start = Instant::now();
     let docs = numbered(docs);
-    let texts: Vec<[String; 4]> = docs.iter().map(|d| d.field_texts()).collect();
+    let texts: Vec<[Cow<str>; 4]> = docs.iter().map(|d| d.field_texts()).collect();
     let analysis = analyze::analyze(&texts);
+    let elasticlunr_json = config.elasticlunr_json.then(|| elasticlunr_index(&texts).to_json());
+    drop(texts);
     let analysed = start.elapsed();
     let mut files = encode::files(&analysis, &docs, config);
     log::debug!(
@@ -72,8 +80,7 @@ pub fn build(docs: &[SearchDoc], config: &SearchConfig) -> Vec<OutputFile> {
         analysed.as_secs_f64() * 1000.0,
         (start.elapsed() - analysed).as_secs_f64() * 1000.0,
     );
-    if config.elasticlunr_json {
-        let json = elasticlunr_index(&texts).to_json();
+    if let Some(json) = elasticlunr_json {
         files.push(OutputFile { path: format!("{DIR}/elasticlunr.json"), bytes: json.into_bytes() });
     }
     files
@@ -89,10 +96,10 @@ fn numbered(docs: &[SearchDoc]) -> Vec<&SearchDoc> {
 
 /// The complete elasticlunr-rs index of `texts` (refs `"0"`, `"1"`, ...),
 /// as Zola and mdBook ship it; one thread, and about 2.6 KB per paper.
-fn elasticlunr_index(texts: &[[String; 4]]) -> elasticlunr::Index {
+fn elasticlunr_index(texts: &[[Cow<str>; 4]]) -> elasticlunr::Index {
     let mut index = elasticlunr::IndexBuilder::new().save_docs(false).add_fields(FIELDS).build();
     for (number, fields) in texts.iter().enumerate() {
-        index.add_doc(&number.to_string(), fields);
+        index.add_doc(&number.to_string(), fields.iter().map(|f| f.as_ref()));
     }
     index
 }
