@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Doc;
 use super::text::{Token, phrase, word_hash};
@@ -396,6 +396,9 @@ struct PhraseStats<'a> {
     surfaces: BTreeMap<&'a str, u32>,
 }
 
+/// Phrases considered for automatic topics, best first.
+const MAX_CANDIDATES: usize = 5_000;
+
 /// Sites larger than this mine phrases from titles only: abstracts would
 /// make the count slow and the phrases generic.
 const ABSTRACT_MINING_LIMIT: usize = 20_000;
@@ -426,8 +429,14 @@ fn mine(evidence: &[PaperEvidence], pool: &[usize], min_papers: usize, taken: &[
         })
         .collect();
     candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    // Past the best few thousand, phrases are shared by a couple of papers
+    // each and add little; looking at them all would cost time that grows
+    // with the pool times the topics.
+    candidates.truncate(MAX_CANDIDATES);
 
     let mut topics: Vec<Topic> = Vec::new();
+    // Each topic's papers as a set, for overlap tests in time linear in the phrase's papers.
+    let mut members: Vec<FxHashSet<usize>> = Vec::new();
     // How many automatic topics each paper has so far.
     let mut per_paper: FxHashMap<usize, u8> = FxHashMap::default();
     let max_topics = (pool.len() / 2).clamp(3, 60);
@@ -437,15 +446,15 @@ fn mine(evidence: &[PaperEvidence], pool: &[usize], min_papers: usize, taken: &[
         if free.len() < min_papers {
             continue;
         }
-        if let Some(topic) = topics.iter_mut().find(|t| overlaps(t, key, &s.papers)) {
-            if topic.papers.len() + free.len() <= max_papers {
+        if let Some(t) = (0..topics.len()).find(|&t| overlaps(&topics[t], &members[t], key, &s.papers)) {
+            if topics[t].papers.len() + free.len() <= max_papers {
                 for p in free {
-                    if !topic.papers.contains(&p) {
-                        topic.papers.push(p);
+                    if members[t].insert(p) {
+                        topics[t].papers.push(p);
                         *per_paper.entry(p).or_default() += 1;
                     }
                 }
-                topic.phrases.push(key.to_string());
+                topics[t].phrases.push(key.to_string());
             }
             continue;
         }
@@ -455,6 +464,7 @@ fn mine(evidence: &[PaperEvidence], pool: &[usize], min_papers: usize, taken: &[
         for &p in &free {
             *per_paper.entry(p).or_default() += 1;
         }
+        members.push(free.iter().copied().collect());
         topics.push(Topic {
             name: display_name(&s.surfaces),
             slug: String::new(),
@@ -474,19 +484,24 @@ fn mine(evidence: &[PaperEvidence], pool: &[usize], min_papers: usize, taken: &[
 /// Whether a phrase belongs to an existing topic: one phrase contains the
 /// other, they cover mostly the same papers, or the phrase's papers are
 /// nearly all in the topic already.
-fn overlaps(topic: &Topic, key: &str, papers: &[usize]) -> bool {
-    let padded = format!(" {key} ");
-    let contains = topic.phrases.iter().any(|p| {
-        let p_padded = format!(" {p} ");
-        p_padded.contains(&padded) || padded.contains(&p_padded)
-    });
+fn overlaps(topic: &Topic, members: &FxHashSet<usize>, key: &str, papers: &[usize]) -> bool {
+    // The phrases that started and first grew the topic define it.
+    let contains = topic.phrases.iter().take(8).any(|p| words_within(key, p) || words_within(p, key));
     if contains {
         return true;
     }
-    let shared = papers.iter().filter(|p| topic.papers.contains(p)).count();
+    let shared = papers.iter().filter(|p| members.contains(p)).count();
     let union = topic.papers.len() + papers.len() - shared;
     // Mostly the same papers, or a narrower phrase within the topic's papers.
     union > 0 && (shared * 2 >= union || shared * 5 >= papers.len() * 4)
+}
+
+/// Whether the words of `inner` appear, in order and adjacent, in `outer`.
+fn words_within(inner: &str, outer: &str) -> bool {
+    outer.match_indices(inner).any(|(at, _)| {
+        let end = at + inner.len();
+        (at == 0 || outer.as_bytes()[at - 1] == b' ') && (end == outer.len() || outer.as_bytes()[end] == b' ')
+    })
 }
 
 /// Counts candidate phrases over the pool.
