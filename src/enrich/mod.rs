@@ -63,27 +63,26 @@ pub struct Enriched {
 pub fn enrich(papers: &[Paper], config: &Config) -> Enriched {
     let settings = &config.taxonomy;
     let matcher = Matcher::new(&config.topics);
-    let start = std::time::Instant::now();
-    let analysed: Vec<(PaperEvidence, related::TermCounts)> = papers
-        .par_iter()
-        .map(|paper| {
-            let doc = Doc::new(paper);
-            let rules = topics::rule_topics(&matcher, &doc, &config.topics, settings);
-            let phrases = if topics::needs_phrases(paper, &rules, settings) {
-                topics::phrases_of(&doc, papers.len())
-            } else {
-                Vec::new()
-            };
-            (PaperEvidence { rules, phrases }, related::term_counts(&doc))
-        })
-        .collect();
-    log::debug!("text analysis: {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    let analysed: Vec<(PaperEvidence, related::TermCounts)> = crate::timed("text analysis", || {
+        papers
+            .par_iter()
+            .map(|paper| {
+                let doc = Doc::new(paper);
+                let rules = topics::rule_topics(&matcher, &doc, &config.topics, settings);
+                let phrases = if topics::needs_phrases(paper, &rules, settings) {
+                    topics::phrases_of(&doc, papers.len())
+                } else {
+                    Vec::new()
+                };
+                (PaperEvidence { rules, phrases }, related::term_counts(&doc))
+            })
+            .collect()
+    });
     let (evidence, terms): (Vec<_>, Vec<_>) = analysed.into_iter().unzip();
-    let start = std::time::Instant::now();
-    let topics = topics::assign(papers, &evidence, &config.topics, settings);
-    log::debug!("topics: {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
-    let start = std::time::Instant::now();
-    let related = related::most_similar(terms, settings.related);
-    log::debug!("related papers: {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    // Topic assignment is mostly one thread's work: related papers use the other.
+    let (topics, related) = rayon::join(
+        || crate::timed("topics", || topics::assign(papers, &evidence, &config.topics, settings)),
+        || crate::timed("related papers", || related::most_similar(terms, settings.related)),
+    );
     Enriched { topics, related }
 }
