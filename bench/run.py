@@ -193,7 +193,7 @@ def markdown_table(rows, command):
             )
         )
     lines.append("")
-    lines.append("Produced by `%s` (medians of the runs; cold = empty output folder, warm = previous build in place)." % command)
+    lines.append("Produced by `%s` (medians of the runs; cold = a new output folder, warm = the previous build in place)." % command)
     return "\n".join(lines)
 
 
