@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use paperpress::config::Site;
 use paperpress::search::{self, SearchDoc};
-use paperpress::{content, markdown, math};
+use paperpress::{content, render};
 
 fn main() -> anyhow::Result<()> {
     env_logger::Builder::new().filter_level(log::LevelFilter::Debug).format_timestamp(None).init();
@@ -22,17 +22,7 @@ fn main() -> anyhow::Result<()> {
     let out = args.next().map(std::path::PathBuf::from);
     let site = Site::load(std::path::Path::new(&root))?;
     let papers = content::load(&site)?.papers;
-    let docs: Vec<SearchDoc> = papers
-        .iter()
-        .map(|p| SearchDoc {
-            url: format!("papers/{}.html", p.file_stem()),
-            title: math::plain_text(&p.title),
-            authors: p.authors.clone(),
-            topics: p.topics.clone(),
-            abstract_text: markdown::to_plain_text(&p.body),
-            date: p.date().to_string(),
-        })
-        .collect();
+    let docs: Vec<SearchDoc> = papers.iter().map(|p| render::search_doc(p, p.topics.clone())).collect();
     let mut times = Vec::new();
     let mut cpu = Vec::new();
     let mut files = Vec::new();

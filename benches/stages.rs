@@ -14,7 +14,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use paperpress::config::Site;
 use paperpress::markdown::{self, Trust};
 use paperpress::search::{self, SearchDoc};
-use paperpress::{content, enrich, math, model, render, source, theme};
+use paperpress::{content, enrich, model, render, source, theme};
 
 fn corpus() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -57,17 +57,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| render::render(&config, &model, &mut theme, &hidden).unwrap())
     });
 
-    let docs: Vec<SearchDoc> = papers
-        .iter()
-        .map(|p| SearchDoc {
-            url: format!("papers/{}.html", p.file_stem()),
-            title: math::plain_text(&p.title),
-            authors: p.authors.clone(),
-            topics: Vec::new(),
-            abstract_text: markdown::to_plain_text(&p.body),
-            date: p.date().to_string(),
-        })
-        .collect();
+    let docs: Vec<SearchDoc> = papers.iter().map(|p| render::search_doc(p, Vec::new())).collect();
     c.bench_function("search: index of 1,000 papers", |b| b.iter(|| search::build(&docs, &site.config.search)));
 }
 

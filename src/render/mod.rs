@@ -247,15 +247,22 @@ fn search_docs(model: &Model) -> Vec<search::SearchDoc> {
         .papers
         .par_iter()
         .enumerate()
-        .map(|(i, paper)| search::SearchDoc {
-            url: paper_url(paper),
-            title: crate::math::plain_text(&paper.title),
-            authors: paper.authors.clone(),
-            topics: model.topics.of_paper[i].iter().map(|&t| model.topics.topics[t].name.clone()).collect(),
-            abstract_text: markdown::to_plain_text(&paper.body),
-            date: paper.date().to_string(),
+        .map(|(i, paper)| {
+            search_doc(paper, model.topics.of_paper[i].iter().map(|&t| model.topics.topics[t].name.clone()).collect())
         })
         .collect()
+}
+
+/// A paper as the search index holds it, with the names of its topics.
+pub fn search_doc(paper: &Paper, topics: Vec<String>) -> search::SearchDoc {
+    search::SearchDoc {
+        url: paper_url(paper),
+        title: crate::math::plain_text(&paper.title),
+        authors: paper.authors.clone(),
+        topics,
+        abstract_text: markdown::to_plain_text(&paper.body),
+        date: paper.date().to_string(),
+    }
 }
 
 /// A path as it goes into an `href`: spaces and other unsafe characters
