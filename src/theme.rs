@@ -142,8 +142,3 @@ fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     }
     Ok(files)
 }
-
-/// The built-in default theme's files, for `paperpress init --theme`-style copies and tests.
-pub fn default_theme_files() -> impl Iterator<Item = (&'static str, &'static str)> {
-    DEFAULT_TEMPLATES.iter().chain(DEFAULT_STATIC).copied()
-}
