@@ -91,11 +91,12 @@ impl Staging {
 impl Sink for Staging {
     fn put(&self, file: OutputFile) -> Result<()> {
         let path = self.dir.path().join(&file.path);
-        if let Some(folder) = path.parent()
-            && !self.folders.lock().expect("no thread panics holding the folders").contains(folder)
-        {
-            create_dir_all(folder)?;
-            self.folders.lock().expect("no thread panics holding the folders").insert(folder.to_path_buf());
+        if let Some(folder) = path.parent() {
+            let mut folders = self.folders.lock().expect("no thread panics holding the folders");
+            if !folders.contains(folder) {
+                create_dir_all(folder)?;
+                folders.insert(folder.to_path_buf());
+            }
         }
         let old = self.output.join(&file.path);
         if !(same_as(&old, &file.bytes) && std::fs::hard_link(&old, &path).is_ok()) {
