@@ -83,7 +83,11 @@ pub fn most_similar(terms: Vec<TermCounts>, k: usize) -> Vec<Vec<usize>> {
                     .collect();
                 scores[i] = 0.0;
                 best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                best.into_iter().take(k).map(|(_, d)| d).collect()
+                // A new vector: collecting from `best` would reuse its
+                // allocation and keep every candidate's room (50 MB at 100k papers).
+                let mut related = Vec::with_capacity(k.min(best.len()));
+                related.extend(best.into_iter().take(k).map(|(_, d)| d));
+                related
             },
         )
         .collect()

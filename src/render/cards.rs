@@ -10,97 +10,86 @@ use crate::config::Config;
 use crate::markdown::{self, Trust};
 use crate::math;
 use crate::model::Model;
-use crate::paper::Paper;
 
-/// A paper in a listing.
-#[derive(Serialize, Clone, PartialEq)]
-pub(super) struct PaperCard {
-    pub(super) id: String,
-    pub(super) url: String,
-    pub(super) title_html: String,
-    pub(super) title_text: String,
-    pub(super) authors: Vec<String>,
+/// A paper in a listing. Only what listings show: a paper's own page adds
+/// its details (`pages::PaperDetails`). Thirteen fields keep a card's Tera
+/// map at 16 slots; at 100,000 papers every slot is 6 MB.
+#[derive(Serialize)]
+struct PaperCard<'a> {
+    id: &'a str,
+    url: String,
+    title_html: String,
+    authors: &'a [String],
     /// At most five names, then "et al.".
-    pub(super) authors_short: String,
-    pub(super) excerpt_html: String,
-    /// Plain-text start of the abstract, for `<meta name=description>`.
-    pub(super) excerpt_text: String,
-    pub(super) date: String,
-    pub(super) date_display: String,
-    pub(super) arxiv: Option<String>,
-    pub(super) pdf: Option<String>,
-    pub(super) code: Vec<String>,
-    pub(super) project: Option<String>,
-    pub(super) upvotes: Option<u64>,
-    /// The paper's topics, most relevant first.
-    pub(super) topics: Vec<Link>,
+    authors_short: String,
+    excerpt_html: String,
+    date: String,
+    date_display: String,
+    arxiv: Option<&'a str>,
+    code: &'a [String],
+    project: Option<&'a str>,
+    upvotes: Option<u64>,
+    // `topics`, the paper's topics most relevant first, is added after
+    // serialization: links shared by every card of a topic.
 }
 
-/// Every paper's card, as a view and as a shared Tera value (Tera values
-/// are reference-counted, so a card listed on many pages is serialized once).
+/// Every paper's card as a Tera value, built once and shared by every page
+/// that lists it (Tera values are reference-counted).
 pub struct Cards {
-    pub(super) views: Vec<PaperCard>,
     pub(super) values: Vec<tera::Value>,
+    /// Each topic's link, as a value that cards share.
+    topic_links: Vec<tera::Value>,
 }
 
 impl std::fmt::Debug for Cards {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Cards").field("papers", &self.views.len()).finish()
+        f.debug_struct("Cards").field("papers", &self.values.len()).finish()
     }
 }
 
 impl Cards {
     /// The cards of every paper of `model`.
     pub fn new(config: &Config, model: &Model) -> Cards {
-        let views: Vec<PaperCard> = model
-            .papers
-            .par_iter()
-            .enumerate()
-            .map(|(i, p)| card(p, &topic_links(model, i), config.build.excerpt_chars))
+        let topic_links = model
+            .topics
+            .topics
+            .iter()
+            .map(|t| tera::Value::from_serializable(&Link { url: topic_url(&t.slug), label: t.name.clone() }))
             .collect();
-        let values = views.par_iter().map(tera::Value::from_serializable).collect();
-        Cards { views, values }
+        let mut cards = Cards { values: Vec::new(), topic_links };
+        cards.values = (0..model.papers.len()).into_par_iter().map(|i| cards.card(config, model, i)).collect();
+        cards
     }
 
     /// Rebuilds the card of paper `i` after it changed; whether the card
     /// (what listings show) changed.
     pub fn refresh(&mut self, config: &Config, model: &Model, i: usize) -> bool {
-        let view = card(&model.papers[i], &topic_links(model, i), config.build.excerpt_chars);
-        let changed = view != self.views[i];
-        self.values[i] = tera::Value::from_serializable(&view);
-        self.views[i] = view;
+        let value = self.card(config, model, i);
+        let changed = value != self.values[i];
+        self.values[i] = value;
         changed
     }
-}
 
-pub(super) fn topic_links(model: &Model, paper: usize) -> Vec<Link> {
-    model.topics.of_paper[paper]
-        .iter()
-        .map(|&t| {
-            let topic = &model.topics.topics[t];
-            Link { url: topic_url(&topic.slug), label: topic.name.clone() }
-        })
-        .collect()
-}
-
-fn card(paper: &Paper, topics: &[Link], excerpt_chars: usize) -> PaperCard {
-    PaperCard {
-        id: paper.id.clone(),
-        url: paper_url(paper),
-        title_html: math::inline_html(&paper.title),
-        title_text: math::plain_text(&paper.title),
-        authors: paper.authors.clone(),
-        authors_short: authors_short(&paper.authors),
-        excerpt_html: excerpt_html(&paper.body, excerpt_chars),
-        excerpt_text: excerpt_text(&paper.body, 200),
-        date: paper.date().to_string(),
-        date_display: date_display(paper.date()),
-        arxiv: paper.arxiv.clone(),
-        pdf: paper.pdf.clone(),
-        code: paper.code.clone(),
-        project: paper.project.clone(),
-        upvotes: paper.upvotes,
-        topics: topics.to_vec(),
+    fn card(&self, config: &Config, model: &Model, i: usize) -> tera::Value {
+        let paper = &model.papers[i];
+        let card = PaperCard {
+            id: &paper.id,
+            url: paper_url(paper),
+            title_html: math::inline_html(&paper.title),
+            authors: &paper.authors,
+            authors_short: authors_short(&paper.authors),
+            excerpt_html: excerpt_html(&paper.body, config.build.excerpt_chars),
+            date: paper.date().to_string(),
+            date_display: date_display(paper.date()),
+            arxiv: paper.arxiv.as_deref(),
+            code: &paper.code,
+            project: paper.project.as_deref(),
+            upvotes: paper.upvotes,
+        };
+        let mut map = tera::Value::from_serializable(&card).into_map().expect("a card serializes to a map");
+        let topics = model.topics.of_paper[i].iter().map(|&t| self.topic_links[t].clone()).collect::<Vec<_>>();
+        map.insert(tera::value::Key::from("topics"), tera::Value::from(topics));
+        tera::Value::from(map)
     }
 }
 
@@ -108,7 +97,7 @@ fn authors_short(authors: &[String]) -> String {
     if authors.len() > 6 { format!("{} et al.", authors[..5].join(", ")) } else { authors.join(", ") }
 }
 
-fn excerpt_text(body: &str, max_chars: usize) -> String {
+pub(super) fn excerpt_text(body: &str, max_chars: usize) -> String {
     let text = markdown::to_plain_text(body);
     if text.chars().count() <= max_chars {
         return text;

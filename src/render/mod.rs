@@ -155,9 +155,7 @@ pub fn render_all(
             Ok(())
         })
     };
-    crate::timed("paper pages", || {
-        each(&|i| pages::paper_page(tera, model, &cards.views, values, i), model.papers.len())
-    })?;
+    crate::timed("paper pages", || each(&|i| pages::paper_page(tera, model, values, i), model.papers.len()))?;
     crate::timed("day pages", || each(&|d| pages::day_page(tera, model, values, d), model.days.len()))?;
     let numbers = pages::topic_page_numbers(model, per_page);
     crate::timed("topic pages", || {
@@ -184,9 +182,7 @@ pub fn render_search(config: &Config, model: &Model, theme: &Theme, sink: &dyn S
     }
     sink.put(render_file(&theme.tera, "search.html", "search.html", &page_context("search.html"))?)?;
     let docs = crate::timed("search documents", || search_docs(model));
-    let index = search::build(&docs, &config.search);
-    drop(docs);
-    index.into_par_iter().try_for_each(|file| sink.put(file))
+    search::write(docs, &config.search, sink)
 }
 
 /// The pages that show paper `i`, after it changed: its own page, and, when
@@ -225,10 +221,8 @@ pub fn pages_of_paper(
     }
     papers.sort_unstable();
     papers.dedup();
-    let mut files = papers
-        .par_iter()
-        .map(|&p| pages::paper_page(tera, model, &cards.views, values, p))
-        .collect::<Result<Vec<_>>>()?;
+    let mut files =
+        papers.par_iter().map(|&p| pages::paper_page(tera, model, values, p)).collect::<Result<Vec<_>>>()?;
     for d in days {
         files.push(pages::day_page(tera, model, values, d)?);
         if d + 1 == model.days.len() {
@@ -260,7 +254,12 @@ pub fn search_doc(paper: &Paper, topics: Vec<String>) -> search::SearchDoc {
         title: crate::math::plain_text(&paper.title),
         authors: paper.authors.clone(),
         topics,
-        abstract_text: markdown::to_plain_text(&paper.body),
+        abstract_text: {
+            // Sized to fit: 100,000 of them are held at once while the index is built.
+            let mut text = markdown::to_plain_text(&paper.body);
+            text.shrink_to_fit();
+            text
+        },
         date: paper.date().to_string(),
     }
 }

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::bibtex::bibtex;
-use super::cards::{PaperCard, card_list, with_card};
-use super::{Link, OutputFile, date_display, day_url, page_context, render_file, topic_url};
+use super::cards::{card_list, excerpt_text, with_card};
+use super::{Link, OutputFile, date_display, day_url, page_context, paper_url, render_file, topic_url};
 use crate::config::Config;
 use crate::enrich::topics::{Topic, TopicKind};
 use crate::error::Result;
@@ -18,6 +18,10 @@ use crate::page::Page;
 /// What a paper's own page adds to its card.
 #[derive(Serialize)]
 struct PaperDetails<'a> {
+    title_text: String,
+    /// Plain-text start of the abstract, for `<meta name=description>`.
+    excerpt_text: String,
+    pdf: Option<&'a str>,
     body_html: String,
     days: Vec<Link>,
     bibtex: Option<String>,
@@ -88,17 +92,14 @@ struct TopicCount {
     count: usize,
 }
 
-pub(super) fn paper_page(
-    tera: &tera::Tera,
-    model: &Model,
-    cards: &[PaperCard],
-    values: &[tera::Value],
-    i: usize,
-) -> Result<OutputFile> {
+pub(super) fn paper_page(tera: &tera::Tera, model: &Model, values: &[tera::Value], i: usize) -> Result<OutputFile> {
     let paper = &model.papers[i];
-    let card = &cards[i];
-    let mut ctx = page_context(&card.url);
+    let url = paper_url(paper);
+    let mut ctx = page_context(&url);
     let details = PaperDetails {
+        title_text: crate::math::plain_text(&paper.title),
+        excerpt_text: excerpt_text(&paper.body, 200),
+        pdf: paper.pdf.as_deref(),
         body_html: markdown::to_html(&paper.body, Trust::Imported),
         days: paper.dates().map(|d| Link { url: day_url(d), label: date_display(d) }).collect(),
         bibtex: bibtex(paper),
@@ -125,7 +126,7 @@ pub(super) fn paper_page(
         ctx.insert_value("previous", neighbour(position.checked_sub(1)));
         ctx.insert_value("next", neighbour(Some(position + 1)));
     }
-    render_file(tera, "paper.html", &card.url, &ctx)
+    render_file(tera, "paper.html", &url, &ctx)
 }
 
 /// A day and its papers, for its page and the home page.

@@ -13,9 +13,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::analyze::{Analysis, index_order};
+use std::sync::atomic::Ordering::Relaxed;
+
 use super::{DIR, FIELDS, SearchDoc};
 use crate::config::SearchConfig;
-use crate::render::OutputFile;
+use crate::error::Result;
+use crate::render::{OutputFile, Sink};
 
 /// Version of the format, checked by the client.
 const FORMAT: u32 = 1;
@@ -70,23 +73,39 @@ struct Meta<'a> {
     doc_list: Option<Vec<DocRecord<'a>>>,
 }
 
-/// The index files of the analysed, numbered `docs`.
-pub(super) fn files(analysis: &Analysis, docs: &[&SearchDoc], config: &SearchConfig) -> Vec<OutputFile> {
+/// What [`write`] wrote, for the build log.
+pub(super) struct Written {
+    pub(super) docs: usize,
+    pub(super) stems: usize,
+    pub(super) files: usize,
+    pub(super) bytes: usize,
+}
+
+/// Writes the index files of the analysed, numbered `docs` into `sink`.
+/// A split index is written in the order that frees memory soonest: the
+/// display data (then the papers' text is dropped), then the shards.
+pub(super) fn write(
+    analysis: Analysis,
+    docs: Vec<SearchDoc>,
+    config: &SearchConfig,
+    sink: &dyn Sink,
+) -> Result<Written> {
+    let Analysis { stems: all_stems, lengths, postings } = analysis;
     // elasticlunr.js walks its token tree by UTF-16 unit, so a stem with a
     // character outside the BMP can never match there: leave it out.
-    let stems: Vec<&str> =
-        analysis.stems.iter().map(String::as_str).filter(|s| s.chars().all(|c| c <= '\u{ffff}')).collect();
     let numbers: Vec<usize> =
-        analysis.stems.iter().enumerate().filter(|(_, s)| s.chars().all(|c| c <= '\u{ffff}')).map(|(i, _)| i).collect();
+        all_stems.iter().enumerate().filter(|(_, s)| s.chars().all(|c| c <= '\u{ffff}')).map(|(i, _)| i).collect();
+    let stems: Vec<&str> = numbers.iter().map(|&i| all_stems[i].as_str()).collect();
     let lists: Vec<[String; 4]> = numbers
         .par_iter()
         .map(|&stem| {
             std::array::from_fn(|field| {
-                let (papers, counts) = analysis.postings[field].of(stem);
-                posting_list(papers, counts, &analysis.lengths, field)
+                let (papers, counts) = postings[field].of(stem);
+                posting_list(papers, counts, &lengths, field)
             })
         })
         .collect();
+    drop(postings);
     let sizes: Vec<usize> =
         stems.iter().zip(&lists).map(|(s, l)| s.len() + 3 + l.iter().map(|p| p.len() + 3).sum::<usize>()).collect();
     let docs_size: usize = docs.iter().map(|d| d.title.len() + d.url.len() + d.abstract_text.len() + 32).sum();
@@ -102,23 +121,34 @@ pub(super) fn files(analysis: &Analysis, docs: &[&SearchDoc], config: &SearchCon
         shard: None,
         doc_list: None,
     };
+    let mut written = Written { docs: docs.len(), stems: all_stems.len(), files: 0, bytes: 0 };
+    let files = std::sync::atomic::AtomicUsize::new(0);
+    let bytes = std::sync::atomic::AtomicUsize::new(0);
+    let put = |file: OutputFile| {
+        files.fetch_add(1, Relaxed);
+        bytes.fetch_add(file.bytes.len(), Relaxed);
+        sink.put(file)
+    };
     if sizes.iter().sum::<usize>() + docs_size <= config.split_above_kb * 1024 {
         meta.shard = Some(shard(&stems, &lists, 0..stems.len()));
-        meta.doc_list = Some(docs.iter().map(|d| DocRecord::of(d)).collect());
-        return vec![script("index", &meta)];
-    }
-    let ranges = partition(&sizes, SHARD_BYTES);
-    meta.shard_keys = Some(ranges.iter().map(|r| shard_key(&stems, r.start)).collect());
-    let mut files = vec![script("index", &meta)];
-    files.par_extend(
-        ranges.par_iter().enumerate().map(|(i, r)| script(&format!("s{i}"), &shard(&stems, &lists, r.clone()))),
-    );
-    files.par_extend(
-        docs.par_chunks(DOCS_PER_FILE)
+        meta.doc_list = Some(docs.iter().map(DocRecord::of).collect());
+        put(script("index", &meta))?;
+    } else {
+        docs.par_chunks(DOCS_PER_FILE).enumerate().try_for_each(|(i, chunk)| {
+            put(script(&format!("d{i}"), &chunk.iter().map(DocRecord::of).collect::<Vec<_>>()))
+        })?;
+        drop(docs);
+        let ranges = partition(&sizes, SHARD_BYTES);
+        ranges
+            .par_iter()
             .enumerate()
-            .map(|(i, chunk)| script(&format!("d{i}"), &chunk.iter().map(|d| DocRecord::of(d)).collect::<Vec<_>>())),
-    );
-    files
+            .try_for_each(|(i, r)| put(script(&format!("s{i}"), &shard(&stems, &lists, r.clone()))))?;
+        meta.shard_keys = Some(ranges.iter().map(|r| shard_key(&stems, r.start)).collect());
+        put(script("index", &meta))?;
+    }
+    written.files = files.into_inner();
+    written.bytes = bytes.into_inner();
+    Ok(written)
 }
 
 /// A posting list: the number of papers, the gaps between their numbers,

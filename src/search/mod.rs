@@ -11,7 +11,8 @@
 //! is split into shards by stem, and display data into small files by paper
 //! number, so a query downloads only what it needs.
 //!
-//! This module only reads its input and returns files; `output` writes them.
+//! This module only reads its input and hands files to a sink; `output`
+//! writes them.
 
 mod analyze;
 mod encode;
@@ -23,7 +24,8 @@ use std::cmp::Reverse;
 use std::time::Instant;
 
 use crate::config::SearchConfig;
-use crate::render::OutputFile;
+use crate::error::Result;
+use crate::render::{Collect, OutputFile, Sink};
 
 /// The indexed fields, in the order the client adds up their scores.
 pub const FIELDS: [&str; 4] = ["title", "authors", "topics", "abstract"];
@@ -61,37 +63,48 @@ impl SearchDoc {
     }
 }
 
-/// The index files for `docs`, under [`DIR`].
-pub fn build(docs: &[SearchDoc], config: &SearchConfig) -> Vec<OutputFile> {
+/// Writes the index files for `docs` under [`DIR`] into `sink`, each as
+/// soon as it is encoded, so that the index never sits in memory whole.
+/// The papers are taken by value and freed once their display data is
+/// written: at 100,000 papers that is 150 MB of text the postings do not need.
+pub fn write(mut docs: Vec<SearchDoc>, config: &SearchConfig, sink: &dyn Sink) -> Result<()> {
     let start = Instant::now();
-    let docs = numbered(docs);
+    number(&mut docs);
     let texts: Vec<[Cow<str>; 4]> = docs.iter().map(|d| d.field_texts()).collect();
     let analysis = analyze::analyze(&texts);
     let elasticlunr_json = config.elasticlunr_json.then(|| elasticlunr_index(&texts).to_json());
     drop(texts);
     let analysed = start.elapsed();
-    let mut files = encode::files(&analysis, &docs, config);
+    let stats = encode::write(analysis, docs, config, sink)?;
     log::debug!(
         "search index: {} papers, {} stems, {} files, {} bytes; analysis {:.1} ms, encoding {:.1} ms",
-        docs.len(),
-        analysis.stems.len(),
-        files.len(),
-        files.iter().map(|f| f.bytes.len()).sum::<usize>(),
+        stats.docs,
+        stats.stems,
+        stats.files,
+        stats.bytes,
         analysed.as_secs_f64() * 1000.0,
         (start.elapsed() - analysed).as_secs_f64() * 1000.0,
     );
     if let Some(json) = elasticlunr_json {
-        files.push(OutputFile { path: format!("{DIR}/elasticlunr.json"), bytes: json.into_bytes() });
+        sink.put(OutputFile { path: format!("{DIR}/elasticlunr.json"), bytes: json.into_bytes() })?;
     }
+    Ok(())
+}
+
+/// The index files for `docs`, in memory and sorted by path: for tests and
+/// benchmarks; a build streams them with [`write`].
+pub fn build(docs: &[SearchDoc], config: &SearchConfig) -> Vec<OutputFile> {
+    let sink = Collect::default();
+    write(docs.to_vec(), config, &sink).expect("collecting files in memory cannot fail");
+    let mut files = sink.into_files();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
 
-/// `docs` in the order that numbers them: newest first, then by URL, so
-/// the number (elasticlunr's ref, which breaks score ties) favours new papers.
-fn numbered(docs: &[SearchDoc]) -> Vec<&SearchDoc> {
-    let mut sorted: Vec<&SearchDoc> = docs.iter().collect();
-    sorted.sort_by(|a, b| (Reverse(&a.date), &a.url).cmp(&(Reverse(&b.date), &b.url)));
-    sorted
+/// Puts `docs` in the order that numbers them: newest first, then by URL,
+/// so the number (elasticlunr's ref, which breaks score ties) favours new papers.
+fn number(docs: &mut [SearchDoc]) {
+    docs.sort_by(|a, b| (Reverse(&a.date), &a.url).cmp(&(Reverse(&b.date), &b.url)));
 }
 
 /// The complete elasticlunr-rs index of `texts` (refs `"0"`, `"1"`, ...),
