@@ -31,8 +31,10 @@ const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn
 /// a shard of its own.
 const SHARD_BYTES: usize = 16 * 1024;
 
-/// Papers per display-data file: a result costs one small file.
-const DOCS_PER_FILE: usize = 4;
+/// Papers per display-data file: a result costs one small file. Eight
+/// rather than four halve the files a build writes (1,250 fewer at 10,000
+/// papers) for ~20 KB more per query (55 KB gzip, median, at 10,000).
+const DOCS_PER_FILE: usize = 8;
 
 /// A run of stems and their postings per field (`""` where a stem is not
 /// in a field).

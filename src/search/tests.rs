@@ -150,6 +150,9 @@ fn a_small_index_is_one_script_and_a_large_one_is_split() {
     );
 
     let config = SearchConfig { split_above_kb: 0, elasticlunr_json: true, ..SearchConfig::default() };
+    // Ten papers: two display files of up to eight.
+    let mut docs = docs;
+    docs.extend((0..5).map(|i| doc(&format!("Older paper {i}"), "An older abstract.", "2025-08-01")));
     let split = build(&docs, &config);
     let paths: Vec<&str> = split.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, ["search/d0.js", "search/d1.js", "search/elasticlunr.json", "search/index.js", "search/s0.js"]);
