@@ -14,6 +14,13 @@ use paperpress::{BuildOptions, build, init};
 
 use cli::{Cli, Command};
 
+// A build allocates and frees many small strings on every thread; with
+// jemalloc a 100,000-paper build takes 15% less CPU time and 5% less peak
+// memory than with glibc's allocator (docs/benchmarks.md).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// Prints a line; a closed pipe (`paperpress topics | head`) ends the
 /// output quietly instead of panicking.
 macro_rules! say {
