@@ -23,7 +23,14 @@ impl Catalog {
     /// Adds a record: merged into the paper it is (the richer value winning
     /// field by field), or kept as a new paper.
     pub fn add(&mut self, paper: Paper) {
-        match self.find(&paper) {
+        let title_key = slug_id(&paper.title);
+        self.add_keyed(paper, title_key);
+    }
+
+    /// [`Catalog::add`] with the record's title key (`slug_id` of its
+    /// title) computed by the caller, on another thread.
+    pub fn add_keyed(&mut self, paper: Paper, title_key: String) {
+        match self.find_keyed(&paper, &title_key) {
             Some(i) => {
                 let existing = &mut self.papers[i];
                 let incoming_id = paper.id.clone();
@@ -35,17 +42,23 @@ impl Catalog {
             }
             None => {
                 self.papers.push(paper);
-                self.index(self.papers.len() - 1);
+                let i = self.papers.len() - 1;
+                self.by_id.insert(self.papers[i].id.clone(), i);
+                self.by_title.entry(title_key).or_insert(i);
             }
         }
     }
 
     /// The paper `paper` is, if the catalog has it.
     pub fn find(&self, paper: &Paper) -> Option<usize> {
+        self.find_keyed(paper, &slug_id(&paper.title))
+    }
+
+    fn find_keyed(&self, paper: &Paper, title_key: &str) -> Option<usize> {
         if let Some(&i) = self.by_id.get(&paper.id) {
             return Some(i);
         }
-        let &i = self.by_title.get(&slug_id(&paper.title))?;
+        let &i = self.by_title.get(title_key)?;
         let both_arxiv = is_arxiv(&self.papers[i].id) && is_arxiv(&paper.id);
         (!both_arxiv).then_some(i)
     }

@@ -16,7 +16,7 @@ use crate::catalog::Catalog;
 use crate::config::Site;
 use crate::error::{Context, ImportError, Result, Warning, bail, read_text};
 use crate::page::Page;
-use crate::paper::Paper;
+use crate::paper::{Paper, slug_id};
 use crate::source;
 
 /// Pages whose output paths paperpress generates itself.
@@ -94,15 +94,23 @@ fn sorted_files(dir: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>> {
 /// Parses every digest and merges the records by identity, in file order.
 fn load_digests(dir: &Path, report: &mut ReadReport) -> Result<Catalog> {
     let files = sorted_files(dir, &["txt", "json", "xml", "atom"])?;
-    let parsed: Vec<_> = files.par_iter().map(|f| source::parse_file(f, None, None)).collect();
+    // Parsing and the title keys run in parallel; merging is in file order.
+    let parsed: Vec<_> = files
+        .par_iter()
+        .map(|f| -> std::result::Result<_, ImportError> {
+            let parsed = source::parse_file(f, None, None)?;
+            let keys: Vec<String> = parsed.papers.iter().map(|p| slug_id(&p.title)).collect();
+            Ok((parsed, keys))
+        })
+        .collect();
     let mut catalog = Catalog::default();
     for result in parsed {
-        let parsed = result?;
+        let (parsed, keys) = result?;
         report.digest_files += 1;
         report.skipped.extend(parsed.skipped);
         report.warnings.extend(parsed.warnings);
-        for paper in parsed.papers {
-            catalog.add(paper);
+        for (paper, key) in parsed.papers.into_iter().zip(keys) {
+            catalog.add_keyed(paper, key);
         }
     }
     Ok(catalog)

@@ -215,12 +215,29 @@ pub fn load_model(site: &Site, config: &config::Config) -> Result<(model::Model,
     Ok((model, content.report))
 }
 
-/// Runs one stage, logging its duration at debug level.
+/// Runs one stage, logging its duration at debug level, with the CPU time
+/// all threads spent in it (how well it used the cores) and the peak memory.
 pub(crate) fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
     let start = Instant::now();
+    let cpu_start = cpu_time();
     let value = f();
-    log::debug!("{stage}: {:.1} ms{}", start.elapsed().as_secs_f64() * 1000.0, peak_memory());
+    let cpu = match (cpu_start, cpu_time()) {
+        (Some(a), Some(b)) => format!(", cpu {:.0} ms", (b - a).as_secs_f64() * 1000.0),
+        _ => String::new(),
+    };
+    log::debug!("{stage}: {:.1} ms{cpu}{}", start.elapsed().as_secs_f64() * 1000.0, peak_memory());
     value
+}
+
+/// CPU time of the process so far, user and system, to the clock tick
+/// (Linux only).
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces): utime and
+    // stime are the 12th and 13th, in ticks of 1/100 s on Linux.
+    let mut fields = stat.rsplit_once(')')?.1.split_whitespace().skip(11);
+    let ticks: u64 = fields.next()?.parse::<u64>().ok()? + fields.next()?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }
 
 /// The peak memory so far, for debug logs (Linux only).
