@@ -39,22 +39,24 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
     let mut text_start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'$' => match math_span(text, i) {
-                Some((end, display)) => {
-                    if text_start < i {
-                        out.push(Segment::Text(&text[text_start..i]));
-                    }
-                    let delim = if display { 2 } else { 1 };
-                    out.push(Segment::Math { tex: &text[i + delim..end - delim], display, source: &text[i..end] });
-                    i = end;
-                    text_start = end;
+    // Most text has neither: jump from one backslash or `$` to the next.
+    while let Some(skip) = bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'\\' || b == b'$')) {
+        i += skip;
+        if bytes[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        match math_span(text, i) {
+            Some((end, display)) => {
+                if text_start < i {
+                    out.push(Segment::Text(&text[text_start..i]));
                 }
-                None => i += 1,
-            },
-            _ => i += 1,
+                let delim = if display { 2 } else { 1 };
+                out.push(Segment::Math { tex: &text[i + delim..end - delim], display, source: &text[i..end] });
+                i = end;
+                text_start = end;
+            }
+            None => i += 1,
         }
     }
     if text_start < text.len() {
