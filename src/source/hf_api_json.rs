@@ -67,7 +67,49 @@ struct Author {
 /// Parses API JSON held in memory. `reference` is the date from `--date` or
 /// the file name.
 pub fn parse(text: &str, path: &Path, reference: Option<Date>) -> Result<Parsed, ImportError> {
-    collect(records(text.as_bytes(), path, reference))
+    // A well-formed list (the usual file) is split into its items by
+    // serde_json in one pass; anything else goes through the scanner,
+    // which says where a broken document breaks.
+    match serde_json::from_str::<Vec<&serde_json::value::RawValue>>(text) {
+        Ok(items) => parse_items(text, &items, path, reference),
+        Err(_) => collect(records(text.as_bytes(), path, reference)),
+    }
+}
+
+/// The records of the `items` of the list `text`, exactly as the scanner
+/// would give them.
+fn parse_items(
+    text: &str,
+    items: &[&serde_json::value::RawValue],
+    path: &Path,
+    reference: Option<Date>,
+) -> Result<Parsed, ImportError> {
+    let mut records = records(&[][..], path, reference);
+    let mut all = Vec::new();
+    // Line and column of each item's first byte, counted on from the last.
+    let (mut offset, mut line, mut column) = (0, 1, 1);
+    for (i, raw) in items.iter().enumerate() {
+        let json = raw.get();
+        let start = json.as_ptr() as usize - text.as_ptr() as usize;
+        let between = &text.as_bytes()[offset..start];
+        let chars = |b: &[u8]| b.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+        match between.iter().rposition(|&b| b == b'\n') {
+            Some(p) => {
+                line += between.iter().filter(|&&b| b == b'\n').count();
+                column = chars(&between[p + 1..]) + 1;
+            }
+            None => column += chars(between),
+        }
+        offset = start;
+        let bytes = (json.len() <= scan::MAX_ITEM_BYTES).then(|| json.as_bytes().to_vec());
+        let item = Item { index: i + 1, line, column, bytes };
+        if let Err(fatal) = records.item(&item) {
+            all.push(Err(fatal));
+            break;
+        }
+        all.extend(records.pending.drain(..).map(Ok));
+    }
+    collect(all.into_iter())
 }
 
 /// Reads API JSON from `input` one item at a time.
@@ -262,6 +304,10 @@ impl<R> Records<R> {
 /// Deserializes an item; an error says which field and what was expected,
 /// at the byte offset serde_json stopped at.
 fn deserialize<'de, T: Deserialize<'de>>(bytes: &'de [u8], index: usize) -> Result<T, (usize, String)> {
+    // Tracking the path costs time; only a failed item needs it.
+    if let Ok(value) = serde_json::from_slice(bytes) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

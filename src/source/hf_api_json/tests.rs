@@ -191,3 +191,41 @@ fn an_item_too_large_to_keep_is_skipped() {
     assert_eq!(parsed.papers.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["2501.00002"]);
     assert_eq!(messages(&parsed.skipped), ["`x.json` line 1, column 2: item 1 was skipped: it is larger than 16 MiB"]);
 }
+
+#[test]
+fn a_well_formed_list_parses_as_the_scanner_reads_it() {
+    // `parse` splits a valid list with serde_json; the streaming scanner
+    // must give the same papers, skips, warnings and positions.
+    let handmade = concat!(
+        "\u{feff}[\n  {\"paper\": {\"id\": \"2501.00001\", \"title\": \"Ünïcode — first\", \"summary\": \"A.\"}},\n",
+        "  \"a string item\",\n",
+        "  {\"paper\": {\"id\": \"not-an-id\", \"title\": \"Bad id\"}},   {\"paper\": {\"id\": \"2501.00002\",\n",
+        "    \"title\": \"Second\", \"githubRepo\": \"javascript:alert(1)\", \"projectPage\": \"ftp://x\"}},\n",
+        "  {'paper': 1}, 42, null, [1], {\"paper\": {\"title\": \"\"}},\n",
+        "  {\"paper\": {\"id\": \"2501.00003\", \"title\": \"Third\", \"upvotes\": \"many\"}}\n]\n"
+    );
+    for (name, text) in [("new.json", NEW_SCHEMA), ("old.json", OLD_SCHEMA), ("2025-01-02.json", handmade)] {
+        let text = text.trim_start_matches('\u{feff}');
+        let day = Some(date(2025, 1, 2));
+        let fast = parse(text, Path::new(name), day);
+        let slow = super::super::record::collect(super::records(text.as_bytes(), Path::new(name), day));
+        let summary = |p: Result<Parsed, crate::error::ImportError>| match p {
+            Ok(p) => format!(
+                "{:?}\n{:?}\n{:?}",
+                p.papers
+                    .iter()
+                    .map(|p| (&p.id, &p.title, &p.days, &p.code, &p.project, &p.upvotes))
+                    .collect::<Vec<_>>(),
+                messages(&p.skipped),
+                messages(&p.warnings)
+            ),
+            Err(e) => format!("error: {e}"),
+        };
+        let (fast, slow) = (summary(fast), summary(slow));
+        assert_eq!(fast, slow, "{name}");
+        if name == "2025-01-02.json" {
+            assert!(fast.contains("\"2501.00002\"") && fast.contains("line 7, column 63: item 10"), "{fast}");
+            assert!(fast.contains("`githubRepo` is not a web link"), "{fast}");
+        }
+    }
+}
