@@ -160,7 +160,10 @@ impl Drop for Staging {
 /// The writer thread: creates each queued file, and each folder once.
 fn write_all(queue: Receiver<Job>) -> Result<()> {
     let mut folders: HashSet<PathBuf> = HashSet::new();
+    let (mut busy, mut files, start) = (std::time::Duration::ZERO, 0, std::time::Instant::now());
     for job in queue {
+        let t = std::time::Instant::now();
+        files += 1;
         if let Some(folder) = job.path.parent()
             && !folders.contains(folder)
         {
@@ -171,7 +174,13 @@ fn write_all(queue: Receiver<Job>) -> Result<()> {
             std::fs::write(&job.path, &job.bytes)
                 .with_context(|| format!("failed to write `{}`", job.path.display()))?;
         }
+        busy += t.elapsed();
     }
+    log::debug!(
+        "output writer: {files} files, busy {:.0} ms of {:.0} ms",
+        busy.as_secs_f64() * 1000.0,
+        start.elapsed().as_secs_f64() * 1000.0
+    );
     Ok(())
 }
 

@@ -5,8 +5,9 @@
 //! text (split where `tokenize_whitespace` splits) goes once through the
 //! crate's `English::tokenize` (trim, lowercase) and its pipeline (trimmer,
 //! stop words, stemmer). The work runs in three passes: chunks of papers
-//! collect their pieces; the distinct pieces are stemmed in parallel; the
-//! chunks count stems per field and the postings are laid out by counting.
+//! collect their pieces; the distinct pieces (found in shards by hash) are
+//! stemmed in parallel; the chunks count stems per field and the postings
+//! are laid out by counting. Every pass runs on all cores.
 //! Nothing here is quadratic: hash maps and one sort of the stems.
 
 use std::cmp::Ordering;
@@ -85,16 +86,32 @@ fn pieces(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Papers per chunk: small enough that a chunk's vocabulary (a few ten
+/// thousand pieces) stays in the core's cache while it is counted.
+const CHUNK_PAPERS: usize = 1024;
+
+/// The distinct pieces of all chunks are found in this many shards (by
+/// hash of the piece), each on its own, in parallel.
+const SHARDS: usize = 64;
+
 /// A chunk of papers, its pieces numbered in the chunk's own vocabulary.
 struct Chunk<'a> {
     vocabulary: Vec<&'a str>,
+    /// Per shard, the numbers of the vocabulary's pieces that belong to it.
+    by_shard: Vec<Vec<u32>>,
     /// Per paper, per field, its pieces in order.
     docs: Vec<[Vec<u32>; 4]>,
+}
+
+fn shard_of(piece: &str) -> usize {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(piece) as usize % SHARDS
 }
 
 fn collect_pieces<T: AsRef<str>>(texts: &[[T; 4]]) -> Chunk<'_> {
     let mut numbers: HashMap<&str, u32> = HashMap::default();
     let mut vocabulary = Vec::new();
+    let mut by_shard = vec![Vec::new(); SHARDS];
     let docs = texts
         .iter()
         .map(|fields| {
@@ -102,15 +119,53 @@ fn collect_pieces<T: AsRef<str>>(texts: &[[T; 4]]) -> Chunk<'_> {
                 pieces(fields[f].as_ref())
                     .map(|piece| {
                         *numbers.entry(piece).or_insert_with(|| {
+                            let number = vocabulary.len() as u32;
                             vocabulary.push(piece);
-                            vocabulary.len() as u32 - 1
+                            by_shard[shard_of(piece)].push(number);
+                            number
                         })
                     })
                     .collect()
             })
         })
         .collect();
-    Chunk { vocabulary, docs }
+    Chunk { vocabulary, by_shard, docs }
+}
+
+/// Every distinct piece of the chunks, and for each chunk the number of
+/// each of its pieces among them. Shards work in parallel; each sees only
+/// its own pieces.
+fn distinct_pieces<'a>(chunks: &[Chunk<'a>]) -> (Vec<&'a str>, Vec<Vec<u32>>) {
+    type Found<'a> = (Vec<&'a str>, Vec<(u32, u32, u32)>);
+    let shards: Vec<Found<'a>> = (0..SHARDS)
+        .into_par_iter()
+        .map(|s| {
+            let mut numbers: HashMap<&str, u32> = HashMap::default();
+            let mut distinct = Vec::new();
+            let mut found = Vec::new();
+            for (c, chunk) in chunks.iter().enumerate() {
+                for &p in &chunk.by_shard[s] {
+                    let piece = chunk.vocabulary[p as usize];
+                    let number = *numbers.entry(piece).or_insert_with(|| {
+                        distinct.push(piece);
+                        distinct.len() as u32 - 1
+                    });
+                    found.push((c as u32, p, number));
+                }
+            }
+            (distinct, found)
+        })
+        .collect();
+    let mut renumber: Vec<Vec<u32>> = chunks.iter().map(|c| vec![0; c.vocabulary.len()]).collect();
+    let mut distinct = Vec::new();
+    for (pieces, found) in shards {
+        let base = distinct.len() as u32;
+        for (c, p, number) in found {
+            renumber[c as usize][p as usize] = base + number;
+        }
+        distinct.extend(pieces);
+    }
+    (distinct, renumber)
 }
 
 /// One paper's field lengths and, per field, (stem, count) pairs.
@@ -135,25 +190,9 @@ fn count_stems(pieces: &[u32], stem_of: &[Option<u32>], buffer: &mut Vec<u32>) -
 
 /// Analyses the papers' field texts (in [`super::FIELDS`] order).
 pub(super) fn analyze<T: AsRef<str> + Sync>(texts: &[[T; 4]]) -> Analysis {
-    let chunk_size = texts.len().div_ceil(4 * rayon::current_num_threads()).max(64);
-    let chunks: Vec<Chunk> = texts.par_chunks(chunk_size).map(collect_pieces).collect();
-
+    let chunks: Vec<Chunk> = texts.par_chunks(CHUNK_PAPERS).map(collect_pieces).collect();
     // Every distinct piece, stemmed once by the crate's pipeline.
-    let mut piece_numbers: HashMap<&str, u32> = HashMap::default();
-    let mut distinct: Vec<&str> = Vec::new();
-    let renumber: Vec<Vec<u32>> = chunks
-        .iter()
-        .map(|c| {
-            let mut map = Vec::with_capacity(c.vocabulary.len());
-            for &piece in &c.vocabulary {
-                map.push(*piece_numbers.entry(piece).or_insert_with(|| {
-                    distinct.push(piece);
-                    distinct.len() as u32 - 1
-                }));
-            }
-            map
-        })
-        .collect();
+    let (distinct, renumber) = distinct_pieces(&chunks);
     let stemmed: Vec<Option<String>> = distinct
         .par_iter()
         .map_init(
