@@ -135,35 +135,48 @@ fn collect_pieces<T: AsRef<str>>(texts: &[[T; 4]]) -> Chunk<'_> {
 /// Every distinct piece of the chunks, and for each chunk the number of
 /// each of its pieces among them. Shards work in parallel; each sees only
 /// its own pieces.
-fn distinct_pieces<'a>(chunks: &[Chunk<'a>]) -> (Vec<&'a str>, Vec<Vec<u32>>) {
-    type Found<'a> = (Vec<&'a str>, Vec<(u32, u32, u32)>);
+fn distinct_pieces<'a>(chunks: &mut [Chunk<'a>]) -> (Vec<&'a str>, Vec<Vec<u32>>) {
+    // Per shard: its distinct pieces, and per chunk the number of each of
+    // the chunk's pieces in that shard (in `by_shard` order).
+    type Found<'a> = (Vec<&'a str>, Vec<Vec<u32>>);
     let shards: Vec<Found<'a>> = (0..SHARDS)
         .into_par_iter()
         .map(|s| {
             let mut numbers: HashMap<&str, u32> = HashMap::default();
             let mut distinct = Vec::new();
-            let mut found = Vec::new();
-            for (c, chunk) in chunks.iter().enumerate() {
-                for &p in &chunk.by_shard[s] {
-                    let piece = chunk.vocabulary[p as usize];
-                    let number = *numbers.entry(piece).or_insert_with(|| {
-                        distinct.push(piece);
-                        distinct.len() as u32 - 1
-                    });
-                    found.push((c as u32, p, number));
-                }
-            }
+            let found = chunks
+                .iter()
+                .map(|chunk| {
+                    chunk.by_shard[s]
+                        .iter()
+                        .map(|&p| {
+                            let piece = chunk.vocabulary[p as usize];
+                            *numbers.entry(piece).or_insert_with(|| {
+                                distinct.push(piece);
+                                distinct.len() as u32 - 1
+                            })
+                        })
+                        .collect()
+                })
+                .collect();
             (distinct, found)
         })
         .collect();
     let mut renumber: Vec<Vec<u32>> = chunks.iter().map(|c| vec![0; c.vocabulary.len()]).collect();
     let mut distinct = Vec::new();
-    for (pieces, found) in shards {
+    for (s, (pieces, found)) in shards.into_iter().enumerate() {
         let base = distinct.len() as u32;
-        for (c, p, number) in found {
-            renumber[c as usize][p as usize] = base + number;
+        for (c, numbers) in found.into_iter().enumerate() {
+            for (&p, number) in chunks[c].by_shard[s].iter().zip(numbers) {
+                renumber[c][p as usize] = base + number;
+            }
         }
         distinct.extend(pieces);
+    }
+    // Only the papers' pieces are needed from here on.
+    for chunk in chunks.iter_mut() {
+        chunk.by_shard = Vec::new();
+        chunk.vocabulary = Vec::new();
     }
     (distinct, renumber)
 }
@@ -190,9 +203,9 @@ fn count_stems(pieces: &[u32], stem_of: &[Option<u32>], buffer: &mut Vec<u32>) -
 
 /// Analyses the papers' field texts (in [`super::FIELDS`] order).
 pub(super) fn analyze<T: AsRef<str> + Sync>(texts: &[[T; 4]]) -> Analysis {
-    let chunks: Vec<Chunk> = texts.par_chunks(CHUNK_PAPERS).map(collect_pieces).collect();
+    let mut chunks: Vec<Chunk> = texts.par_chunks(CHUNK_PAPERS).map(collect_pieces).collect();
     // Every distinct piece, stemmed once by the crate's pipeline.
-    let (distinct, renumber) = distinct_pieces(&chunks);
+    let (distinct, renumber) = distinct_pieces(&mut chunks);
     let stemmed: Vec<Option<String>> = distinct
         .par_iter()
         .map_init(
