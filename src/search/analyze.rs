@@ -198,6 +198,8 @@ fn count_stems(pieces: &[u32], stem_of: &[Option<u32>], buffer: &mut Vec<u32>) -
             _ => terms.push((stem, 1)),
         }
     }
+    // Sized to fit: 100,000 papers' terms are held at once.
+    terms.shrink_to_fit();
     (buffer.len() as u32, terms)
 }
 
@@ -219,13 +221,14 @@ pub(super) fn analyze<T: AsRef<str> + Sync>(texts: &[[T; 4]]) -> Analysis {
         .collect();
     let (stems, stem_of) = number_stems(&stemmed);
 
+    // Each chunk's pieces are freed as soon as they are counted.
     let docs: Vec<DocTerms> = chunks
-        .par_iter()
-        .zip(&renumber)
+        .into_par_iter()
+        .zip(renumber)
         .flat_map_iter(|(chunk, map)| {
             let local: Vec<Option<u32>> = map.iter().map(|&p| stem_of[p as usize]).collect();
             let mut buffer = Vec::new();
-            chunk.docs.iter().map(move |fields| {
+            chunk.docs.into_iter().map(move |fields| {
                 let mut lengths = [0; 4];
                 let terms = std::array::from_fn(|f| {
                     let (length, terms) = count_stems(&fields[f], &local, &mut buffer);
@@ -236,8 +239,6 @@ pub(super) fn analyze<T: AsRef<str> + Sync>(texts: &[[T; 4]]) -> Analysis {
             })
         })
         .collect();
-    // The pieces are counted; only the stems and their postings remain.
-    drop(chunks);
     drop(stem_of);
     let postings = (0..4).into_par_iter().map(|f| postings(&docs, stems.len(), f)).collect();
     Analysis { stems, lengths: docs.iter().map(|d| d.lengths).collect(), postings }
