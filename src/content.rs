@@ -94,26 +94,42 @@ fn sorted_files(dir: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>> {
 /// Parses every digest and merges the records by identity, in file order.
 fn load_digests(dir: &Path, report: &mut ReadReport) -> Result<Catalog> {
     let files = sorted_files(dir, &["txt", "json", "xml", "atom"])?;
-    // Parsing and the title keys run in parallel; merging is in file order.
-    let parsed: Vec<_> = files
-        .par_iter()
-        .map(|f| -> std::result::Result<_, ImportError> {
-            let parsed = source::parse_file(f, None, None)?;
-            let keys: Vec<String> = parsed.papers.iter().map(|p| slug_id(&p.title)).collect();
-            Ok((parsed, keys))
-        })
-        .collect();
-    let mut catalog = Catalog::default();
-    for result in parsed {
-        let (parsed, keys) = result?;
-        report.digest_files += 1;
-        report.skipped.extend(parsed.skipped);
-        report.warnings.extend(parsed.warnings);
-        for (paper, key) in parsed.papers.into_iter().zip(keys) {
-            catalog.add_keyed(paper, key);
-        }
-    }
-    Ok(catalog)
+    // Files are parsed (and their title keys made) in parallel, while one
+    // thread merges them, in file order, as they come in.
+    let (parsed, merged) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        let merger = scope.spawn(move || -> Result<(Catalog, ReadReport)> {
+            let mut catalog = Catalog::default();
+            let mut report = ReadReport::default();
+            let mut waiting = BTreeMap::new();
+            for (index, result) in merged {
+                waiting.insert(index, result);
+                while let Some(result) = waiting.remove(&report.digest_files) {
+                    let (parsed, keys): (source::Parsed, Vec<String>) = result?;
+                    report.digest_files += 1;
+                    report.skipped.extend(parsed.skipped);
+                    report.warnings.extend(parsed.warnings);
+                    for (paper, key) in parsed.papers.into_iter().zip(keys) {
+                        catalog.add_keyed(paper, key);
+                    }
+                }
+            }
+            Ok((catalog, report))
+        });
+        files.par_iter().enumerate().for_each_with(parsed, |parsed, (index, file)| {
+            let result = source::parse_file(file, None, None).map(|p| {
+                let keys = p.papers.iter().map(|paper| slug_id(&paper.title)).collect();
+                (p, keys)
+            });
+            // A merger that stopped at an error no longer listens.
+            let _ = parsed.send((index, result));
+        });
+        let (catalog, read) = merger.join().expect("the merger does not panic")?;
+        report.digest_files += read.digest_files;
+        report.skipped.extend(read.skipped);
+        report.warnings.extend(read.warnings);
+        Ok(catalog)
+    })
 }
 
 /// Parses every page under `content/papers/`; two pages with one id is an error.
