@@ -147,6 +147,12 @@ fn same_input_gives_byte_identical_output() {
     let first = tree(&site.path().join("public"));
     build(site.path());
     assert_eq!(first, tree(&site.path().join("public")));
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public."))
+        .collect();
+    assert!(leftovers.is_empty(), "the previous build is removed after a rebuild: {leftovers:?}");
 }
 
 #[test]
