@@ -65,24 +65,26 @@ def folder_bytes(path):
     return total
 
 
+# Output folders of cold builds, removed when the whole benchmark is done.
+COLD_FOLDERS = []
+
+
 def series(cmd, output, runs, cold):
     """Median wall time and peak memory of `runs` builds. Cold builds write
-    to new folders, removed only after the series: on ext4, creating files
-    right after deleting as many is several times slower (the allocator
-    skips recently freed inodes), which would measure the benchmark's own
-    cleanup rather than the build."""
-    walls, peaks, fresh = [], [], []
+    to new folders, removed only at the end of the benchmark: on ext4,
+    creating files soon after deleting many is several times slower (the
+    inode allocator skips recently freed inodes), which would measure the
+    benchmark's own cleanup rather than the build."""
+    walls, peaks = [], []
     for i in range(runs):
         target = cmd
         if cold:
-            folder = "%s-cold-%d" % (output, i)
-            fresh.append(folder)
+            folder = "%s-cold-%d-%d" % (output, os.getpid(), i)
+            COLD_FOLDERS.append(folder)
             target = [folder if part == output else part for part in cmd]
         wall, peak = run_measured(target)
         walls.append(wall)
         peaks.append(peak)
-    for folder in fresh:
-        shutil.rmtree(folder, ignore_errors=True)
     return statistics.median(walls), max(peaks)
 
 
@@ -172,11 +174,13 @@ def seconds(value):
 
 def markdown_table(rows, command):
     lines = [
-        "| papers | paperpress cold | paperpress warm | peak memory | Hugo cold | Hugo warm | Hugo peak | speed-up (warm) | output per paper | search per query (gzip) | serve rebuild after one edit |",
+        "| papers | paperpress cold | paperpress warm | peak memory | Hugo cold | Hugo warm | Hugo peak | speed-up (cold / warm) | output per paper | search per query (gzip) | serve rebuild after one edit |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        speedup = "%.1fx" % (r["hugo_warm"] / r["warm"]) if "hugo_warm" in r else "—"
+        speedup = (
+            "%.1fx / %.1fx" % (r["hugo_cold"] / r["cold"], r["hugo_warm"] / r["warm"]) if "hugo_warm" in r else "—"
+        )
         lines.append(
             "| {:,} | {} | {} | {:.0f} MiB | {} | {} | {} | {} | {:.1f} KB | {} | {} |".format(
                 r["papers"],
@@ -209,11 +213,15 @@ def main():
     work = args.work or tempfile.mkdtemp(prefix="paperpress-bench-")
     os.makedirs(work, exist_ok=True)
     rows = []
-    for n in (int(s) for s in args.sizes.split(",")):
-        runs = args.runs if n < 100000 else max(1, min(args.runs, 3))
-        row = bench_size(n, runs, work, with_hugo=n <= args.hugo_max, with_serve=n == 10000)
-        print(json.dumps(row), flush=True)
-        rows.append(row)
+    try:
+        for n in (int(s) for s in args.sizes.split(",")):
+            runs = args.runs if n < 100000 else max(1, min(args.runs, 3))
+            row = bench_size(n, runs, work, with_hugo=n <= args.hugo_max, with_serve=n == 10000)
+            print(json.dumps(row), flush=True)
+            rows.append(row)
+    finally:
+        for folder in COLD_FOLDERS:
+            shutil.rmtree(folder, ignore_errors=True)
     table = markdown_table(rows, "python3 bench/run.py " + " ".join(sys.argv[1:]))
     print(table)
     if args.markdown:
