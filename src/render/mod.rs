@@ -53,7 +53,9 @@ pub trait Sink: Sync {
 pub struct Collect(std::sync::Mutex<Vec<OutputFile>>);
 
 impl Sink for Collect {
-    fn put(&self, file: OutputFile) -> Result<()> {
+    fn put(&self, mut file: OutputFile) -> Result<()> {
+        // Held until the end: no room to spare.
+        file.bytes.shrink_to_fit();
         self.0.lock().expect("no thread panics holding the files").push(file);
         Ok(())
     }
@@ -285,12 +287,17 @@ fn page_context(path: &str) -> tera::Context {
 }
 
 fn render_file(tera: &tera::Tera, template: &str, path: &str, ctx: &tera::Context) -> Result<OutputFile> {
-    let html = tera
-        .render(template, ctx)
+    // Straight into bytes, sized for a typical page: no growing copies and
+    // no second pass to check the UTF-8 that Tera wrote from strings.
+    let mut html = Vec::with_capacity(PAGE_BYTES);
+    tera.render_to(template, ctx, &mut html)
         .map_err(|e| anyhow!("{e}"))
         .with_context(|| format!("failed to render `{path}` with template `{template}`"))?;
     Ok(OutputFile::new(path, html))
 }
+
+/// Room for a rendered page; a paper page is about 11 KB.
+const PAGE_BYTES: usize = 16 * 1024;
 
 /// A paper page's path relative to the site root.
 pub(crate) fn paper_url(paper: &Paper) -> String {
