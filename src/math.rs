@@ -40,7 +40,7 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
     let mut text_start = 0;
     let mut i = 0;
     // Most text has neither: jump from one backslash or `$` to the next.
-    while let Some(skip) = bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'\\' || b == b'$')) {
+    while let Some(skip) = bytes.get(i..).and_then(|rest| memchr::memchr2(b'\\', b'$', rest)) {
         i += skip;
         if bytes[i] == b'\\' {
             i += 2;

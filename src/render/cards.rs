@@ -98,8 +98,11 @@ fn authors_short(authors: &[String]) -> String {
 }
 
 pub(super) fn excerpt_text(body: &str, max_chars: usize) -> String {
-    let text = markdown::to_plain_text(body);
-    if text.chars().count() <= max_chars {
+    // Only the start can show: convert that much (twice the characters, as
+    // markup takes room), not the whole abstract.
+    let (start, cut) = cut_at_space(body, max_chars * 2);
+    let text = markdown::to_plain_text(start);
+    if !cut && text.chars().count() <= max_chars {
         return text;
     }
     let end = text.char_indices().nth(max_chars).map_or(text.len(), |(i, _)| i);
@@ -110,28 +113,26 @@ pub(super) fn excerpt_text(body: &str, max_chars: usize) -> String {
 /// formula, a link or an escape) and rendered like the body.
 fn excerpt_html(body: &str, max_chars: usize) -> String {
     let first = body.trim_start().split("\n\n").next().unwrap_or("");
-    let mut cut = first;
-    if first.chars().count() > max_chars {
-        let mut end = first.char_indices().nth(max_chars).map_or(first.len(), |(i, _)| i);
-        // Do not cut inside a formula: move the cut before it.
-        for segment in math::segments(first) {
-            if let math::Segment::Math { source, .. } = segment {
-                let start = source.as_ptr() as usize - first.as_ptr() as usize;
-                if start < end && end < start + source.len() {
-                    end = start;
-                }
+    let (start, cut) = cut_at_space(first, max_chars);
+    let html = markdown::to_html(start, Trust::Imported);
+    let html = html.trim_end().trim_start_matches("<p>").trim_end_matches("</p>");
+    if cut { format!("{html}…") } else { html.to_string() }
+}
+
+/// `text` up to its last space before character `max_chars`, never inside
+/// a formula; whether anything was cut.
+fn cut_at_space(text: &str, max_chars: usize) -> (&str, bool) {
+    let Some((mut end, _)) = text.char_indices().nth(max_chars) else { return (text, false) };
+    // Do not cut inside a formula: move the cut before it.
+    for segment in math::segments(text) {
+        if let math::Segment::Math { source, .. } = segment {
+            let start = source.as_ptr() as usize - text.as_ptr() as usize;
+            if start < end && end < start + source.len() {
+                end = start;
             }
         }
-        cut = first[..end].rfind(' ').map_or(&first[..end], |p| &first[..p]);
     }
-    let mut html = markdown::to_html(cut, Trust::Imported);
-    let html_trimmed = html.trim_end().trim_start_matches("<p>").trim_end_matches("</p>").to_string();
-    if cut.len() < first.len() {
-        html = format!("{html_trimmed}…");
-    } else {
-        html = html_trimmed;
-    }
-    html
+    (text[..end].rfind(' ').map_or(&text[..end], |p| &text[..p]), true)
 }
 
 /// The cards of `papers`, as one Tera list.
