@@ -36,14 +36,25 @@ pub fn word_hash(norm: &str) -> u64 {
 /// and punctuation all separate words, so `Mixture-of-Experts` and
 /// `mixture of experts` give the same tokens.
 pub fn tokens(text: &str) -> Vec<Token> {
+    let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(text.len() / 6);
     let mut start = None;
-    for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII bytes are tested as bytes; other characters are decoded.
+        let (word, width) = match bytes[i] {
+            b @ 0..=0x7f => (b.is_ascii_alphanumeric(), 1),
+            _ => {
+                let c = text[i..].chars().next().expect("`i` is at a character boundary");
+                (c.is_alphanumeric(), c.len_utf8())
+            }
+        };
+        if word {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
             out.push(token(text, s, i));
         }
+        i += width;
     }
     if let Some(s) = start {
         out.push(token(text, s, text.len()));
