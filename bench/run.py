@@ -102,11 +102,16 @@ def search_per_query(output):
     return report["query_gzip_kb"]["median"], report["index_bytes_per_paper"]["gzip"]
 
 
-def serve_rebuild(site, runs):
+def serve_rebuild(corpus, runs):
     """Median time from saving one edited paper page to the rebuilt site
-    being online, as `paperpress serve` reports it."""
+    being online, as `paperpress serve` reports it. Works on a copy of the
+    corpus whose digests are imported as paper pages, so the corpus the
+    builds are timed on stays as generated."""
+    site = corpus + "-serve"
     pages = os.path.join(site, "content", "papers")
     if not os.path.isdir(pages):
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.copytree(corpus, site)
         digests = os.path.join(site, "content", "digests")
         files = sorted(os.path.join(digests, f) for f in os.listdir(digests))
         subprocess.run([BINARY, "--root", site, "import", *files], check=True, stdout=subprocess.DEVNULL)
