@@ -52,7 +52,8 @@ pub struct ReadReport {
 pub fn load(site: &Site) -> Result<Content> {
     let dir = &site.content_dir;
     let mut content = Content::default();
-    let mut catalog = load_digests(&dir.join("digests"), &mut content.report)?;
+    let (mut catalog, report) = load_digests(&dir.join("digests"))?;
+    content.report = report;
     for page in load_paper_pages(&dir.join("papers"))? {
         match catalog.find(&page) {
             Some(i) => {
@@ -92,7 +93,7 @@ fn sorted_files(dir: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>> {
 }
 
 /// Parses every digest and merges the records by identity, in file order.
-fn load_digests(dir: &Path, report: &mut ReadReport) -> Result<Catalog> {
+fn load_digests(dir: &Path) -> Result<(Catalog, ReadReport)> {
     let files = sorted_files(dir, &["txt", "json", "xml", "atom"])?;
     // Files are parsed (and their title keys made) in parallel, while one
     // thread merges them, in file order, as they come in.
@@ -104,6 +105,7 @@ fn load_digests(dir: &Path, report: &mut ReadReport) -> Result<Catalog> {
             let mut waiting = BTreeMap::new();
             for (index, result) in merged {
                 waiting.insert(index, result);
+                // The next file in order is the one after those merged.
                 while let Some(result) = waiting.remove(&report.digest_files) {
                     let (parsed, keys): (source::Parsed, Vec<String>) = result?;
                     report.digest_files += 1;
@@ -124,11 +126,7 @@ fn load_digests(dir: &Path, report: &mut ReadReport) -> Result<Catalog> {
             // A merger that stopped at an error no longer listens.
             let _ = parsed.send((index, result));
         });
-        let (catalog, read) = merger.join().expect("the merger does not panic")?;
-        report.digest_files += read.digest_files;
-        report.skipped.extend(read.skipped);
-        report.warnings.extend(read.warnings);
-        Ok(catalog)
+        merger.join().expect("the merger does not panic")
     })
 }
 

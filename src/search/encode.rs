@@ -8,13 +8,13 @@
 //! `search/d<i>.js` holds display data of papers `i * docs_per_file ..`.
 
 use std::ops::Range;
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::Relaxed;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::analyze::{Analysis, index_order};
-use std::sync::atomic::Ordering::Relaxed;
-
 use super::{DIR, FIELDS, SearchDoc};
 use crate::config::SearchConfig;
 use crate::error::Result;
@@ -123,9 +123,8 @@ pub(super) fn write(
         shard: None,
         doc_list: None,
     };
-    let mut written = Written { docs: docs.len(), stems: all_stems.len(), files: 0, bytes: 0 };
-    let files = std::sync::atomic::AtomicUsize::new(0);
-    let bytes = std::sync::atomic::AtomicUsize::new(0);
+    let paper_count = docs.len();
+    let (files, bytes) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let put = |file: OutputFile| {
         files.fetch_add(1, Relaxed);
         bytes.fetch_add(file.bytes.len(), Relaxed);
@@ -148,9 +147,7 @@ pub(super) fn write(
         meta.shard_keys = Some(ranges.iter().map(|r| shard_key(&stems, r.start)).collect());
         put(script("index", &meta))?;
     }
-    written.files = files.into_inner();
-    written.bytes = bytes.into_inner();
-    Ok(written)
+    Ok(Written { docs: paper_count, stems: all_stems.len(), files: files.into_inner(), bytes: bytes.into_inner() })
 }
 
 /// A posting list: the number of papers, the gaps between their numbers,

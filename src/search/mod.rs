@@ -96,9 +96,7 @@ pub fn write(mut docs: Vec<SearchDoc>, config: &SearchConfig, sink: &dyn Sink) -
 pub fn build(docs: &[SearchDoc], config: &SearchConfig) -> Vec<OutputFile> {
     let sink = Collect::default();
     write(docs.to_vec(), config, &sink).expect("collecting files in memory cannot fail");
-    let mut files = sink.into_files();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    sink.into_files()
 }
 
 /// Puts `docs` in the order that numbers them: newest first, then by URL,

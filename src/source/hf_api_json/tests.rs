@@ -201,11 +201,15 @@ fn a_well_formed_list_parses_as_the_scanner_reads_it() {
         "  \"a string item\",\n",
         "  {\"paper\": {\"id\": \"not-an-id\", \"title\": \"Bad id\"}},   {\"paper\": {\"id\": \"2501.00002\",\n",
         "    \"title\": \"Second\", \"githubRepo\": \"javascript:alert(1)\", \"projectPage\": \"ftp://x\"}},\n",
-        "  {'paper': 1}, 42, null, [1], {\"paper\": {\"title\": \"\"}},\n",
+        "  true, 42, null, [1], {\"paper\": {\"title\": \"\"}},\n",
         "  {\"paper\": {\"id\": \"2501.00003\", \"title\": \"Third\", \"upvotes\": \"many\"}}\n]\n"
     );
     for (name, text) in [("new.json", NEW_SCHEMA), ("old.json", OLD_SCHEMA), ("2025-01-02.json", handmade)] {
         let text = text.trim_start_matches('\u{feff}');
+        assert!(
+            serde_json::from_str::<Vec<&serde_json::value::RawValue>>(text).is_ok(),
+            "{name} takes the whole-list path"
+        );
         let day = Some(date(2025, 1, 2));
         let fast = parse(text, Path::new(name), day);
         let slow = super::super::record::collect(super::records(text.as_bytes(), Path::new(name), day));
