@@ -34,7 +34,10 @@ pub enum Command {
         dir: PathBuf,
     },
     /// Turn digests into paper pages under content/papers/ that you can
-    /// edit. Importing again is safe: pages you edited are kept.
+    /// edit. Importing again is safe: new data (upvotes, days, links)
+    /// reaches every page import wrote, and what you changed on a page is
+    /// kept; where you and the data changed the same field, your value
+    /// stays and import says so. Pages you wrote by hand are never changed.
     Import {
         /// Inputs: text copies of a papers page, Hugging Face Daily Papers
         /// API JSON, or arXiv API Atom feeds (any size; read as a stream).
@@ -50,7 +53,8 @@ pub enum Command {
         /// content.
         #[arg(long, value_enum)]
         format: Option<Format>,
-        /// Overwrite pages you edited.
+        /// Replace the pages import wrote with the new data, dropping your
+        /// edits to them. Pages you wrote by hand are still never changed.
         #[arg(long)]
         force: bool,
     },

@@ -78,12 +78,11 @@ fn sorted_files(dir: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>> {
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
-    for entry in WalkDir::new(dir).sort_by_file_name() {
+    // Hidden files and folders are skipped, with what they hold (import's
+    // copies of its pages live in `papers/.imported/`).
+    let visible = |e: &walkdir::DirEntry| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');
+    for entry in WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(visible) {
         let entry = entry.with_context(|| format!("failed to list `{}`", dir.display()))?;
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') && entry.depth() > 0 {
-            continue;
-        }
         let matches = entry.path().extension().and_then(|e| e.to_str()).is_some_and(|e| extensions.contains(&e));
         if entry.file_type().is_file() && matches {
             files.push(entry.into_path());

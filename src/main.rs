@@ -60,7 +60,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let report = import(&site, &files, &ImportOptions { date, format, force })?;
             print_problems(&report.skipped, &report.warnings);
             for path in &report.kept {
-                say!("kept {} (you edited it; --force overwrites it)", path.display());
+                say!("kept {} (written by hand: import never changes it)", path.display());
+            }
+            for conflict in &report.conflicts {
+                let fields = conflict.fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+                say!(
+                    "conflict in {}: you and the new data both changed {fields}; your version is kept",
+                    conflict.path.display()
+                );
             }
             say!("imported {} file{}: {}", report.files, if report.files == 1 { "" } else { "s" }, report.summary());
             Ok(if report.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })

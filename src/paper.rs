@@ -1,9 +1,10 @@
 //! The [`Paper`] record and its Markdown page: TOML front matter between
 //! `+++` lines, the abstract as the body. Pure: no file access here.
 //!
-//! A page written by `paperpress import` carries an `import_hash` of its own
-//! text. A page whose text no longer matches its hash (or that has none) was
-//! edited by its owner, and re-import keeps it.
+//! Whether the owner edited a page is decided by `source::import`, against
+//! the copy it keeps of what it wrote, outside the page. Pages written by
+//! older versions carry an `import_hash` in their front matter instead;
+//! [`is_unedited_legacy_page`] recognises those.
 
 use std::path::Path;
 
@@ -174,9 +175,6 @@ impl TomlDate {
     }
 }
 
-/// The line that carries the import hash, so it can be found and removed.
-const HASH_KEY: &str = "import_hash = \"";
-
 impl Paper {
     /// The first day the paper was listed on.
     pub fn date(&self) -> Date {
@@ -243,10 +241,21 @@ impl Paper {
         }
     }
 
-    /// The page text: front matter, blank line, body; with an import hash
-    /// when `with_hash`, so a later import can tell whether it was edited.
-    pub fn to_page(&self, with_hash: bool) -> String {
-        let mut fm = FrontMatter {
+    /// The page text: front matter, blank line, body.
+    pub fn to_page(&self) -> String {
+        render_page(&self.front_matter(), &self.body)
+    }
+
+    /// The page as earlier versions of import wrote it, with an
+    /// `import_hash` of the page without it.
+    fn to_legacy_page(&self) -> String {
+        let mut fm = self.front_matter();
+        fm.import_hash = Some(hash(&render_page(&fm, &self.body)));
+        render_page(&fm, &self.body)
+    }
+
+    fn front_matter(&self) -> FrontMatter {
+        FrontMatter {
             id: Some(self.id.clone()),
             title: self.title.clone(),
             date: TomlDate::from_date(self.date()),
@@ -276,13 +285,7 @@ impl Paper {
             source: self.source.clone(),
             extra: self.extra.clone(),
             import_hash: None,
-        };
-        let page = render_page(&fm, &self.body);
-        if !with_hash {
-            return page;
         }
-        fm.import_hash = Some(hash(&page));
-        render_page(&fm, &self.body)
     }
 
     /// Parses a paper page. The id comes from the front matter, else from
@@ -397,16 +400,12 @@ fn hash(text: &str) -> String {
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Whether a page on disk differs from what `paperpress import` wrote: it has
-/// no import hash, or its text no longer matches it.
-pub fn is_edited(text: &str) -> bool {
-    let Some(start) = text.find(HASH_KEY) else { return true };
-    let end = text[start..].find('\n').map_or(text.len(), |p| start + p + 1);
-    let recorded = text[start + HASH_KEY.len()..end].trim_end().trim_end_matches('"');
-    let mut without = String::with_capacity(text.len());
-    without.push_str(&text[..start]);
-    without.push_str(&text[end..]);
-    hash(&without) != recorded
+/// Whether `text` is a page exactly as an older `paperpress import` wrote
+/// it: its front matter has an `import_hash`, and the page is, byte for
+/// byte, what writing its paper with that hash gives. Text inside a field
+/// (a title holding `import_hash = "`) cannot make a page pass or fail.
+pub fn is_unedited_legacy_page(text: &str, path: &Path) -> bool {
+    Paper::from_page(text, path).is_ok_and(|paper| paper.to_legacy_page() == text)
 }
 
 /// A safe paper id or `None`: an arXiv id, or a slug-like name that cannot
@@ -481,11 +480,12 @@ mod tests {
         paper.journal_ref = Some("J. Test 1 (2025)".into());
         paper.comment = Some("12 pages".into());
         paper.published = Some(date(2025, 10, 22));
-        let page = paper.to_page(true);
+        let page = paper.to_page();
         let back = Paper::from_page(&page, Path::new("x.md")).unwrap();
         assert_eq!(back, paper);
         assert!(page.contains("date = 2025-10-24\ndays = [2025-10-24, 2025-10-25]\nranks = [3, 0]\n"), "{page}");
-        let single = sample().to_page(false);
+        assert!(!page.contains("import_hash"), "{page}");
+        let single = sample().to_page();
         assert!(
             single.contains("date = 2025-10-24\n") && single.contains("rank = 3\n") && !single.contains("days ="),
             "{single}"
@@ -493,11 +493,24 @@ mod tests {
     }
 
     #[test]
-    fn import_hash_detects_edits() {
-        let page = sample().to_page(true);
-        assert!(!is_edited(&page));
-        assert!(is_edited(&page.replace("Speculative", "My note. Speculative")));
-        assert!(is_edited(&sample().to_page(false)), "a page without a hash is the owner's");
+    fn legacy_import_hash_detects_edits() {
+        let path = Path::new("x.md");
+        let page = sample().to_legacy_page();
+        assert!(page.contains("import_hash = \""), "{page}");
+        assert!(is_unedited_legacy_page(&page, path));
+        assert!(!is_unedited_legacy_page(&page.replace("Speculative", "My note. Speculative"), path));
+        assert!(!is_unedited_legacy_page(&sample().to_page(), path), "a page without a hash is the owner's");
+    }
+
+    #[test]
+    fn regression_issue_12_a_title_cannot_forge_the_legacy_marker() {
+        let path = Path::new("x.md");
+        let mut paper = sample();
+        paper.title = "Why import_hash = \"0000\" is not a marker".into();
+        let page = paper.to_legacy_page();
+        assert!(is_unedited_legacy_page(&page, path), "a fresh page with such a title is unedited");
+        let forged = paper.to_page().replace("+++\n\n", &format!("import_hash = \"{}\"\n+++\n\n", "0".repeat(16)));
+        assert!(!is_unedited_legacy_page(&forged, path), "a made-up hash does not pass");
     }
 
     #[test]

@@ -2,12 +2,22 @@
 //! paper under `content/papers/`, so the owner can edit it.
 //!
 //! Idempotent: a page already written by import is merged with the new
-//! record and rewritten only if something changed. A page the owner edited
-//! is never overwritten unless `force` is set. Writes are atomic.
+//! record and rewritten only if something changed. Writes are atomic.
+//!
+//! For every page it writes, import keeps the page as it wrote it, the
+//! data without the owner's edits, under `content/papers/.imported/` (the
+//! same relative path). That copy is the base of a three-way merge
+//! ([`merge`]): the data's fields keep updating, and what the owner changed
+//! on the page stays. Being outside the page, the copy cannot be forged by
+//! anything a page says. A page without such a copy was written by hand:
+//! import never changes it, even with `force`, which otherwise replaces
+//! import's pages with the new record.
 //!
 //! One page per paper across all inputs and days: a record finds its page
 //! by arXiv id (versions collapse), else by normalised title, so a paper
 //! from a text copy and the same paper from the API share one page.
+
+mod merge;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -27,7 +37,8 @@ pub struct ImportOptions {
     pub date: Option<Date>,
     /// Force a format instead of detecting it.
     pub format: Option<Format>,
-    /// Overwrite pages the owner edited.
+    /// Replace the pages import wrote with the new record, dropping the
+    /// owner's edits (pages written by hand are still never touched).
     pub force: bool,
 }
 
@@ -42,12 +53,24 @@ pub struct ImportReport {
     pub updated: Vec<PathBuf>,
     /// Pages that already said everything.
     pub unchanged: usize,
-    /// Pages the owner edited, left as they are.
+    /// Pages written by hand, left as they are.
     pub kept: Vec<PathBuf>,
+    /// Pages where the owner and the new data changed the same field; the
+    /// owner's value was kept.
+    pub conflicts: Vec<Conflict>,
     /// Records and files skipped, with the reason.
     pub skipped: Vec<ImportError>,
     /// Records imported with a remark (a title without abstract, a duplicate).
     pub warnings: Vec<Warning>,
+}
+
+/// Fields of one page that both the owner and the new data changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// The page.
+    pub path: PathBuf,
+    /// The fields (`upvotes`, `body`, `extra.note`), in page order.
+    pub fields: Vec<String>,
 }
 
 /// Imports `files` into `site`'s `content/papers/`.
@@ -132,7 +155,7 @@ impl Pages {
         let path = self.path_for(&paper);
         let (id, title) = (paper.id.clone(), paper::slug_id(&paper.title));
         let before = self.touched.get(&path).copied();
-        let Some((outcome, final_id)) = write_page(&path, paper, force && before.is_none(), report)? else {
+        let Some((outcome, final_id)) = write_page(&self.dir, &path, paper, force && before.is_none(), report)? else {
             return Ok(());
         };
         let outcome = match (before, outcome) {
@@ -163,69 +186,169 @@ fn is_arxiv(id: &str) -> bool {
     links::normalize_arxiv_id(id).is_some()
 }
 
-/// Writes `incoming` to `path`, merged with the page there. Returns what
-/// happened and the id the page now has; `None` when the page could not be read.
+/// The folder, under `content/papers/`, of import's copies of its pages.
+const BASE_DIR: &str = ".imported";
+
+/// Where import keeps its copy of the page at `path` (a page under `dir`).
+fn base_path(dir: &Path, path: &Path) -> PathBuf {
+    let relative = path.strip_prefix(dir).unwrap_or_else(|_| Path::new(path.file_name().unwrap_or_default()));
+    dir.join(BASE_DIR).join(relative)
+}
+
+/// Reads a file that may not exist.
+fn read_if_exists(path: &Path) -> std::io::Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes `text` to `path` unless it already holds it.
+fn write_if_changed(path: &Path, old: Option<&str>, text: &str) -> Result<()> {
+    if old != Some(text) { write_atomic(path, text.as_bytes()) } else { Ok(()) }
+}
+
+/// Writes `incoming` to `path` (a page under `dir`), merged with the page
+/// there. Returns what happened and the id the page now has; `None` when
+/// the page could not be read or merged (the reason is in `report`).
 fn write_page(
+    dir: &Path,
     path: &Path,
     incoming: Paper,
     force: bool,
     report: &mut ImportReport,
 ) -> Result<Option<(Outcome, String)>> {
-    let old_text = match std::fs::read_to_string(path) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => {
+    let base_file = base_path(dir, path);
+    let (page, base) = match (read_if_exists(path), read_if_exists(&base_file)) {
+        (Ok(page), Ok(base)) => (page, base),
+        (Err(e), _) => {
             report.skipped.push(ImportError::file(path, format!("cannot read the existing page: {e}")));
             return Ok(None);
         }
+        (_, Err(e)) => {
+            report.skipped.push(ImportError::file(&base_file, format!("cannot read import's copy of the page: {e}")));
+            return Ok(None);
+        }
     };
-    let Some(old_text) = old_text else {
-        write_atomic(path, incoming.to_page(true).as_bytes())?;
+    let Some(page) = page else {
+        let text = incoming.to_page();
+        write_atomic(path, text.as_bytes())?;
+        write_atomic(&base_file, text.as_bytes())?;
         return Ok(Some((Outcome::New, incoming.id)));
     };
-    let edited = paper::is_edited(&old_text);
-    if edited && !force {
-        let id = Paper::from_page(&old_text, path).map_or(incoming.id, |p| p.id);
+    // Pages written by earlier versions carry their own import hash
+    // instead of a copy: an unedited one is its own base.
+    let base = base.or_else(|| paper::is_unedited_legacy_page(&page, path).then(|| page.clone()));
+    let Some(base) = base else {
+        let id = Paper::from_page(&page, path).map_or(incoming.id, |p| p.id);
         return Ok(Some((Outcome::Kept, id)));
-    }
-    let incoming_id = incoming.id.clone();
-    let mut merged = match Paper::from_page(&old_text, path) {
-        // The page on disk keeps what it has; the import fills gaps and adds
-        // days. With --force the import wins instead.
-        Ok(mut old) if !force => {
-            old.merge(incoming);
-            old
-        }
-        // --force: the imported record replaces the page; only the days
-        // the page was listed on are kept.
-        Ok(old) => {
-            let mut new = incoming;
-            new.add_days(&old.days);
-            new
-        }
-        Err(_) => incoming,
     };
+    let Some((text, data)) = merged_page(&base, &page, &base_file, incoming, force, path, report) else {
+        return Ok(None);
+    };
+    write_if_changed(&base_file, Some(&base), &data)?;
+    if text == page {
+        return Ok(Some((Outcome::Unchanged, page_id(&text, path))));
+    }
+    write_atomic(path, text.as_bytes())?;
+    Ok(Some((Outcome::Updated, page_id(&text, path))))
+}
+
+/// The id of a page import has just made (it parses).
+fn page_id(text: &str, path: &Path) -> String {
+    Paper::from_page(text, path).expect("a page import made parses").id
+}
+
+/// The new page text and the new base: the base updated with `incoming`,
+/// merged three ways with the owner's `page`; with `force`, `incoming`
+/// alone (listed on the page's days too). `None`, with the reason in
+/// `report`, when the page or the base cannot be read as a paper page.
+fn merged_page(
+    base: &str,
+    page: &str,
+    base_file: &Path,
+    incoming: Paper,
+    force: bool,
+    path: &Path,
+    report: &mut ImportReport,
+) -> Option<(String, String)> {
+    let old = match Paper::from_page(page, path) {
+        Ok(old) => old,
+        Err(e) => {
+            report.skipped.push(ImportError { message: format!("{}; the page was left as it is", e.message), ..e });
+            return None;
+        }
+    };
+    if force {
+        let mut new = incoming;
+        new.add_days(&old.days);
+        let text = new.to_page();
+        return Some((text.clone(), text));
+    }
+    let mut data = match Paper::from_page(base, base_file) {
+        Ok(data) => data,
+        Err(e) => {
+            let message = format!(
+                "import's copy of `{}` is damaged ({}): delete it to keep the page as it is, or pass `--force` to replace the page",
+                path.display(),
+                e.message
+            );
+            report.skipped.push(ImportError::file(base_file, message));
+            return None;
+        }
+    };
+    let incoming_id = incoming.id.clone();
+    data.merge(incoming);
     // A page known by its title learns the paper's arXiv id.
-    if !is_arxiv(&merged.id) && is_arxiv(&incoming_id) {
-        merged.id = incoming_id;
+    if !is_arxiv(&data.id) && is_arxiv(&incoming_id) {
+        data.id = incoming_id;
     }
-    let new_text = merged.to_page(true);
-    if new_text == old_text {
-        return Ok(Some((Outcome::Unchanged, merged.id)));
+    let data = data.to_page();
+    if page == base {
+        return Some((data.clone(), data));
     }
-    write_atomic(path, new_text.as_bytes())?;
-    Ok(Some((Outcome::Updated, merged.id)))
+    match merge::merge(base, page, &data, path) {
+        Ok(merged) => {
+            add_conflicts(report, path, merged.conflicts);
+            Some((merged.text, data))
+        }
+        Err(e) => {
+            report.skipped.push(ImportError { message: format!("{}; the page was left as it is", e.message), ..e });
+            None
+        }
+    }
+}
+
+/// Records the conflicting fields of `path`, once each.
+fn add_conflicts(report: &mut ImportReport, path: &Path, fields: Vec<String>) {
+    if fields.is_empty() {
+        return;
+    }
+    match report.conflicts.iter_mut().find(|c| c.path == path) {
+        Some(conflict) => {
+            for field in fields {
+                if !conflict.fields.contains(&field) {
+                    conflict.fields.push(field);
+                }
+            }
+        }
+        None => report.conflicts.push(Conflict { path: path.to_path_buf(), fields }),
+    }
 }
 
 impl ImportReport {
-    /// One summary line: counts of new, updated, unchanged, kept and skipped.
+    /// One summary line: counts of new, updated, unchanged, hand-written
+    /// pages kept, pages with conflicts and records skipped.
     pub fn summary(&self) -> String {
+        let conflicts = self.conflicts.len();
         format!(
-            "{} new, {} updated, {} unchanged, {} kept because edited, {} skipped",
+            "{} new, {} updated, {} unchanged, {} hand-written kept, {conflicts} conflict{}, {} skipped",
             self.new.len(),
             self.updated.len(),
             self.unchanged,
             self.kept.len(),
+            if conflicts == 1 { "" } else { "s" },
             self.skipped.len()
         )
     }

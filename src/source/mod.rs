@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 use jiff::civil::Date;
 use regex::Regex;
 
-pub use import::{ImportOptions, ImportReport, import};
+pub use import::{Conflict, ImportOptions, ImportReport, import};
 pub use record::{Record, RecordResult};
 
 use crate::error::{ImportError, Warning, text_from_bytes};
