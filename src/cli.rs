@@ -24,6 +24,56 @@ pub struct Cli {
     pub command: Command,
 }
 
+const FETCH_HELP: &str = "\
+Examples:
+  paperpress fetch                              every source in site.toml
+  paperpress fetch hf                           new Daily Papers days
+  paperpress fetch hf --since 2025-01-01        backfill from a day on
+  paperpress fetch arxiv --query 'cat:cs.CL AND abs:unlearning' --max 50
+
+Sources and endpoints are set in site.toml:
+  [fetch]
+  hf_api = \"https://huggingface.co/api\"
+  arxiv_api = \"https://export.arxiv.org/api\"
+  [[fetch.sources]]
+  kind = \"hf\"
+  [[fetch.sources]]
+  kind = \"arxiv\"
+  query = \"cat:cs.CL AND abs:unlearning\"
+  max = 100";
+
+/// The sources `paperpress fetch` can be told to fetch.
+#[derive(Debug, Subcommand)]
+pub enum FetchCommand {
+    /// Hugging Face Daily Papers, one file per day
+    /// (content/digests/hf-YYYY-MM-DD.json, as the API sends it; a day
+    /// without papers is saved too). Without a date: every day after the
+    /// newest one saved, through today in UTC; before 07:00 UTC, through
+    /// yesterday, since today's list is still growing.
+    Hf {
+        /// Fetch this day (again, if it was saved: the file is updated).
+        #[arg(long, value_name = "YYYY-MM-DD", conflicts_with_all = ["since", "until"])]
+        date: Option<Date>,
+        /// Fetch every day from this one on (a backfill), saved or not.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        since: Option<Date>,
+        /// The last day of `--since` (default: the last complete day).
+        #[arg(long, value_name = "YYYY-MM-DD", requires = "since")]
+        until: Option<Date>,
+    },
+    /// An arXiv search, newest first, saved as
+    /// content/digests/arxiv-<today>-<query>.xml. Stops at papers the site
+    /// already has. Without --query: every `kind = "arxiv"` source.
+    Arxiv {
+        /// The search, in arXiv's query syntax: `cat:cs.CL AND abs:unlearning`.
+        #[arg(long)]
+        query: Option<String>,
+        /// Most new papers to save (default: the source's `max`, else 100).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        max: Option<u32>,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a new site: site.toml, a sample digest, an about page and a
@@ -32,6 +82,17 @@ pub enum Command {
         /// Folder to create the site in.
         #[arg(default_value = ".")]
         dir: PathBuf,
+    },
+    /// Download new papers into content/digests/, where build reads them:
+    /// Hugging Face Daily Papers days and arXiv searches. With no source
+    /// named, fetches every `[[fetch.sources]]` of site.toml. Responses are
+    /// checked before they are saved; retries, rate limits and atomic
+    /// writes are built in. Exits non-zero if any source failed, keeping
+    /// what was fetched.
+    #[command(after_help = FETCH_HELP)]
+    Fetch {
+        #[command(subcommand)]
+        source: Option<FetchCommand>,
     },
     /// Turn digests into paper pages under content/papers/ that you can
     /// edit. Importing again is safe: new data (upvotes, days, links)

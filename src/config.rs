@@ -42,6 +42,8 @@ pub struct Config {
     pub taxonomy: TaxonomyConfig,
     /// Topic rules, matched against titles and abstracts.
     pub topics: Vec<TopicRule>,
+    /// What `paperpress fetch` downloads, and from where.
+    pub fetch: FetchConfig,
     /// Free-form values passed to templates as `config.extra`.
     pub extra: toml::Table,
 }
@@ -60,6 +62,7 @@ impl Default for Config {
             github_pages: GithubPagesConfig::default(),
             taxonomy: TaxonomyConfig::default(),
             topics: Vec::new(),
+            fetch: FetchConfig::default(),
             extra: toml::Table::new(),
         }
     }
@@ -194,6 +197,57 @@ impl TopicRule {
     }
 }
 
+/// `[fetch]`: the sources `paperpress fetch` follows and the APIs it asks.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct FetchConfig {
+    /// The Hugging Face API (`{hf_api}/daily_papers`).
+    /// Default: `"https://huggingface.co/api"`.
+    pub hf_api: String,
+    /// The arXiv API (`{arxiv_api}/query`). Default: `"https://export.arxiv.org/api"`.
+    pub arxiv_api: String,
+    /// `[[fetch.sources]]`: what a bare `paperpress fetch` downloads.
+    /// Default: none (`init` writes one Daily Papers source).
+    pub sources: Vec<FetchSource>,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        FetchConfig {
+            hf_api: "https://huggingface.co/api".into(),
+            arxiv_api: "https://export.arxiv.org/api".into(),
+            sources: Vec::new(),
+        }
+    }
+}
+
+/// One `[[fetch.sources]]` entry.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FetchSource {
+    /// `"hf"` (Hugging Face Daily Papers) or `"arxiv"` (an arXiv search).
+    pub kind: SourceKind,
+    /// The arXiv search (`cat:cs.CL AND abs:unlearning`); arXiv sources only.
+    #[serde(default)]
+    pub query: String,
+    /// Most new papers one fetch of an arXiv search saves. Default: 100.
+    #[serde(default)]
+    pub max: Option<usize>,
+}
+
+/// What a fetch source is.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// Hugging Face Daily Papers, one file per day.
+    Hf,
+    /// An arXiv API search, newest first.
+    Arxiv,
+}
+
+/// The most papers one fetch of an arXiv search may ask for.
+pub const ARXIV_MAX: usize = 10_000;
+
 /// A problem in `site.toml`, located by line and column.
 #[derive(Debug, thiserror::Error)]
 #[error("`{path}` line {line}, column {column}: {message}")]
@@ -276,12 +330,53 @@ impl Config {
                 return Err(at_key(&name_line, format!("topic `{}` needs at least one keyword", rule.name)).into());
             }
         }
-        Ok(())
+        self.fetch.validate(text, path)
     }
 
     /// The base URL with exactly one trailing slash, or `None` when unset.
     pub fn base_url(&self) -> Option<String> {
         (!self.base_url.is_empty()).then(|| format!("{}/", self.base_url.trim_end_matches('/')))
+    }
+}
+
+impl FetchConfig {
+    fn validate(&self, text: &str, path: &Path) -> Result<()> {
+        let at_key = |key: &str, message: String| config_error(text, path, find_key(text, key).unwrap_or(0), &message);
+        for (key, url) in [("hf_api", &self.hf_api), ("arxiv_api", &self.arxiv_api)] {
+            if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(char::is_whitespace) {
+                return Err(at_key(
+                    key,
+                    format!("`{key}` must be an http(s) URL, like `https://huggingface.co/api`, not `{url}`"),
+                )
+                .into());
+            }
+        }
+        for source in &self.sources {
+            let query_line = format!("query = {}", toml::Value::String(source.query.clone()));
+            match source.kind {
+                SourceKind::Hf if !source.query.is_empty() || source.max.is_some() => {
+                    let key = if source.query.is_empty() { "max" } else { "query" };
+                    return Err(at_key(
+                        "kind = \"hf\"",
+                        format!("a `kind = \"hf\"` source fetches whole days: it takes no `{key}` (that is for `kind = \"arxiv\"`)"),
+                    )
+                    .into());
+                }
+                SourceKind::Arxiv if source.query.trim().is_empty() => {
+                    return Err(at_key(
+                        "kind = \"arxiv\"",
+                        "a `kind = \"arxiv\"` source needs a `query`, like `query = \"cat:cs.CL AND abs:unlearning\"`"
+                            .into(),
+                    )
+                    .into());
+                }
+                SourceKind::Arxiv if source.max.is_some_and(|m| m == 0 || m > ARXIV_MAX) => {
+                    return Err(at_key(&query_line, format!("`max` must be between 1 and {ARXIV_MAX}")).into());
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 }
 
@@ -409,6 +504,30 @@ mod tests {
         assert!(bad.contains("topic slug `../x` must be lowercase letters"), "{bad}");
         let empty = format!("{:#}", parse("[[topics]]\nname = \"X\"\n").unwrap_err());
         assert!(empty.contains("topic `X` needs at least one keyword"), "{empty}");
+    }
+
+    #[test]
+    fn fetch_sources_are_checked_at_their_line() {
+        let ok = parse("[fetch]\nhf_api = \"http://127.0.0.1:9/api\"\n[[fetch.sources]]\nkind = \"hf\"\n[[fetch.sources]]\nkind = \"arxiv\"\nquery = \"cat:cs.CL\"\nmax = 20\n").unwrap();
+        assert_eq!(ok.fetch.sources.len(), 2);
+        assert_eq!(ok.fetch.arxiv_api, "https://export.arxiv.org/api");
+        let msg = |text: &str| format!("{:#}", parse(text).unwrap_err());
+        let unknown = msg("[[fetch.sources]]\nkind = \"rss\"\n");
+        assert!(
+            unknown.starts_with("`site.toml` line 2, column 8: unknown variant `rss`, expected `hf` or `arxiv`"),
+            "{unknown}"
+        );
+        let no_query = msg("[[fetch.sources]]\nkind = \"arxiv\"\n");
+        assert!(
+            no_query.starts_with("`site.toml` line 2, column 1: a `kind = \"arxiv\"` source needs a `query`"),
+            "{no_query}"
+        );
+        let hf_query = msg("[[fetch.sources]]\nkind = \"hf\"\nquery = \"x\"\n");
+        assert!(hf_query.contains("takes no `query`"), "{hf_query}");
+        let max = msg("[[fetch.sources]]\nkind = \"arxiv\"\nquery = \"x\"\nmax = 0\n");
+        assert!(max.starts_with("`site.toml` line 3, column 1: `max` must be between 1 and 10000"), "{max}");
+        let url = msg("[fetch]\nhf_api = \"huggingface.co/api\"\n");
+        assert!(url.starts_with("`site.toml` line 2, column 1: `hf_api` must be an http(s) URL"), "{url}");
     }
 
     #[test]

@@ -91,9 +91,14 @@ fn sorted_files(dir: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// The digest files under `dir` (`content/digests/`), sorted.
+pub fn digest_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    sorted_files(dir, &["txt", "json", "xml", "atom"])
+}
+
 /// Parses every digest and merges the records by identity, in file order.
 fn load_digests(dir: &Path) -> Result<(Catalog, ReadReport)> {
-    let files = sorted_files(dir, &["txt", "json", "xml", "atom"])?;
+    let files = digest_files(dir)?;
     // Files are parsed (and their title keys made) in parallel, while one
     // thread merges them, in file order, as they come in.
     let (parsed, merged) = std::sync::mpsc::channel();

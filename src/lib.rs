@@ -1,6 +1,7 @@
 //! paperpress: a static site generator for research-paper digests.
 //!
 //! The modules follow the pipeline:
+//! `fetch` (APIs -> `content/digests/`) ->
 //! `config` (site.toml) -> `source` (digests -> papers) -> `content`
 //! (digests + pages on disk) -> `model` (days) -> `render` (Tera) ->
 //! `output` (the only writer of the site folder).
@@ -12,6 +13,7 @@ pub mod content;
 pub mod enrich;
 pub mod error;
 pub mod feed;
+pub mod fetch;
 pub mod front_matter;
 pub mod init;
 pub mod links;

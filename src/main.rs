@@ -12,7 +12,7 @@ use paperpress::error::{ImportError, Result};
 use paperpress::source::{ImportOptions, import};
 use paperpress::{BuildOptions, build, init};
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, FetchCommand};
 
 // A build allocates and frees many small strings on every thread; with
 // jemalloc a 100,000-paper build takes 15% less CPU time and 5% less peak
@@ -55,6 +55,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             say!("\nNext: cd {} && paperpress build, then open public/index.html", dir.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Fetch { source } => fetch(&cli.root, source),
         Command::Import { files, date, format, force } => {
             let site = Site::load(&cli.root)?;
             let report = import(&site, &files, &ImportOptions { date, format, force })?;
@@ -131,6 +132,42 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn fetch(root: &Path, source: Option<FetchCommand>) -> Result<ExitCode> {
+    use paperpress::error::Context;
+    use paperpress::fetch::{Days, FetchOptions, Paging, Policy, Request};
+    let site = Site::load(root)?;
+    let request = match source {
+        None => Request::Sources,
+        Some(FetchCommand::Hf { date: Some(date), .. }) => Request::Hf(Days::On(date)),
+        Some(FetchCommand::Hf { since: Some(since), until, .. }) => Request::Hf(Days::Range { since, until }),
+        Some(FetchCommand::Hf { .. }) => Request::Hf(Days::New),
+        Some(FetchCommand::Arxiv { query, max }) => Request::Arxiv { query, max: max.map(|m| m as usize) },
+    };
+    // For tests that run this binary against a local server: scales every
+    // wait (retries, `Retry-After`, the arXiv interval).
+    let policy = match std::env::var("PAPERPRESS_FETCH_WAIT_SCALE") {
+        Ok(scale) => Policy::with_waits_scaled(scale.parse().context("PAPERPRESS_FETCH_WAIT_SCALE must be a number")?),
+        Err(_) => Policy::default(),
+    };
+    let options = FetchOptions { request, now: jiff::Timestamp::now(), policy, paging: Paging::default() };
+    let show = {
+        use std::io::IsTerminal;
+        std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
+    };
+    let report = paperpress::fetch::fetch(&site, &options, &|line: &str| {
+        if show {
+            eprintln!("{line}");
+        }
+    })?;
+    for line in report.summary(&site.root) {
+        say!("{line}");
+    }
+    for failure in &report.failures {
+        eprintln!("error: {failure}");
+    }
+    Ok(if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn print_problems(skipped: &[ImportError], warnings: &[ImportError]) {

@@ -7,6 +7,7 @@
 //! writes into `content/`.
 
 pub mod arxiv_atom;
+pub mod fetched;
 pub mod hf_api_json;
 pub mod hf_daily_text;
 mod import;

@@ -4,9 +4,11 @@
 
 mod build;
 mod cli;
+mod fetch;
 mod import;
 mod import_formats;
 mod publish;
+mod replay;
 mod search;
 mod serve;
 mod support;
