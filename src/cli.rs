@@ -76,12 +76,18 @@ pub enum FetchCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a new site: site.toml, a sample digest, an about page and a
-    /// GitHub Pages workflow. Existing files are never overwritten.
+    /// Create a new site: site.toml (following Hugging Face Daily Papers),
+    /// a sample digest, an about page and a GitHub Pages workflow that
+    /// fetches, builds and publishes the site every day. Existing files are
+    /// never overwritten.
     Init {
         /// Folder to create the site in.
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// The repository the workflow installs paperpress from (its
+        /// release binaries, else `cargo install --git`), for a fork.
+        #[arg(long, value_name = "URL", default_value = paperpress::init::REPOSITORY)]
+        install_from: String,
     },
     /// Download new papers into content/digests/, where build reads them:
     /// Hugging Face Daily Papers days and arXiv searches. With no source

@@ -47,12 +47,15 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Init { dir } => {
+        Command::Init { dir, install_from } => {
             let dir = if dir == Path::new(".") { cli.root } else { dir };
-            for path in init::init(&dir)? {
+            for path in init::init(&dir, &init::InitOptions { install_from: Some(install_from) })? {
                 say!("created {}", path.display());
             }
-            say!("\nNext: cd {} && paperpress build, then open public/index.html", dir.display());
+            say!("\nNext: cd {} && paperpress fetch && paperpress build, then open public/index.html", dir.display());
+            say!(
+                "To publish it, updated every day: push it to GitHub and set Settings -> Pages -> Source to GitHub Actions."
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Fetch { source } => fetch(&cli.root, source),
