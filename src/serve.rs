@@ -76,12 +76,14 @@ impl DevServer {
         rebuilder.run(&[]);
 
         let (sender, events) = std::sync::mpsc::channel::<Vec<PathBuf>>();
+        let watched_root = root.clone();
         let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
             // Reading files (as a build does) is not a change.
             if let Ok(e) = event
                 && matches!(e.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_))
             {
-                let paths: Vec<PathBuf> = e.paths.into_iter().filter(|p| !is_scratch_file(p)).collect();
+                let paths: Vec<PathBuf> =
+                    e.paths.into_iter().filter(|p| !is_scratch_file(p) && !is_hidden(&watched_root, p)).collect();
                 if !paths.is_empty() {
                     let _ = sender.send(paths);
                 }
@@ -169,6 +171,13 @@ fn watched(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
         }
     }
     paths
+}
+
+/// Whether `path` is inside a hidden folder of the site, which builds do
+/// not read (import's copies of its pages, `content/papers/.imported/`).
+fn is_hidden(root: &Path, path: &Path) -> bool {
+    let inside = path.strip_prefix(root).unwrap_or(path);
+    inside.parent().is_some_and(|dir| dir.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')))
 }
 
 /// Files editors write next to the ones they save (`.x.md.swp`, `x.md~`,
@@ -510,6 +519,14 @@ mod tests {
         std::os::unix::fs::symlink(dir.path(), out.join("up")).unwrap();
         assert_eq!(resolve(&out, "/link.txt"), None);
         assert_eq!(resolve(&out, "/up/secret.txt"), None);
+    }
+
+    #[test]
+    fn import_copies_in_hidden_folders_are_not_changes() {
+        let root = Path::new("/site");
+        assert!(is_hidden(root, Path::new("/site/content/papers/.imported/a.md")));
+        assert!(!is_hidden(root, Path::new("/site/content/papers/a.md")));
+        assert!(!is_hidden(Path::new("/home/.me/site"), Path::new("/home/.me/site/content/a.md")));
     }
 
     #[test]

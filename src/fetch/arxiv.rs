@@ -58,10 +58,14 @@ pub(super) fn fetch(
     let mut head = head;
     if path.exists() {
         let old = read_text(&path)?;
-        if let Ok(page) = fetched::arxiv_page(old.as_bytes()) {
-            head = old[..page.head_end].to_string();
-            all.extend(page.entries.iter().map(|(_, range)| old[range.clone()].to_string()));
-        }
+        let page = fetched::arxiv_page(old.as_bytes()).map_err(|why| {
+            crate::error::anyhow!(
+                "`{}` is there already but is not an arXiv feed ({why}): move it away, then fetch again",
+                path.display()
+            )
+        })?;
+        head = old[..page.head_end].to_string();
+        all.extend(page.entries.iter().map(|(_, range)| old[range.clone()].to_string()));
     }
     let feed = fetched::arxiv_feed(&head, all.iter().map(String::as_str));
     fetched::arxiv_page(feed.as_bytes())

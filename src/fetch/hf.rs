@@ -36,6 +36,9 @@ pub(super) const PAGE_SIZE: usize = 100;
 const API_DEFAULT_PAGE: usize = 50;
 /// Pages asked for at most per day.
 const MAX_PAGES: usize = 20;
+/// The most days one fetch asks for (ten years), so that a mistyped year
+/// does not send a million requests.
+const MAX_DAYS: i32 = 3660;
 
 /// The UTC hour by which a day's list is complete. In the archive of 283
 /// days (2024-05 to 2025-06), every paper was put on its day's list
@@ -62,6 +65,11 @@ pub(super) fn days(days: Days, digests: &Path, now: Timestamp) -> Result<Vec<Dat
         },
     };
     let today = today(now);
+    for day in [first, end] {
+        if !(1000..=9999).contains(&day.year()) {
+            bail!("{day} is not a Daily Papers day: give a date between 1000-01-01 and {today}");
+        }
+    }
     if end > today {
         bail!("{end} is after today ({today} in UTC): there is no Daily Papers list for it yet");
     }
@@ -72,6 +80,10 @@ pub(super) fn days(days: Days, digests: &Path, now: Timestamp) -> Result<Vec<Dat
             ),
             _ => bail!("`--since {first}` is after `--until {end}`"),
         }
+    }
+    let span = first.until(end).map_or(0, |span| span.get_days());
+    if span >= MAX_DAYS {
+        bail!("{first} to {end} is {} days: fetch at most {MAX_DAYS} days at a time", span + 1);
     }
     let mut out = Vec::new();
     let mut day = first;
@@ -202,5 +214,26 @@ mod tests {
         let at = |s: &str| s.parse::<Timestamp>().unwrap();
         assert_eq!(last_complete_day(at("2025-10-24T06:59:00Z")).to_string(), "2025-10-23");
         assert_eq!(last_complete_day(at("2025-10-24T07:00:00Z")).to_string(), "2025-10-24");
+    }
+
+    #[test]
+    fn ranges_are_checked_before_anything_is_asked() {
+        let now: Timestamp = "2025-10-24T08:00:00Z".parse().unwrap();
+        let none = Path::new("/nonexistent/digests");
+        let since = |y, m, d| Days::Range { since: jiff::civil::date(y, m, d), until: None };
+        let message = |d| format!("{:#}", days(d, none, now).unwrap_err());
+        assert_eq!(days(since(2025, 10, 20), none, now).unwrap().len(), 5);
+        assert_eq!(days(Days::New, none, now).unwrap().len(), 1, "nothing saved: the last complete day");
+        assert_eq!(
+            message(since(1025, 1, 1)),
+            "1025-01-01 to 2025-10-24 is 365540 days: fetch at most 3660 days at a time"
+        );
+        assert!(message(since(-1, 1, 1)).starts_with("-000001-01-01 is not a Daily Papers day"));
+        let backwards =
+            Days::Range { since: jiff::civil::date(2025, 10, 2), until: Some(jiff::civil::date(2025, 10, 1)) };
+        assert_eq!(message(backwards), "`--since 2025-10-02` is after `--until 2025-10-01`");
+        let early: Timestamp = "2025-10-24T05:00:00Z".parse().unwrap();
+        let err = format!("{:#}", days(since(2025, 10, 24), none, early).unwrap_err());
+        assert!(err.starts_with("the list of 2025-10-24 is not complete before 07:00 UTC"), "{err}");
     }
 }

@@ -46,6 +46,11 @@ pub fn daily_papers(body: &[u8], date: Date) -> Result<DailyPage, String> {
         Err(_) => return Err(not_a_list(&text)),
     };
     let parsed = parsed.map_err(|e| e.to_string())?;
+    if parsed.papers.is_empty()
+        && let Some(problem) = parsed.skipped.first()
+    {
+        return Err(format!("none of its {} items is a paper: {problem}", items.len()));
+    }
     let items = items
         .iter()
         .map(|raw| {
@@ -231,6 +236,8 @@ mod tests {
         let err = daily_papers(cut.as_bytes(), date(2025, 10, 24)).unwrap_err();
         assert!(err.starts_with("`hf-2025-10-24.json` line ") && err.contains("truncated"), "{err}");
         assert_eq!(error_message(br#"{"error": "Not Found"}"#).as_deref(), Some("Not Found"));
+        let err = daily_papers(b"[1, 2]", day).unwrap_err();
+        assert!(err.starts_with("none of its 2 items is a paper: `hf-2025-10-24.json` line 1"), "{err}");
     }
 
     #[test]
