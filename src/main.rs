@@ -49,32 +49,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Init { dir, install_from } => {
             let dir = if dir == Path::new(".") { cli.root } else { dir };
-            for path in init::init(&dir, &init::InitOptions { install_from: Some(install_from) })? {
-                say!("created {}", path.display());
-            }
-            say!("\nNext: cd {} && paperpress fetch && paperpress build, then open public/index.html", dir.display());
-            say!(
-                "To publish it, updated every day: push it to GitHub and set Settings -> Pages -> Source to GitHub Actions."
-            );
-            Ok(ExitCode::SUCCESS)
+            init_site(&dir, install_from)
         }
         Command::Fetch { source } => fetch(&cli.root, source),
         Command::Import { files, date, format, force } => {
-            let site = Site::load(&cli.root)?;
-            let report = import(&site, &files, &ImportOptions { date, format, force })?;
-            print_problems(&report.skipped, &report.warnings);
-            for path in &report.kept {
-                say!("kept {} (written by hand: import never changes it)", path.display());
-            }
-            for conflict in &report.conflicts {
-                let fields = conflict.fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
-                say!(
-                    "conflict in {}: you and the new data both changed {fields}; your version is kept",
-                    conflict.path.display()
-                );
-            }
-            say!("imported {} file{}: {}", report.files, if report.files == 1 { "" } else { "s" }, report.summary());
-            Ok(if report.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            import_files(&cli.root, &files, ImportOptions { date, format, force })
         }
         Command::Topics { papers } => {
             let site = Site::load(&cli.root)?;
@@ -135,6 +114,33 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn init_site(dir: &Path, install_from: String) -> Result<ExitCode> {
+    for path in init::init(dir, &init::InitOptions { install_from: Some(install_from) })? {
+        say!("created {}", path.display());
+    }
+    say!("\nNext: cd {} && paperpress fetch && paperpress build, then open public/index.html", dir.display());
+    say!("To publish it, updated every day: push it to GitHub and set Settings -> Pages -> Source to GitHub Actions.");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import_files(root: &Path, files: &[std::path::PathBuf], options: ImportOptions) -> Result<ExitCode> {
+    let site = Site::load(root)?;
+    let report = import(&site, files, &options)?;
+    print_problems(&report.skipped, &report.warnings);
+    for path in &report.kept {
+        say!("kept {} (written by hand: import never changes it)", path.display());
+    }
+    for conflict in &report.conflicts {
+        let fields = conflict.fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+        say!(
+            "conflict in {}: you and the new data both changed {fields}; your version is kept",
+            conflict.path.display()
+        );
+    }
+    say!("imported {} file{}: {}", report.files, if report.files == 1 { "" } else { "s" }, report.summary());
+    Ok(if report.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn fetch(root: &Path, source: Option<FetchCommand>) -> Result<ExitCode> {

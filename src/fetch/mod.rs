@@ -19,7 +19,7 @@ use jiff::civil::Date;
 
 pub use http::{HttpError, Policy, USER_AGENT};
 
-use crate::config::{Site, SourceKind};
+use crate::config::{FetchConfig, FetchSource, Site, SourceKind};
 use crate::error::{Result, bail, write_atomic};
 
 /// What to fetch.
@@ -179,40 +179,8 @@ fn plural(n: usize) -> &'static str {
 /// future, no sources, a file that cannot be written).
 pub fn fetch(site: &Site, options: &FetchOptions, progress: &dyn Fn(&str)) -> Result<FetchReport> {
     let digests = site.content_dir.join("digests");
-    let fetch = &site.config.fetch;
     let mut report = FetchReport::default();
-    let mut jobs: Vec<Job> = Vec::new();
-    match &options.request {
-        Request::Sources => {
-            if fetch.sources.is_empty() {
-                bail!(
-                    "`site.toml` has no `[[fetch.sources]]`: add one, like `[[fetch.sources]]` with `kind = \"hf\"`, or run `paperpress fetch hf`"
-                );
-            }
-            for source in &fetch.sources {
-                jobs.push(match source.kind {
-                    SourceKind::Hf => Job::Hf(Days::New),
-                    SourceKind::Arxiv => Job::Arxiv(source.query.clone(), source.max.unwrap_or(arxiv::DEFAULT_MAX)),
-                });
-            }
-        }
-        Request::Hf(days) => jobs.push(Job::Hf(*days)),
-        Request::Arxiv { query: Some(query), max } => {
-            jobs.push(Job::Arxiv(query.clone(), max.unwrap_or(arxiv::DEFAULT_MAX)));
-        }
-        Request::Arxiv { query: None, max } => {
-            let queries: Vec<_> = fetch.sources.iter().filter(|s| s.kind == SourceKind::Arxiv).collect();
-            if queries.is_empty() {
-                bail!(
-                    "`site.toml` has no `[[fetch.sources]]` with `kind = \"arxiv\"`: pass `--query`, like `paperpress fetch arxiv --query 'cat:cs.CL'`"
-                );
-            }
-            for source in queries {
-                jobs.push(Job::Arxiv(source.query.clone(), max.or(source.max).unwrap_or(arxiv::DEFAULT_MAX)));
-            }
-        }
-    }
-    for job in jobs {
+    for job in jobs(&options.request, &site.config.fetch)? {
         match job {
             Job::Hf(days) => {
                 let dates = hf::days(days, &digests, options.now)?;
@@ -223,12 +191,46 @@ pub fn fetch(site: &Site, options: &FetchOptions, progress: &dyn Fn(&str)) -> Re
                         hf::DAY_COMPLETE_HOUR
                     ));
                 }
-                hf::fetch(&fetch.hf_api, &dates, &digests, options, &mut report, progress)?;
+                hf::fetch(&site.config.fetch.hf_api, &dates, &digests, options, &mut report, progress)?;
             }
             Job::Arxiv(query, max) => arxiv::fetch(site, &query, max, options, &mut report, progress)?,
         }
     }
     Ok(report)
+}
+
+/// The sources `request` names, with `fetch`'s settings.
+fn jobs(request: &Request, fetch: &FetchConfig) -> Result<Vec<Job>> {
+    let arxiv = |source: &FetchSource, max: Option<usize>| {
+        Job::Arxiv(source.query.clone(), max.or(source.max).unwrap_or(arxiv::DEFAULT_MAX))
+    };
+    Ok(match request {
+        Request::Sources if fetch.sources.is_empty() => bail!(
+            "`site.toml` has no `[[fetch.sources]]`: add one, like `[[fetch.sources]]` with `kind = \"hf\"`, or run `paperpress fetch hf`"
+        ),
+        Request::Sources => fetch
+            .sources
+            .iter()
+            .map(|source| match source.kind {
+                SourceKind::Hf => Job::Hf(Days::New),
+                SourceKind::Arxiv => arxiv(source, None),
+            })
+            .collect(),
+        Request::Hf(days) => vec![Job::Hf(*days)],
+        Request::Arxiv { query: Some(query), max } => {
+            vec![Job::Arxiv(query.clone(), max.unwrap_or(arxiv::DEFAULT_MAX))]
+        }
+        Request::Arxiv { query: None, max } => {
+            let jobs: Vec<Job> =
+                fetch.sources.iter().filter(|s| s.kind == SourceKind::Arxiv).map(|s| arxiv(s, *max)).collect();
+            if jobs.is_empty() {
+                bail!(
+                    "`site.toml` has no `[[fetch.sources]]` with `kind = \"arxiv\"`: pass `--query`, like `paperpress fetch arxiv --query 'cat:cs.CL'`"
+                );
+            }
+            jobs
+        }
+    })
 }
 
 /// One source to fetch.

@@ -286,6 +286,32 @@ fn merged_page(
         let text = new.to_page();
         return Some((text.clone(), text));
     }
+    let data = updated_base(base, base_file, incoming, path, report)?;
+    if page == base {
+        return Some((data.clone(), data));
+    }
+    match merge::merge(base, page, &data, path) {
+        Ok(merged) => {
+            add_conflicts(report, path, merged.conflicts);
+            Some((merged.text, data))
+        }
+        Err(e) => {
+            report.skipped.push(ImportError { message: format!("{}; the page was left as it is", e.message), ..e });
+            None
+        }
+    }
+}
+
+/// The page as import would write it now had the owner not edited it:
+/// the base with `incoming` merged in. `None` (with the reason in
+/// `report`) when the base is damaged.
+fn updated_base(
+    base: &str,
+    base_file: &Path,
+    incoming: Paper,
+    path: &Path,
+    report: &mut ImportReport,
+) -> Option<String> {
     let mut data = match Paper::from_page(base, base_file) {
         Ok(data) => data,
         Err(e) => {
@@ -304,20 +330,7 @@ fn merged_page(
     if !is_arxiv(&data.id) && is_arxiv(&incoming_id) {
         data.id = incoming_id;
     }
-    let data = data.to_page();
-    if page == base {
-        return Some((data.clone(), data));
-    }
-    match merge::merge(base, page, &data, path) {
-        Ok(merged) => {
-            add_conflicts(report, path, merged.conflicts);
-            Some((merged.text, data))
-        }
-        Err(e) => {
-            report.skipped.push(ImportError { message: format!("{}; the page was left as it is", e.message), ..e });
-            None
-        }
-    }
+    Some(data.to_page())
 }
 
 /// Records the conflicting fields of `path`, once each.
