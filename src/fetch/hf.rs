@@ -166,12 +166,16 @@ fn fetch_day(
             .iter()
             .filter(|(id, range)| seen.insert(id.clone().unwrap_or_else(|| text[range.clone()].to_string())))
             .count();
-        let full = page.items.len() >= limit.min(API_DEFAULT_PAGE);
         if p > 0 {
             progress(&format!("Daily Papers {date}, page {}: {} papers", p + 1, page.items.len()));
+            // A page of papers already seen: the server ignores `p`.
+            if fresh == 0 {
+                break;
+            }
         }
+        let full = page.items.len() >= limit.min(API_DEFAULT_PAGE);
         pages.push((body, page));
-        if !full || fresh == 0 {
+        if !full {
             break;
         }
     }

@@ -304,6 +304,8 @@ fn a_day_longer_than_a_page_is_asked_page_by_page_and_joined() {
     let other = self::site(&stubborn, "");
     let report = run(other.path(), &options_for(&options, Request::Hf(Days::On(date(2024, 5, 27)))));
     assert_eq!((report.days[0].papers, stubborn.log().len()), (10, 2));
+    let saved = std::fs::read_to_string(digest(other.path(), "hf-2024-05-27.json")).unwrap();
+    assert_eq!(saved, list(&items[..10]), "the one page, as it came");
 }
 
 fn options_for(base: &FetchOptions, request: Request) -> FetchOptions {
