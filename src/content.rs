@@ -46,6 +46,8 @@ pub struct ReadReport {
     pub skipped: Vec<ImportError>,
     /// Records read with a remark.
     pub warnings: Vec<Warning>,
+    /// Things worth knowing that are not problems (a day without papers).
+    pub notes: Vec<Warning>,
 }
 
 /// Loads the content of `site`.
@@ -111,6 +113,7 @@ fn load_digests(dir: &Path) -> Result<(Catalog, ReadReport)> {
                     report.digest_files += 1;
                     report.skipped.extend(parsed.skipped);
                     report.warnings.extend(parsed.warnings);
+                    report.notes.extend(parsed.notes);
                     for (paper, key) in parsed.papers.into_iter().zip(keys) {
                         catalog.add_keyed(paper, key);
                     }

@@ -48,6 +48,8 @@ pub struct ImportReport {
     pub skipped: Vec<ImportError>,
     /// Records imported with a remark (a title without abstract, a duplicate).
     pub warnings: Vec<Warning>,
+    /// Things worth knowing that are not problems (a day without papers).
+    pub notes: Vec<Warning>,
 }
 
 /// Imports `files` into `site`'s `content/papers/`.
@@ -71,6 +73,7 @@ pub fn import(site: &Site, files: &[PathBuf], options: &ImportOptions) -> Result
                 Record::Paper(paper) => pages.put(*paper, options.force, &mut report)?,
                 Record::Skipped(e) => report.skipped.push(e),
                 Record::Warning(w) => report.warnings.push(w),
+                Record::Note(n) => report.notes.push(n),
             }
         }
     }

@@ -11,6 +11,7 @@ pub mod hf_api_json;
 pub mod hf_daily_text;
 mod import;
 mod position;
+pub mod pyrepr;
 mod record;
 
 use std::path::Path;
@@ -69,6 +70,8 @@ pub struct Parsed {
     pub skipped: Vec<ImportError>,
     /// Records imported with a remark (no abstract, listed twice), with their lines.
     pub warnings: Vec<Warning>,
+    /// Things worth knowing that are not problems (a day without papers).
+    pub notes: Vec<Warning>,
 }
 
 /// Parses one input file.
@@ -113,7 +116,8 @@ pub fn stream_file(path: &Path, format: Option<Format>, date: Option<Date>) -> R
             let papers = parsed.papers.into_iter().map(|p| Ok(Record::Paper(Box::new(p))));
             let skipped = parsed.skipped.into_iter().map(|e| Ok(Record::Skipped(e)));
             let warnings = parsed.warnings.into_iter().map(|w| Ok(Record::Warning(w)));
-            Box::new(papers.chain(skipped).chain(warnings))
+            let notes = parsed.notes.into_iter().map(|n| Ok(Record::Note(n)));
+            Box::new(papers.chain(skipped).chain(warnings).chain(notes))
         }
     };
     let first = match records.next() {
