@@ -78,6 +78,9 @@ pub fn read_text(path: &Path) -> Result<String> {
 /// Decodes UTF-8, dropping a byte-order mark; a decoding error names the
 /// line and column of the first bad byte.
 pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> std::result::Result<String, ImportError> {
+    if let Some(error) = not_utf16(path, &bytes) {
+        return Err(error);
+    }
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -97,6 +100,34 @@ pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> std::result::Result<Strin
             ))
         }
     }
+}
+
+/// An error naming the encoding when `head`, the start of a file, is
+/// UTF-16 text (with a byte-order mark, or ASCII with every other byte zero).
+pub fn not_utf16(path: &Path, head: &[u8]) -> Option<ImportError> {
+    let order = match head {
+        [0xFF, 0xFE, ..] => "little-endian",
+        [0xFE, 0xFF, ..] => "big-endian",
+        _ => {
+            let sample = &head[..head.len().min(512) & !1];
+            let zeros = |parity: usize| sample.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+            let half = sample.len() / 2;
+            if half < 2 {
+                return None;
+            }
+            match (zeros(0) * 10 >= half * 9, zeros(1) * 10 >= half * 9) {
+                (false, true) => "little-endian",
+                (true, false) => "big-endian",
+                _ => return None,
+            }
+        }
+    };
+    Some(ImportError::file(
+        path,
+        format!(
+            "the file is UTF-16 ({order}) text; paperpress reads UTF-8: save it as UTF-8 (in an editor, or with `iconv -f UTF-16 -t UTF-8`)"
+        ),
+    ))
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder,
@@ -125,6 +156,19 @@ mod tests {
         let bytes = b"ok\nalso ok\nbad \xE9 here\n".to_vec();
         let err = text_from_bytes(Path::new("d.txt"), bytes).unwrap_err();
         assert_eq!(err.to_string(), "`d.txt` line 3: not valid UTF-8 (byte 0xE9 at column 5); save the file as UTF-8");
+    }
+
+    #[test]
+    fn utf16_is_named_as_utf16() {
+        let little: Vec<u8> = "\u{feff}Aug 6\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let big: Vec<u8> = "[{\"paper\": {}}]".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let err = text_from_bytes(Path::new("d.txt"), little).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`d.txt`: the file is UTF-16 (little-endian) text; paperpress reads UTF-8: save it as UTF-8 (in an editor, or with `iconv -f UTF-16 -t UTF-8`)"
+        );
+        assert!(text_from_bytes(Path::new("d.json"), big).unwrap_err().message.contains("UTF-16 (big-endian)"));
+        assert!(text_from_bytes(Path::new("d.txt"), b"plain".to_vec()).is_ok());
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::CONFIG_FILE;
+use crate::config::{CONFIG_FILE, Site};
 use crate::error::{Result, bail, write_atomic};
 
 const SITE_TOML: &str = include_str!("../site.toml");
@@ -42,6 +42,26 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         }
         write_atomic(&path, text.as_bytes())?;
         written.push(path);
+    }
+    Ok(written)
+}
+
+/// `paperpress theme eject`: copies the built-in theme into
+/// `themes/default/` of `site`, where it then overrides the built-in one
+/// file by file. Files already there are kept; returns those written.
+pub fn eject_theme(site: &Site) -> Result<Vec<PathBuf>> {
+    let dir = site.root.join("themes").join("default");
+    let mut written = Vec::new();
+    for (relative, text) in crate::theme::built_in_files() {
+        let path = dir.join(relative);
+        if path.exists() {
+            continue;
+        }
+        write_atomic(&path, text.as_bytes())?;
+        written.push(path);
+    }
+    if written.is_empty() {
+        bail!("`{}` already holds every file of the built-in theme: nothing was changed", dir.display());
     }
     Ok(written)
 }

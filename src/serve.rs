@@ -11,7 +11,7 @@
 //! folder is ever served: `..` segments (also percent-encoded) are refused
 //! and every path is resolved, symlinks included, before it is opened.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -57,13 +57,31 @@ pub struct DevServer {
     _temp: tempfile::TempDir,
 }
 
+/// How to serve.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// Port to listen on; 0 picks a free one.
+    pub port: u16,
+    /// Address to listen on; 127.0.0.1 unless asked.
+    pub interface: Option<IpAddr>,
+    /// The address the preview's feeds and canonical links use; the
+    /// server's own address by default.
+    pub base_url: Option<String>,
+}
+
 impl DevServer {
     /// Builds the site at `root` and starts serving it on `127.0.0.1:port`
     /// (port 0 picks a free one), watching it for changes.
     pub fn start(root: &Path, port: u16) -> Result<DevServer> {
+        DevServer::start_with(root, &ServeOptions { port, ..ServeOptions::default() })
+    }
+
+    /// Like [`DevServer::start`], with every option.
+    pub fn start_with(root: &Path, options: &ServeOptions) -> Result<DevServer> {
         Site::load(root)?;
-        let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| {
-            anyhow!("cannot listen on 127.0.0.1:{port}: {e} (is another server running? pass `--port` to pick another)")
+        let (ip, port) = (options.interface.unwrap_or(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)), options.port);
+        let server = tiny_http::Server::http((ip, port)).map_err(|e| {
+            anyhow!("cannot listen on {ip}:{port}: {e} (is another server running? pass `--port` to pick another)")
         })?;
         let addr = server.server_addr().to_ip().ok_or_else(|| anyhow!("the server has no IP address"))?;
         let temp = tempfile::tempdir().context("failed to create a temporary folder for the preview")?;
@@ -71,8 +89,9 @@ impl DevServer {
         let status: Shared = Arc::default();
         // Events name canonical paths; so must the paths they are compared with.
         let root = root.canonicalize().with_context(|| format!("failed to resolve `{}`", root.display()))?;
+        let base_url = options.base_url.clone().unwrap_or_else(|| format!("http://{addr}/"));
         let mut rebuilder =
-            Rebuilder { root: root.clone(), output: output.clone(), addr, status: status.clone(), built: None };
+            Rebuilder { root: root.clone(), output: output.clone(), base_url, status: status.clone(), built: None };
         rebuilder.run(&[]);
 
         let (sender, events) = std::sync::mpsc::channel::<Vec<PathBuf>>();
@@ -188,7 +207,7 @@ fn is_scratch_file(path: &Path) -> bool {
 struct Rebuilder {
     root: PathBuf,
     output: PathBuf,
-    addr: SocketAddr,
+    base_url: String,
     status: Shared,
     built: Option<Built>,
 }
@@ -225,8 +244,7 @@ impl Rebuilder {
     /// A full build, rereading `site.toml`.
     fn full(&mut self) -> Result<String> {
         let site = Site::load(&self.root)?;
-        let options =
-            BuildOptions { base_url: Some(format!("http://{}/", self.addr)), output: Some(self.output.clone()) };
+        let options = BuildOptions { base_url: Some(self.base_url.clone()), output: Some(self.output.clone()) };
         let (report, built) = build_and_keep(&site, &options)?;
         for problem in report.skipped.iter().chain(&report.warnings) {
             eprintln!("warning: {problem}");

@@ -90,6 +90,8 @@ struct SiteView<'a> {
     day_count: usize,
     /// Whether the search box and page are built.
     search: bool,
+    /// Whether the site has a `static/extra.css`, loaded after the theme's CSS.
+    extra_css: bool,
 }
 
 /// A link: a URL relative to the site root and its label (may hold HTML
@@ -118,6 +120,7 @@ pub fn prepare(config: &Config, model: &Model, theme: &mut Theme) {
         paper_count: model.papers.len(),
         day_count: model.days.len(),
         search: config.search.enabled,
+        extra_css: theme.static_files.contains_key("extra.css"),
     };
     theme.tera.global_context().insert("site", &site);
 }

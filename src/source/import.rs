@@ -29,6 +29,8 @@ pub struct ImportOptions {
     pub format: Option<Format>,
     /// Overwrite pages the owner edited.
     pub force: bool,
+    /// Write nothing: report what an import would write.
+    pub dry_run: bool,
 }
 
 /// What an import did.
@@ -36,6 +38,8 @@ pub struct ImportOptions {
 pub struct ImportReport {
     /// Input files read successfully.
     pub files: usize,
+    /// Input files that could not be read at all (each also in `skipped`).
+    pub unreadable: usize,
     /// Pages written for the first time.
     pub new: Vec<PathBuf>,
     /// Pages rewritten with new information.
@@ -59,11 +63,13 @@ pub struct ImportReport {
 pub fn import(site: &Site, files: &[PathBuf], options: &ImportOptions) -> Result<ImportReport> {
     let mut report = ImportReport::default();
     let mut pages = Pages::load(&site.content_dir.join("papers"))?;
-    for file in files {
+    pages.dry_run = options.dry_run;
+    for file in &inputs(files, &mut report)? {
         let records = match stream_file(file, options.format, options.date) {
             Ok(records) => records,
             Err(e) => {
                 report.skipped.push(e);
+                report.unreadable += 1;
                 continue;
             }
         };
@@ -79,6 +85,23 @@ pub fn import(site: &Site, files: &[PathBuf], options: &ImportOptions) -> Result
     }
     pages.tally(&mut report);
     Ok(report)
+}
+
+/// The files to read: each file given, and the digests in each folder given.
+fn inputs(given: &[PathBuf], report: &mut ImportReport) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in given {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let found = content::digest_files(path)?;
+        if found.is_empty() {
+            report.skipped.push(ImportError::file(path, "this folder holds no digests (`.txt`, `.json`, `.xml`)"));
+        }
+        files.extend(found);
+    }
+    Ok(files)
 }
 
 /// What an import did to one page.
@@ -98,12 +121,19 @@ struct Pages {
     /// Normalised title -> (id, page), to find a paper met without an arXiv id.
     by_title: HashMap<String, (String, PathBuf)>,
     touched: BTreeMap<PathBuf, Outcome>,
+    /// Write nothing (`--dry-run`).
+    dry_run: bool,
 }
 
 impl Pages {
     fn load(dir: &Path) -> Result<Pages> {
-        let mut pages =
-            Pages { dir: dir.to_path_buf(), by_id: HashMap::new(), by_title: HashMap::new(), touched: BTreeMap::new() };
+        let mut pages = Pages {
+            dir: dir.to_path_buf(),
+            by_id: HashMap::new(),
+            by_title: HashMap::new(),
+            touched: BTreeMap::new(),
+            dry_run: false,
+        };
         for (id, path) in content::paper_page_paths(dir)? {
             if let Ok(text) = std::fs::read_to_string(&path)
                 && let Ok(paper) = Paper::from_page(&text, &path)
@@ -135,7 +165,8 @@ impl Pages {
         let path = self.path_for(&paper);
         let (id, title) = (paper.id.clone(), paper::slug_id(&paper.title));
         let before = self.touched.get(&path).copied();
-        let Some((outcome, final_id)) = write_page(&path, paper, force && before.is_none(), report)? else {
+        let Some((outcome, final_id)) = write_page(&path, paper, force && before.is_none(), self.dry_run, report)?
+        else {
             return Ok(());
         };
         let outcome = match (before, outcome) {
@@ -172,6 +203,7 @@ fn write_page(
     path: &Path,
     incoming: Paper,
     force: bool,
+    dry_run: bool,
     report: &mut ImportReport,
 ) -> Result<Option<(Outcome, String)>> {
     let old_text = match std::fs::read_to_string(path) {
@@ -183,7 +215,9 @@ fn write_page(
         }
     };
     let Some(old_text) = old_text else {
-        write_atomic(path, incoming.to_page(true).as_bytes())?;
+        if !dry_run {
+            write_atomic(path, incoming.to_page(true).as_bytes())?;
+        }
         return Ok(Some((Outcome::New, incoming.id)));
     };
     let edited = paper::is_edited(&old_text);
@@ -216,20 +250,28 @@ fn write_page(
     if new_text == old_text {
         return Ok(Some((Outcome::Unchanged, merged.id)));
     }
-    write_atomic(path, new_text.as_bytes())?;
+    if !dry_run {
+        write_atomic(path, new_text.as_bytes())?;
+    }
     Ok(Some((Outcome::Updated, merged.id)))
 }
 
 impl ImportReport {
-    /// One summary line: counts of new, updated, unchanged, kept and skipped.
+    /// Files read, and those that could not be (`2 files (1 could not be read)`).
+    pub fn files_summary(&self) -> String {
+        let files = crate::diagnostics::plural(self.files, "file");
+        if self.unreadable == 0 { files } else { format!("{files} ({} could not be read)", self.unreadable) }
+    }
+
+    /// Pages new, updated, unchanged and kept, then records skipped.
     pub fn summary(&self) -> String {
         format!(
-            "{} new, {} updated, {} unchanged, {} kept because edited, {} skipped",
+            "{} new, {} updated, {} unchanged, {} kept because edited; {} skipped",
             self.new.len(),
             self.updated.len(),
             self.unchanged,
             self.kept.len(),
-            self.skipped.len()
+            crate::diagnostics::plural(self.skipped.len() - self.unreadable, "record"),
         )
     }
 }

@@ -27,12 +27,12 @@ fn canonical() -> std::path::PathBuf {
 fn import_writes_pages_then_changes_nothing_the_second_time() {
     let site = empty_site();
     let first = run(site.path(), &[&canonical()], false);
-    assert_eq!(first.summary(), "72 new, 0 updated, 0 unchanged, 0 kept because edited, 0 skipped");
+    assert_eq!(first.summary(), "72 new, 0 updated, 0 unchanged, 0 kept because edited; 0 records skipped");
     let papers = site.path().join("content/papers");
     assert_eq!(std::fs::read_dir(&papers).unwrap().count(), 72);
     let before = crate::support::tree(&papers);
     let second = run(site.path(), &[&canonical()], false);
-    assert_eq!(second.summary(), "0 new, 0 updated, 72 unchanged, 0 kept because edited, 0 skipped");
+    assert_eq!(second.summary(), "0 new, 0 updated, 72 unchanged, 0 kept because edited; 0 records skipped");
     assert_eq!(before, crate::support::tree(&papers));
 }
 
