@@ -213,7 +213,7 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            config_error(text, path, offset, e.message().trim())
+            config_error(text, path, offset, &crate::error::plain_words(e.message().trim()))
         })?;
         config.validate(text, path)?;
         Ok(config)
@@ -434,7 +434,10 @@ mod tests {
     fn wrong_type_names_line() {
         let err = parse("title = 3\n").unwrap_err();
         let msg = format!("{err:#}");
-        assert!(msg.starts_with("`site.toml` line 1, column 9: invalid type: integer `3`, expected a string"), "{msg}");
+        assert!(
+            msg.starts_with("`site.toml` line 1, column 9: found the whole number `3`, expected text in quotes"),
+            "{msg}"
+        );
     }
 
     #[test]

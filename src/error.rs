@@ -57,6 +57,49 @@ impl std::error::Error for ImportError {}
 /// by the caller, never swallowed.
 pub type Warning = ImportError;
 
+/// A serde message (TOML, JSON) in words a site owner knows: `expected
+/// u64` becomes `expected a whole number, 0 or more`, `invalid type:
+/// string "many"` becomes `found the text "many"`.
+pub fn plain_words(message: &str) -> String {
+    static TYPES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\b(?:expected|expected one of) (u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|f32|f64|a boolean|a sequence|a map|a string|a borrowed string|struct \w+|a TOML datetime)\b")
+            .expect("the type pattern is valid")
+    });
+    static FOUND: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"invalid (?:type|value): (integer|floating point|string|boolean|sequence|map) (`[^`]*`|\x22(?:[^\x22\\]|\\.)*\x22)?(?: as i128)?")
+            .expect("the found pattern is valid")
+    });
+    let found = FOUND.replace_all(message, |c: &regex::Captures| {
+        let what = match &c[1] {
+            "integer" => "the whole number",
+            "floating point" => "the number",
+            "string" => "the text",
+            "boolean" => "the value",
+            "sequence" => "a list",
+            _ => "a table",
+        };
+        match c.get(2) {
+            Some(value) => format!("found {what} {}", value.as_str()),
+            None => format!("found {what}"),
+        }
+    });
+    TYPES
+        .replace_all(&found, |c: &regex::Captures| {
+            let words = match &c[1] {
+                "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number, 0 or more",
+                "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number",
+                "f32" | "f64" => "a number",
+                "a boolean" => "`true` or `false`",
+                "a sequence" => "a list, like `[\"a\", \"b\"]`",
+                "a string" | "a borrowed string" => "text in quotes",
+                "a TOML datetime" => "a date, like `2025-08-06`",
+                _ => "a table",
+            };
+            format!("expected {words}")
+        })
+        .into_owned()
+}
+
 /// The 1-based line number of byte `offset` in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
@@ -169,6 +212,34 @@ mod tests {
         );
         assert!(text_from_bytes(Path::new("d.json"), big).unwrap_err().message.contains("UTF-16 (big-endian)"));
         assert!(text_from_bytes(Path::new("d.txt"), b"plain".to_vec()).is_ok());
+    }
+
+    #[test]
+    fn serde_words_become_plain_words() {
+        assert_eq!(
+            plain_words("invalid value: integer `-1`, expected u64"),
+            "found the whole number `-1`, expected a whole number, 0 or more"
+        );
+        assert_eq!(
+            plain_words("invalid type: floating point `1000000000000000000000000000000.0`, expected u64"),
+            "found the number `1000000000000000000000000000000.0`, expected a whole number, 0 or more"
+        );
+        assert_eq!(
+            plain_words("invalid type: string \"many\", expected u32"),
+            "found the text \"many\", expected a whole number, 0 or more"
+        );
+        assert_eq!(
+            plain_words("invalid value: integer `99999999999999999999` as i128, expected i64"),
+            "found the whole number `99999999999999999999`, expected a whole number"
+        );
+        assert_eq!(
+            plain_words("invalid type: integer `3`, expected a string"),
+            "found the whole number `3`, expected text in quotes"
+        );
+        assert_eq!(
+            plain_words("unknown field `votes`, expected one of `title`, `date`"),
+            "unknown field `votes`, expected one of `title`, `date`"
+        );
     }
 
     #[test]
