@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, bail, line_of};
 
@@ -14,7 +14,7 @@ use crate::error::{Result, bail, line_of};
 pub const CONFIG_FILE: &str = "site.toml";
 
 /// Everything `site.toml` can say.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Site title, shown in the header and the `<title>` of every page.
@@ -66,7 +66,7 @@ impl Default for Config {
 }
 
 /// `[build]`
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct BuildConfig {
     /// Output folder, relative to the site root. Default: `"public"`.
@@ -84,7 +84,7 @@ impl Default for BuildConfig {
 }
 
 /// `[search]`
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct SearchConfig {
     /// Build the search index and page. Default: true.
@@ -122,7 +122,7 @@ impl Default for SearchConfig {
 }
 
 /// `[feed]`
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct FeedConfig {
     /// Write Atom feeds (needs `base_url`). Default: true.
@@ -138,7 +138,7 @@ impl Default for FeedConfig {
 }
 
 /// `[github_pages]`
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct GithubPagesConfig {
     /// Custom domain written to `CNAME`. Default: none.
@@ -146,7 +146,7 @@ pub struct GithubPagesConfig {
 }
 
 /// `[taxonomy]`: how papers get topics.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct TaxonomyConfig {
     /// A keyword found in the title counts this many times. Default: 3.
@@ -171,7 +171,7 @@ impl Default for TaxonomyConfig {
 }
 
 /// One `[[topics]]` rule.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct TopicRule {
     /// Display name (`Machine unlearning`). Required.

@@ -1,16 +1,18 @@
 //! `paperpress init`: scaffold a new site that builds as it is.
 //!
-//! It writes `site.toml` (the same configuration as the example site at the
-//! root of the paperpress repository, with the title changed), a sample
-//! digest, an about page, a GitHub Pages workflow and a `.gitignore`. It
-//! never overwrites a file that exists.
+//! It writes `site.toml` (every key at its default, with its documentation,
+//! and the example site's taxonomy: see [`site_toml`]), a sample digest, an
+//! about page, a GitHub Pages workflow and a `.gitignore`. It never
+//! overwrites a file that exists. [`eject_theme`] copies the built-in theme
+//! into a site.
+
+mod site_toml;
 
 use std::path::{Path, PathBuf};
 
 use crate::config::{CONFIG_FILE, Site};
 use crate::error::{Result, bail, write_atomic};
 
-const SITE_TOML: &str = include_str!("../site.toml");
 const SAMPLE_DIGEST: &str = include_str!("scaffold/2025-08-06.txt");
 const ABOUT: &str = include_str!("scaffold/about.md");
 const WORKFLOW: &str = include_str!("scaffold/pages.yml");
@@ -28,7 +30,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "Paper digest".into());
     let files: [(&str, String); 5] = [
-        (CONFIG_FILE, with_title(SITE_TOML, &title)),
+        (CONFIG_FILE, site_toml::site_toml(&title)),
         ("content/digests/2025-08-06.txt", SAMPLE_DIGEST.to_string()),
         ("content/about.md", ABOUT.to_string()),
         (".github/workflows/pages.yml", WORKFLOW.to_string()),
@@ -64,35 +66,4 @@ pub fn eject_theme(site: &Site) -> Result<Vec<PathBuf>> {
         bail!("`{}` already holds every file of the built-in theme: nothing was changed", dir.display());
     }
     Ok(written)
-}
-
-/// Replaces the value of the top-level `title` key.
-fn with_title(site_toml: &str, title: &str) -> String {
-    let quoted = toml::Value::String(title.to_string()).to_string();
-    let mut in_table = false;
-    let mut out = String::with_capacity(site_toml.len());
-    for line in site_toml.lines() {
-        in_table |= line.starts_with('[');
-        if !in_table && line.starts_with("title = ") {
-            out.push_str(&format!("title = {quoted}"));
-        } else {
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn title_is_replaced_and_quoted() {
-        let toml = with_title("title = \"Example\"\n[build]\ntitle = \"kept\"\n", "my \"digest\"");
-        let table: toml::Table = toml.parse().unwrap();
-        assert_eq!(table["title"].as_str(), Some("my \"digest\""));
-        assert_eq!(table["build"]["title"].as_str(), Some("kept"));
-        crate::config::Config::parse(&with_title(SITE_TOML, "x"), Path::new("site.toml")).unwrap();
-    }
 }
