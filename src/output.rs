@@ -272,10 +272,11 @@ fn keep_dotfiles(old: &Path, new: &Path) {
     let Ok(entries) = std::fs::read_dir(old) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') && !new.join(&name).exists() {
-            if let Err(e) = std::fs::rename(entry.path(), new.join(&name)) {
-                log::warn!("could not keep `{}` in the new build: {e}", entry.path().display());
-            }
+        if name.to_string_lossy().starts_with('.')
+            && !new.join(&name).exists()
+            && let Err(e) = std::fs::rename(entry.path(), new.join(&name))
+        {
+            log::warn!("could not keep `{}` in the new build: {e}", entry.path().display());
         }
     }
 }
