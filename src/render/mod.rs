@@ -294,9 +294,20 @@ fn render_file(tera: &tera::Tera, template: &str, path: &str, ctx: &tera::Contex
     // no second pass to check the UTF-8 that Tera wrote from strings.
     let mut html = Vec::with_capacity(PAGE_BYTES);
     tera.render_to(template, ctx, &mut html)
-        .map_err(|e| anyhow!("{e}"))
+        .map_err(template_error)
         .with_context(|| format!("failed to render `{path}` with template `{template}`"))?;
     Ok(OutputFile::new(path, html))
+}
+
+/// A rendering error; one that names a variable or field the template does
+/// not have points at the document that lists them all.
+pub(crate) fn template_error(e: tera::Error) -> anyhow::Error {
+    let message = e.to_string();
+    if message.contains("is not defined") {
+        anyhow!("{message}\nhelp: every variable of every template, with its type, is listed in docs/templates.md")
+    } else {
+        anyhow!("{message}")
+    }
 }
 
 /// Room for a rendered page; a paper page is about 11 KB.

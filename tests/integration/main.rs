@@ -11,4 +11,5 @@ mod publish;
 mod search;
 mod serve;
 mod support;
+mod templates;
 mod topics;
