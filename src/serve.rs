@@ -16,14 +16,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use notify::{EventKind, RecursiveMode, Watcher};
-
-use crate::config::{CONFIG_FILE, Site};
+use crate::config::Site;
 use crate::enrich::Doc;
 use crate::enrich::topics::{self, Matcher};
 use crate::error::{Context, Result, anyhow};
 use crate::paper::Paper;
 use crate::{BuildOptions, Built, build_and_keep};
+
+mod watch;
 
 /// Where the live-reload script asks whether the site changed.
 const WAIT_PATH: &str = "/__paperpress/wait";
@@ -42,6 +42,8 @@ struct Status {
     built: bool,
     /// What the last rebuild did (`built 72 papers`, `updated 4 pages`).
     outcome: String,
+    /// The line the last rebuild printed.
+    message: String,
 }
 
 type Shared = Arc<(Mutex<Status>, Condvar)>;
@@ -53,7 +55,7 @@ pub struct DevServer {
     status: Shared,
     server: Arc<tiny_http::Server>,
     threads: Vec<std::thread::JoinHandle<()>>,
-    _watcher: notify::RecommendedWatcher,
+    _watch: Arc<watch::SiteWatch>,
     _temp: tempfile::TempDir,
 }
 
@@ -90,26 +92,19 @@ impl DevServer {
         // Events name canonical paths; so must the paths they are compared with.
         let root = root.canonicalize().with_context(|| format!("failed to resolve `{}`", root.display()))?;
         let base_url = options.base_url.clone().unwrap_or_else(|| format!("http://{addr}/"));
-        let mut rebuilder =
-            Rebuilder { root: root.clone(), output: output.clone(), base_url, status: status.clone(), built: None };
+        let mut rebuilder = Rebuilder {
+            root: root.clone(),
+            output: output.clone(),
+            base_url,
+            status: status.clone(),
+            built: None,
+            report: None,
+        };
         rebuilder.run(&[]);
 
         let (sender, events) = std::sync::mpsc::channel::<Vec<PathBuf>>();
-        let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-            // Reading files (as a build does) is not a change.
-            if let Ok(e) = event
-                && matches!(e.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_))
-            {
-                let paths: Vec<PathBuf> = e.paths.into_iter().filter(|p| !is_scratch_file(p)).collect();
-                if !paths.is_empty() {
-                    let _ = sender.send(paths);
-                }
-            }
-        })
-        .context("failed to watch the site for changes")?;
-        for (path, mode) in watched(&root) {
-            watcher.watch(&path, mode).with_context(|| format!("failed to watch `{}`", path.display()))?;
-        }
+        let watch = Arc::new(watch::SiteWatch::start(&root, sender)?);
+        let following = Arc::downgrade(&watch);
 
         let server = Arc::new(server);
         let rebuilder = std::thread::spawn(move || {
@@ -120,7 +115,11 @@ impl DevServer {
                 }
                 changed.sort();
                 changed.dedup();
-                rebuilder.run(&changed);
+                let Some(watch) = following.upgrade() else { return };
+                watch.follow(&changed);
+                let names: Vec<String> = changed.iter().map(|p| watch.relative(p).display().to_string()).collect();
+                drop(watch);
+                rebuilder.run_after(&changed, &names);
             }
         });
         let listener = {
@@ -132,15 +131,7 @@ impl DevServer {
                 }
             })
         };
-        Ok(DevServer {
-            addr,
-            output,
-            status,
-            server,
-            threads: vec![listener, rebuilder],
-            _watcher: watcher,
-            _temp: temp,
-        })
+        Ok(DevServer { addr, output, status, server, threads: vec![listener, rebuilder], _watch: watch, _temp: temp })
     }
 
     /// The address being served.
@@ -165,6 +156,12 @@ impl DevServer {
         self.status.0.lock().expect("no thread panics holding the status").outcome.clone()
     }
 
+    /// The line the last rebuild printed (`rebuilt: site.toml (built 72
+    /// papers), 380 ms`, or its error).
+    pub fn last_message(&self) -> String {
+        self.status.0.lock().expect("no thread panics holding the status").message.clone()
+    }
+
     /// Serves until the process is stopped.
     pub fn wait(mut self) {
         let listener = self.threads.remove(0);
@@ -178,30 +175,6 @@ impl Drop for DevServer {
     }
 }
 
-/// The paths whose changes trigger a rebuild.
-fn watched(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
-    let mut paths = vec![(root.join(CONFIG_FILE), RecursiveMode::NonRecursive)];
-    for dir in ["content", "templates", "themes", "static"] {
-        let path = root.join(dir);
-        if path.is_dir() {
-            paths.push((path, RecursiveMode::Recursive));
-        }
-    }
-    paths
-}
-
-/// Files editors write next to the ones they save (`.x.md.swp`, `x.md~`,
-/// Vim's `4913`): not changes to the site.
-fn is_scratch_file(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.chars().all(|c| c.is_ascii_digit())
-}
-
 /// The rebuild thread's state: the last good build, kept in memory so that
 /// an edit to one paper page re-renders only the pages that show it.
 struct Rebuilder {
@@ -210,9 +183,18 @@ struct Rebuilder {
     base_url: String,
     status: Shared,
     built: Option<Built>,
+    /// The files that changed, for the next message.
+    report: Option<String>,
 }
 
 impl Rebuilder {
+    /// Rebuilds after `changed` files changed, and says which and how long
+    /// it took (`rebuilt: content/papers/x.md (3 pages), 38 ms`).
+    fn run_after(&mut self, changed: &[PathBuf], names: &[String]) {
+        self.report = Some(changed_names(names));
+        self.run(changed);
+    }
+
     /// Rebuilds after `changed` files changed (none: the first build), and
     /// publishes the outcome to the open pages.
     fn run(&mut self, changed: &[PathBuf]) {
@@ -225,16 +207,28 @@ impl Rebuilder {
         let (lock, notify) = &*self.status;
         let mut status = lock.lock().expect("no thread panics holding the status");
         status.generation += 1;
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
         match result {
             Ok(what) => {
-                eprintln!("{what} in {:.0} ms", start.elapsed().as_secs_f64() * 1000.0);
+                status.message = match self.report.take() {
+                    Some(names) => format!("rebuilt: {names} ({what}), {ms:.0} ms"),
+                    None => format!("{what} in {ms:.0} ms"),
+                };
+                eprintln!("{}", status.message);
                 status.error = None;
                 status.built = true;
                 status.outcome = what;
             }
             Err(e) => {
                 let message = format!("{e:#}");
-                eprintln!("error: {message}\n(still serving the last good build)");
+                let names = self.report.take().map(|n| format!(" after a change to {n}")).unwrap_or_default();
+                let serving = if status.built {
+                    "still serving the last good build"
+                } else {
+                    "nothing to serve until the site builds: fix it and save"
+                };
+                status.message = format!("error{names}: {message}\n({serving})");
+                eprintln!("{}", status.message);
                 status.error = Some(message);
             }
         }
@@ -275,6 +269,15 @@ impl Rebuilder {
         }
         Ok(Some(pages))
     }
+}
+
+/// The changed files for a message: up to three, then how many more.
+fn changed_names(names: &[String]) -> String {
+    let mut out = names.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > 3 {
+        out.push_str(&format!(" and {} more", names.len() - 3));
+    }
+    out
 }
 
 /// Applies an edited paper page to a kept build and renders the pages that
