@@ -218,3 +218,33 @@ fn serve_takes_a_base_url() {
     assert!(paper.contains("https://user.github.io/repo/papers/2508.00002.html"), "the canonical link uses it");
     assert!(server.addr().ip().is_loopback(), "still on loopback");
 }
+
+/// `serve --open` starts the browser (`$BROWSER`) on the served address.
+#[cfg(unix)]
+#[test]
+fn serve_open_starts_the_browser_on_the_site() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = fixture("site");
+    let opened = site.path().join("opened.txt");
+    let browser = site.path().join("browser.sh");
+    std::fs::write(&browser, format!("#!/bin/sh\necho \"$1\" > '{}'\n", opened.display())).unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_paperpress"))
+        .args(["serve", "--port", "0", "--open", "--root"])
+        .arg(site.path())
+        .env("BROWSER", &browser)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
+    eventually("the browser is started", || {
+        opened.is_file() && std::fs::read_to_string(&opened).unwrap().ends_with('\n')
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let url = std::fs::read_to_string(&opened).unwrap();
+    assert!(url.starts_with("http://127.0.0.1:") && url.trim_end().ends_with('/'), "{url}");
+    assert!(line.contains(url.trim_end()), "the address it serves: {line}");
+}
