@@ -200,10 +200,10 @@ fn render_site(
     Ok((Built { config, model, theme, cards }, read))
 }
 
-/// The HTML pages a build renders: one per paper, day, hand-written page
-/// and topic page, the search page, and the home, archive, topics and 404
-/// pages.
-fn page_count(config: &config::Config, model: &model::Model) -> usize {
+/// The HTML pages a build renders, as its progress bar counts them: one per
+/// paper, day, hand-written page and topic page, the search page, and the
+/// home, archive, topics and 404 pages.
+pub fn page_count(config: &config::Config, model: &model::Model) -> usize {
     let per_page = config.build.paginate_by.max(1);
     let topic_pages: usize = model.topics.topics.iter().map(|t| t.papers.len().div_ceil(per_page)).sum();
     model.papers.len() + model.days.len() + model.pages.len() + topic_pages + usize::from(config.search.enabled) + 4

@@ -154,3 +154,34 @@ fn files(report: &paperpress::CheckReport) -> usize {
     paths.dedup();
     paths.len()
 }
+
+#[test]
+fn the_progress_bar_counts_the_pages_it_says() {
+    let site = fixture("site");
+    let root = site.path();
+    build(root);
+    let loaded = Site::load(root).unwrap();
+    let (model, _) = paperpress::load_model(&loaded, &loaded.config).unwrap();
+    let pages = walkdir::WalkDir::new(root.join("public"))
+        .into_iter()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "html"))
+        .count();
+    assert_eq!(paperpress::page_count(&loaded.config, &model), pages);
+}
+
+#[test]
+fn colours_only_where_they_are_wanted() {
+    let site = fixture("site");
+    let run = |env: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_paperpress"));
+        command.args(["check", "--root"]).arg(site.path()).env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        String::from_utf8(command.output().unwrap().stderr).unwrap()
+    };
+    write(site.path(), "content/papers/bad.md", "+++\ntitle = \"Bad\"\nvotes = 3\n+++\n");
+    assert!(!run(&[]).contains('\u{1b}'), "plain in a pipe");
+    assert!(run(&[("CLICOLOR_FORCE", "1")]).contains("\u{1b}[1m\u{1b}[31merror:\u{1b}[0m"), "red when forced");
+    assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains('\u{1b}'), "NO_COLOR wins");
+}
