@@ -403,6 +403,13 @@ impl Site {
     }
 }
 
+impl Site {
+    /// `relative` inside the site (`themes/default`), named as messages show it.
+    pub fn join(&self, relative: impl AsRef<Path>) -> PathBuf {
+        under(&self.root, relative)
+    }
+}
+
 /// `path` inside `root`; inside `.` it is `path` itself, so that messages
 /// say `content/about.md`, not `./content/about.md`.
 fn under(root: &Path, path: impl AsRef<Path>) -> PathBuf {

@@ -52,7 +52,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
 /// `themes/default/` of `site`, where it then overrides the built-in one
 /// file by file. Files already there are kept; returns those written.
 pub fn eject_theme(site: &Site) -> Result<Vec<PathBuf>> {
-    let dir = site.root.join("themes").join("default");
+    let dir = site.join("themes/default");
     let mut written = Vec::new();
     for (relative, text) in crate::theme::built_in_files() {
         let path = dir.join(relative);

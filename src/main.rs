@@ -124,7 +124,7 @@ fn run(command: Command) -> Result<ExitCode> {
             say!(
                 "{} of the built-in theme in {}; edit them there",
                 plural(written.len(), "file"),
-                site.root.join("themes/default").display()
+                site.join("themes/default").display()
             );
             Ok(ExitCode::SUCCESS)
         }
