@@ -27,10 +27,17 @@ fn style(severity: Severity) -> Style {
     Style::new().bold().fg_color(Some(color.into()))
 }
 
-/// Prints `message` on stderr after a coloured `error:`, `warning:` or `note:`.
+/// Prints `message` on stderr after a coloured `error:`, `warning:` or
+/// `note:`. Control characters (an escape sequence in an imported title)
+/// never reach the terminal.
 pub fn print(severity: Severity, message: &str) {
     let style = style(severity);
-    anstream::eprintln!("{style}{}:{style:#} {message}", severity.label());
+    anstream::eprintln!("{style}{}:{style:#} {}", severity.label(), printable(message));
+}
+
+/// `text` without control characters, line breaks aside.
+fn printable(text: &str) -> String {
+    text.chars().filter(|&c| !c.is_control() || c == '\n').collect()
 }
 
 /// An error that ends the run.
@@ -86,6 +93,12 @@ pub fn shell_quote(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let message = "`x.txt` line 3: \"title \u{1b}]0;pwned\u{7} \u{1b}[31mred\u{0}\"\nnext line";
+        assert_eq!(printable(message), "`x.txt` line 3: \"title ]0;pwned [31mred\"\nnext line");
+    }
 
     #[test]
     fn paths_are_quoted_for_a_shell() {
