@@ -50,31 +50,7 @@ fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { files, date, format, force, dry_run, site } => {
-            let site = Site::find(&site.root)?;
-            let report = import(&site, &files, &ImportOptions { date, format, force, dry_run })?;
-            let mut problems = Diagnostics::default();
-            problems.extend(Severity::Error, &report.skipped);
-            problems.extend(Severity::Warning, &report.warnings);
-            problems.extend(Severity::Note, &report.notes);
-            term::diagnostics(&problems);
-            let verb = if dry_run { "would create" } else { "created" };
-            for path in &report.new {
-                if dry_run {
-                    say!("{verb} {}", path.display());
-                }
-            }
-            for path in &report.updated {
-                if dry_run {
-                    say!("would update {}", path.display());
-                }
-            }
-            for path in &report.kept {
-                say!("kept {} (you edited it; --force overwrites it)", path.display());
-            }
-            let what = if dry_run { "would import" } else { "imported" };
-            say!("{what} {}: {}", report.files_summary(), report.summary());
-            term::summary(&problems);
-            Ok(exit_code(problems.fails(false)))
+            import_files(&Site::find(&site.root)?, &files, &ImportOptions { date, format, force, dry_run })
         }
         Command::Topics { papers, site } => {
             let site = Site::find(&site.root)?;
@@ -94,27 +70,7 @@ fn run(command: Command) -> Result<ExitCode> {
             say!("checked {}: {}", plural(report.files, "file"), report.problems.summary());
             Ok(exit_code(report.problems.fails(strict)))
         }
-        Command::Build { output, build: args } => {
-            let site = Site::find(&args.site.root)?;
-            let output_dir = output.clone().unwrap_or_else(|| site.output_dir.clone());
-            let report = build(&site, &BuildOptions { base_url: args.base_url, output })?;
-            let problems = report.diagnostics();
-            term::diagnostics(&problems);
-            for note in &report.notes {
-                term::note(note);
-            }
-            say!(
-                "built {} over {} from {} into {} ({}) in {:.2} s",
-                plural(report.papers, "paper"),
-                plural(report.days, "day"),
-                plural(report.digest_files, "digest"),
-                output_dir.display(),
-                plural(report.files, "file"),
-                report.elapsed.as_secs_f64()
-            );
-            term::summary(&problems);
-            Ok(exit_code(problems.fails(false)))
-        }
+        Command::Build { output, build } => build_site(output, build),
         Command::Theme(ThemeCommand::Eject { site }) => {
             let site = Site::find(&site.root)?;
             let written = init::eject_theme(&site)?;
@@ -129,6 +85,54 @@ fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `paperpress import`: writes the pages, or with `--dry-run` says which.
+fn import_files(site: &Site, files: &[std::path::PathBuf], options: &ImportOptions) -> Result<ExitCode> {
+    let report = import(site, files, options)?;
+    let mut problems = Diagnostics::default();
+    problems.extend(Severity::Error, &report.skipped);
+    problems.extend(Severity::Warning, &report.warnings);
+    problems.extend(Severity::Note, &report.notes);
+    term::diagnostics(&problems);
+    if options.dry_run {
+        for path in &report.new {
+            say!("would create {}", path.display());
+        }
+        for path in &report.updated {
+            say!("would update {}", path.display());
+        }
+    }
+    for path in &report.kept {
+        say!("kept {} (you edited it; --force overwrites it)", path.display());
+    }
+    let what = if options.dry_run { "would import" } else { "imported" };
+    say!("{what} {}: {}", report.files_summary(), report.summary());
+    term::summary(&problems);
+    Ok(exit_code(problems.fails(false)))
+}
+
+/// `paperpress build`.
+fn build_site(output: Option<std::path::PathBuf>, args: BuildArgs) -> Result<ExitCode> {
+    let site = Site::find(&args.site.root)?;
+    let output_dir = output.clone().unwrap_or_else(|| site.output_dir.clone());
+    let report = build(&site, &BuildOptions { base_url: args.base_url, output })?;
+    let problems = report.diagnostics();
+    term::diagnostics(&problems);
+    for note in &report.notes {
+        term::note(note);
+    }
+    say!(
+        "built {} over {} from {} into {} ({}) in {:.2} s",
+        plural(report.papers, "paper"),
+        plural(report.days, "day"),
+        plural(report.digest_files, "digest"),
+        output_dir.display(),
+        plural(report.files, "file"),
+        report.elapsed.as_secs_f64()
+    );
+    term::summary(&problems);
+    Ok(exit_code(problems.fails(false)))
 }
 
 fn serve(port: u16, interface: Option<std::net::IpAddr>, open: bool, args: BuildArgs) -> Result<ExitCode> {
