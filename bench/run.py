@@ -114,11 +114,11 @@ def serve_rebuild(corpus, runs):
         shutil.copytree(corpus, site)
         digests = os.path.join(site, "content", "digests")
         files = sorted(os.path.join(digests, f) for f in os.listdir(digests))
-        subprocess.run([BINARY, "--root", site, "import", *files], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([BINARY, "import", "--root", site, *files], check=True, stdout=subprocess.DEVNULL)
         shutil.rmtree(digests)
     page = os.path.join(pages, sorted(os.listdir(pages))[len(os.listdir(pages)) // 2])
     proc = subprocess.Popen(
-        [BINARY, "--root", site, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        [BINARY, "serve", "--root", site, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )
     try:
         line = proc.stdout.readline()
@@ -153,7 +153,7 @@ def bench_size(n, runs, work, with_hugo, with_serve):
         cmd += ["--format", "json", "--out", site] + (["--hugo", hugo] if with_hugo else [])
         subprocess.run(cmd, check=True)
     out = os.path.join(work, "out%d" % n)
-    build = [BINARY, "--root", site, "build", "--output", out]
+    build = [BINARY, "build", "--root", site, "--output", out]
     row = {"papers": n}
     row["cold"], row["cold_mib"] = series(build, out, runs, cold=True)
     run_measured(build)  # the previous build the warm series rebuilds over

@@ -9,6 +9,10 @@ use std::sync::LazyLock;
 use rayon::prelude::*;
 use regex::Regex;
 
+use crate::config::Site;
+use crate::error::ImportError;
+use crate::page::Page;
+use crate::paper::Paper;
 use crate::render::OutputFile;
 
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
@@ -85,6 +89,49 @@ fn problem(page: &str, link: &str, paths: &HashSet<&str>) -> Option<&'static str
         || (path.ends_with('/') || path.is_empty())
             && paths.contains(format!("{target}/index.html").trim_start_matches('/'));
     (!found).then_some("no such file in the build")
+}
+
+/// The broken links as problems: one on a hand-written page is named by
+/// its Markdown file and the line the link is on; others by the built page.
+pub fn located(broken: &[BrokenLink], pages: &[Page]) -> Vec<ImportError> {
+    broken
+        .iter()
+        .map(|link| {
+            let message = format!("links to `{}`: {}", link.link, link.reason);
+            let Some(page) = pages.iter().find(|p| p.path == link.page) else {
+                return ImportError::file(std::path::Path::new(&link.page), message);
+            };
+            match std::fs::read_to_string(&page.source).ok().and_then(|text| line_of_link(&text, &link.link)) {
+                Some(line) => ImportError::at(&page.source, line, message),
+                None => ImportError::file(&page.source, message),
+            }
+        })
+        .collect()
+}
+
+/// The line of `text`, a Markdown page, that holds `link` (as built: a
+/// link to `x.html` may be written `x.md`).
+fn line_of_link(text: &str, link: &str) -> Option<usize> {
+    let mut needles = vec![format!("]({link}"), link.to_string()];
+    if let Some(stem) = link.strip_suffix(".html") {
+        needles.insert(1, format!("]({stem}.md"));
+        needles.push(format!("{stem}.md"));
+    }
+    needles.iter().find_map(|needle| text.lines().position(|l| l.contains(needle.as_str()))).map(|i| i + 1)
+}
+
+/// The warning for a paper without any topic, named by the file it comes from.
+pub fn no_topic(site: &Site, paper: &Paper) -> ImportError {
+    let page = site.content_dir.join("papers").join(format!("{}.md", paper.file_stem()));
+    let file = match &paper.source {
+        Some(digest) if !page.exists() => site.content_dir.join("digests").join(digest),
+        _ => page,
+    };
+    let title = crate::math::plain_text(&paper.title);
+    ImportError::file(
+        &file,
+        format!("no topic for \"{title}\": add a keyword to a [[topics]] rule in site.toml or `topics` to its page"),
+    )
 }
 
 fn has_scheme(link: &str) -> bool {

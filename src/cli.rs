@@ -1,8 +1,9 @@
 //! Command-line arguments (clap derive structs only).
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use jiff::civil::Date;
 use paperpress::source::Format;
 
@@ -12,14 +13,6 @@ use paperpress::source::Format;
 #[derive(Debug, Parser)]
 #[command(name = "paperpress", version, about, long_about = None)]
 pub struct Cli {
-    /// The site folder (the one holding `site.toml`).
-    #[arg(short, long, global = true, default_value = ".", value_name = "DIR")]
-    pub root: PathBuf,
-
-    /// Print the time each build stage takes.
-    #[arg(short, long, global = true)]
-    pub verbose: bool,
-
     #[command(subcommand)]
     pub command: Command,
 }
@@ -74,6 +67,30 @@ pub enum FetchCommand {
     },
 }
 
+/// Where the site is.
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site folder: the one holding `site.toml`, or any folder inside
+    /// it (the folders above are searched, as Zola does).
+    #[arg(short, long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+}
+
+/// Options of the commands that build.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Absolute URL the site will be published at, overriding `base_url`
+    /// in site.toml (for feeds, sitemap, canonical links), like
+    /// `https://user.github.io/repo/`.
+    #[arg(long, value_name = "URL", value_parser = base_url)]
+    pub base_url: Option<String>,
+    /// Print the time each build stage takes.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a new site: site.toml (following Hugging Face Daily Papers),
@@ -81,8 +98,8 @@ pub enum Command {
     /// fetches, builds and publishes the site every day. Existing files are
     /// never overwritten.
     Init {
-        /// Folder to create the site in.
-        #[arg(default_value = ".")]
+        /// Folder to create the site in (created if needed).
+        #[arg(default_value = ".", value_name = "DIR")]
         dir: PathBuf,
         /// The repository the workflow installs paperpress from (its
         /// release binaries, else `cargo install --git`), for a fork.
@@ -97,6 +114,8 @@ pub enum Command {
     /// what was fetched.
     #[command(after_help = FETCH_HELP)]
     Fetch {
+        #[command(flatten)]
+        site: SiteArgs,
         #[command(subcommand)]
         source: Option<FetchCommand>,
     },
@@ -108,7 +127,8 @@ pub enum Command {
     Import {
         /// Inputs: text copies of a papers page, Hugging Face Daily Papers
         /// API JSON, or arXiv API Atom feeds (any size; read as a stream).
-        #[arg(required = true, value_name = "FILE")]
+        /// A folder imports the digests in it.
+        #[arg(required = true, value_name = "FILE|DIR")]
         files: Vec<PathBuf>,
         /// The digest day (YYYY-MM-DD), when the file name has no date: the
         /// year of text copies' headings (`Aug 6`), the day of an Atom feed
@@ -124,6 +144,11 @@ pub enum Command {
         /// edits to them. Pages you wrote by hand are still never changed.
         #[arg(long)]
         force: bool,
+        /// Write nothing: show which pages an import would create or update.
+        #[arg(short = 'n', long)]
+        dry_run: bool,
+        #[command(flatten)]
+        site: SiteArgs,
     },
     /// Show how the topics fit the papers: each topic with its count, the
     /// papers no rule caught, and suggested topics to add to site.toml.
@@ -131,6 +156,8 @@ pub enum Command {
         /// Also list the papers of each topic.
         #[arg(long)]
         papers: bool,
+        #[command(flatten)]
+        site: SiteArgs,
     },
     /// Preview the site while you edit it: builds, serves it on 127.0.0.1,
     /// rebuilds on every change and reloads the browser.
@@ -138,23 +165,50 @@ pub enum Command {
         /// Port to listen on (0 picks a free one).
         #[arg(short, long, default_value_t = 1111)]
         port: u16,
+        /// Address to listen on instead of 127.0.0.1. Other machines can
+        /// then reach the preview: only on a network you trust.
+        #[arg(long, value_name = "ADDR")]
+        interface: Option<IpAddr>,
+        /// Open the site in the default browser once it is built.
+        #[arg(long)]
+        open: bool,
+        #[command(flatten)]
+        build: BuildArgs,
     },
     /// Check the site without writing it: input problems, template errors,
-    /// papers without a topic and internal links that lead nowhere. Exits
-    /// non-zero when anything needs fixing.
+    /// papers without a topic and internal links that lead nowhere, all in
+    /// one run. Exits non-zero on errors (and, with --strict, on warnings).
     Check {
-        /// Absolute URL the site will be published at, as for build.
-        #[arg(long, value_name = "URL")]
-        base_url: Option<String>,
+        /// Fail on warnings too (papers without a topic, fields left out), for CI.
+        #[arg(long)]
+        strict: bool,
+        #[command(flatten)]
+        build: BuildArgs,
     },
     /// Build the site into the output folder (public/ by default).
     Build {
-        /// Absolute URL the site will be published at, overriding
-        /// `base_url` in site.toml (for feeds, sitemap, canonical links).
-        #[arg(long, value_name = "URL")]
-        base_url: Option<String>,
         /// Output folder, overriding `[build] output_dir`.
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        build: BuildArgs,
     },
+    /// Work with the theme.
+    #[command(subcommand)]
+    Theme(ThemeCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Copy the built-in theme into the site (`themes/default/`), to change
+    /// any template or stylesheet. Existing files are never overwritten.
+    Eject {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+/// `--base-url`: an absolute http(s) URL; the error shows the fix.
+fn base_url(value: &str) -> Result<String, String> {
+    paperpress::config::check_base_url(value).map(|()| value.to_string())
 }

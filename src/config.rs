@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, bail, line_of};
 
@@ -14,7 +14,7 @@ use crate::error::{Result, bail, line_of};
 pub const CONFIG_FILE: &str = "site.toml";
 
 /// Everything `site.toml` can say.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Site title, shown in the header and the `<title>` of every page.
@@ -69,7 +69,7 @@ impl Default for Config {
 }
 
 /// `[build]`
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct BuildConfig {
     /// Output folder, relative to the site root. Default: `"public"`.
@@ -87,7 +87,7 @@ impl Default for BuildConfig {
 }
 
 /// `[search]`
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct SearchConfig {
     /// Build the search index and page. Default: true.
@@ -125,7 +125,7 @@ impl Default for SearchConfig {
 }
 
 /// `[feed]`
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct FeedConfig {
     /// Write Atom feeds (needs `base_url`). Default: true.
@@ -141,7 +141,7 @@ impl Default for FeedConfig {
 }
 
 /// `[github_pages]`
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct GithubPagesConfig {
     /// Custom domain written to `CNAME`. Default: none.
@@ -149,7 +149,7 @@ pub struct GithubPagesConfig {
 }
 
 /// `[taxonomy]`: how papers get topics.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct TaxonomyConfig {
     /// A keyword found in the title counts this many times. Default: 3.
@@ -174,7 +174,7 @@ impl Default for TaxonomyConfig {
 }
 
 /// One `[[topics]]` rule.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct TopicRule {
     /// Display name (`Machine unlearning`). Required.
@@ -198,7 +198,7 @@ impl TopicRule {
 }
 
 /// `[fetch]`: the sources `paperpress fetch` follows and the APIs it asks.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct FetchConfig {
     /// The Hugging Face API (`{hf_api}/daily_papers`).
@@ -222,13 +222,13 @@ impl Default for FetchConfig {
 }
 
 /// One `[[fetch.sources]]` entry.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct FetchSource {
     /// `"hf"` (Hugging Face Daily Papers) or `"arxiv"` (an arXiv search).
     pub kind: SourceKind,
     /// The arXiv search (`cat:cs.CL AND abs:unlearning`); arXiv sources only.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub query: String,
     /// Most new papers one fetch of an arXiv search saves. Default: 100.
     #[serde(default)]
@@ -236,7 +236,7 @@ pub struct FetchSource {
 }
 
 /// What a fetch source is.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
     /// Hugging Face Daily Papers, one file per day.
@@ -267,7 +267,7 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            config_error(text, path, offset, e.message().trim())
+            config_error(text, path, offset, &crate::error::plain_words(e.message().trim()))
         })?;
         config.validate(text, path)?;
         Ok(config)
@@ -284,16 +284,10 @@ impl Config {
             let offset = find_key(text, key).unwrap_or(0);
             config_error(text, path, offset, &message)
         };
-        if !(self.base_url.is_empty() || self.base_url.starts_with("https://") || self.base_url.starts_with("http://"))
+        if !self.base_url.is_empty()
+            && let Err(problem) = check_base_url(&self.base_url)
         {
-            return Err(at_key(
-                "base_url",
-                format!(
-                    "`base_url` must be an absolute http(s) URL, like `https://user.github.io/repo/`, not `{}`",
-                    self.base_url
-                ),
-            )
-            .into());
+            return Err(at_key("base_url", format!("`base_url` {problem}")).into());
         }
         if self.theme.is_empty() || !self.theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
             return Err(at_key(
@@ -380,6 +374,40 @@ impl FetchConfig {
     }
 }
 
+/// Checks a base URL (`base_url`, `--base-url`): an absolute `http(s)://`
+/// address with a host. The error says what is wrong and shows the fix,
+/// and reads after the option's name (`base_url must be ...`).
+pub fn check_base_url(url: &str) -> std::result::Result<(), String> {
+    let example = "like `https://user.github.io/repo/`";
+    let fix = |better: String| format!("must be an absolute http(s) URL, {example}, not `{url}`: write `{better}`");
+    let trimmed = url.trim();
+    if trimmed.is_empty() {
+        return Err(format!("must be an absolute http(s) URL, {example}; it is empty"));
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        return match url::Url::parse(trimmed) {
+            Ok(parsed) if parsed.host_str().is_some_and(|h| !h.is_empty()) && trimmed == url => Ok(()),
+            Ok(_) if trimmed != url => Err(fix(trimmed.to_string())),
+            _ => Err(format!("must be an absolute http(s) URL with a host name, {example}, not `{url}`")),
+        };
+    }
+    if trimmed.starts_with('/') {
+        let path = format!("{}/", trimmed.trim_end_matches('/'));
+        return Err(fix(format!("https://USER.github.io{path}")));
+    }
+    if let Some((scheme, _)) = trimmed.split_once("://") {
+        return Err(format!("must start with `https://` or `http://`, {example}, not `{scheme}://`"));
+    }
+    let host = trimmed.split('/').next().unwrap_or_default();
+    if host.contains('.') && !host.contains(char::is_whitespace) {
+        let with_slash =
+            if trimmed.contains('/') { format!("{}/", trimmed.trim_end_matches('/')) } else { format!("{trimmed}/") };
+        return Err(fix(format!("https://{with_slash}")));
+    }
+    Err(format!("must be an absolute http(s) URL, {example}, not `{url}`"))
+}
+
 fn config_error(text: &str, path: &Path, offset: usize, message: &str) -> ConfigError {
     let line = line_of(text, offset);
     let line_start = text[..offset.min(text.len())].rfind('\n').map_or(0, |p| p + 1);
@@ -427,7 +455,7 @@ impl Site {
     /// Loads `site.toml` from `root`; a missing file is an error that says
     /// how to start a site.
     pub fn load(root: &Path) -> Result<Site> {
-        let config_path = root.join(CONFIG_FILE);
+        let config_path = under(root, CONFIG_FILE);
         if !config_path.is_file() {
             bail!(
                 "no `{CONFIG_FILE}` in `{}`: run `paperpress init` to start a site, or pass `--root DIR`",
@@ -437,19 +465,50 @@ impl Site {
         Ok(Site::new(root, Config::from_file(&config_path)?))
     }
 
+    /// Finds the site `dir` belongs to, as Zola does: the first of `dir` and
+    /// the folders above it that holds a `site.toml`, named relative to
+    /// `dir` (`..`), so that messages show short paths.
+    pub fn find(dir: &Path) -> Result<Site> {
+        let absolute =
+            std::path::absolute(dir).map_err(|e| crate::error::anyhow!("cannot resolve `{}`: {e}", dir.display()))?;
+        let mut root = dir.to_path_buf();
+        for folder in absolute.ancestors() {
+            if folder.join(CONFIG_FILE).is_file() {
+                return Site::load(&root);
+            }
+            root = if root == Path::new(".") { PathBuf::from("..") } else { root.join("..") };
+        }
+        bail!(
+            "no `{CONFIG_FILE}` in `{}` or any folder above it: run `paperpress init` to start a site, or pass `--root DIR`",
+            dir.display()
+        );
+    }
+
     /// A site at `root` with an already parsed configuration.
     pub fn new(root: &Path, config: Config) -> Site {
-        let root = root.to_path_buf();
         Site {
-            content_dir: root.join("content"),
-            output_dir: root.join(&config.build.output_dir),
-            theme_dir: root.join("themes").join(&config.theme),
-            templates_dir: root.join("templates"),
-            static_dir: root.join("static"),
-            root,
+            content_dir: under(root, "content"),
+            output_dir: under(root, &config.build.output_dir),
+            theme_dir: under(root, "themes").join(&config.theme),
+            templates_dir: under(root, "templates"),
+            static_dir: under(root, "static"),
+            root: root.to_path_buf(),
             config,
         }
     }
+}
+
+impl Site {
+    /// `relative` inside the site (`themes/default`), named as messages show it.
+    pub fn join(&self, relative: impl AsRef<Path>) -> PathBuf {
+        under(&self.root, relative)
+    }
+}
+
+/// `path` inside `root`; inside `.` it is `path` itself, so that messages
+/// say `content/about.md`, not `./content/about.md`.
+fn under(root: &Path, path: impl AsRef<Path>) -> PathBuf {
+    if root == Path::new(".") { path.as_ref().to_path_buf() } else { root.join(path) }
 }
 
 #[cfg(test)]
@@ -477,7 +536,10 @@ mod tests {
     fn wrong_type_names_line() {
         let err = parse("title = 3\n").unwrap_err();
         let msg = format!("{err:#}");
-        assert!(msg.starts_with("`site.toml` line 1, column 9: invalid type: integer `3`, expected a string"), "{msg}");
+        assert!(
+            msg.starts_with("`site.toml` line 1, column 9: found the whole number `3`, expected text in quotes"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -485,6 +547,42 @@ mod tests {
         let err = parse("title = \"x\"\nbase_url = \"example.com\"\n").unwrap_err();
         let msg = format!("{err:#}");
         assert!(msg.starts_with("`site.toml` line 2, column 1: `base_url` must be an absolute"), "{msg}");
+    }
+
+    #[test]
+    fn base_urls_are_checked_and_the_fix_shown() {
+        assert_eq!(check_base_url("https://user.github.io/x/"), Ok(()));
+        assert_eq!(check_base_url("http://localhost:1111/"), Ok(()));
+        assert_eq!(
+            check_base_url("user.github.io/x"),
+            Err("must be an absolute http(s) URL, like `https://user.github.io/repo/`, not `user.github.io/x`: write `https://user.github.io/x/`".into())
+        );
+        assert_eq!(
+            check_base_url("/x/"),
+            Err("must be an absolute http(s) URL, like `https://user.github.io/repo/`, not `/x/`: write `https://USER.github.io/x/`".into())
+        );
+        assert!(check_base_url("ftp://x.org/").unwrap_err().contains("must start with `https://` or `http://`"));
+        assert!(check_base_url("https://").unwrap_err().contains("with a host name"));
+        assert!(check_base_url("").unwrap_err().contains("it is empty"));
+        assert!(check_base_url("hello").is_err());
+        let msg = format!("{:#}", parse("base_url = \"/x/\"\n").unwrap_err());
+        assert!(msg.starts_with("`site.toml` line 1, column 1: `base_url` must be an absolute"), "{msg}");
+        assert!(msg.ends_with("write `https://USER.github.io/x/`"), "{msg}");
+    }
+
+    #[test]
+    fn the_site_is_found_in_a_folder_above() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), "title = \"Found\"\n").unwrap();
+        let deep = dir.path().join("content/papers");
+        std::fs::create_dir_all(&deep).unwrap();
+        let site = Site::find(&deep).unwrap();
+        assert_eq!(site.config.title, "Found");
+        assert_eq!(site.root, deep.join("..").join(".."));
+        assert_eq!(site.content_dir.canonicalize().unwrap(), dir.path().join("content").canonicalize().unwrap());
+        let lost = tempfile::tempdir().unwrap();
+        let err = format!("{:#}", Site::find(lost.path()).unwrap_err());
+        assert!(err.contains("or any folder above it: run `paperpress init`"), "{err}");
     }
 
     #[test]

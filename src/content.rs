@@ -14,7 +14,7 @@ use walkdir::WalkDir;
 
 use crate::catalog::Catalog;
 use crate::config::Site;
-use crate::error::{Context, ImportError, Result, Warning, bail, read_text};
+use crate::error::{Context, ImportError, Result, Warning, read_text};
 use crate::page::Page;
 use crate::paper::{Paper, slug_id};
 use crate::source;
@@ -46,6 +46,8 @@ pub struct ReadReport {
     pub skipped: Vec<ImportError>,
     /// Records read with a remark.
     pub warnings: Vec<Warning>,
+    /// Things worth knowing that are not problems (a day without papers).
+    pub notes: Vec<Warning>,
 }
 
 /// Loads the content of `site`.
@@ -54,7 +56,7 @@ pub fn load(site: &Site) -> Result<Content> {
     let mut content = Content::default();
     let (mut catalog, report) = load_digests(&dir.join("digests"))?;
     content.report = report;
-    for page in load_paper_pages(&dir.join("papers"))? {
+    for page in load_paper_pages(&dir.join("papers"), &mut content.report)? {
         match catalog.find(&page) {
             Some(i) => {
                 let from_digest = catalog.get_mut(i);
@@ -67,7 +69,7 @@ pub fn load(site: &Site) -> Result<Content> {
         }
     }
     content.papers = catalog.into_papers();
-    let (home, pages) = load_pages(dir)?;
+    let (home, pages) = load_pages(dir, &mut content.report)?;
     content.home = home;
     content.pages = pages;
     Ok(content)
@@ -91,7 +93,8 @@ fn sorted_files(dir: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// The digest files under `dir` (`content/digests/`), sorted.
+/// The digests under `dir`, by path: every `.txt`, `.json`, `.xml` and
+/// `.atom` file, hidden ones left out.
 pub fn digest_files(dir: &Path) -> Result<Vec<PathBuf>> {
     sorted_files(dir, &["txt", "json", "xml", "atom"])
 }
@@ -107,14 +110,24 @@ fn load_digests(dir: &Path) -> Result<(Catalog, ReadReport)> {
             let mut catalog = Catalog::default();
             let mut report = ReadReport::default();
             let mut waiting = BTreeMap::new();
+            let mut next = 0;
             for (index, result) in merged {
                 waiting.insert(index, result);
                 // The next file in order is the one after those merged.
-                while let Some(result) = waiting.remove(&report.digest_files) {
-                    let (parsed, keys): (source::Parsed, Vec<String>) = result?;
+                while let Some(result) = waiting.remove(&next) {
+                    next += 1;
+                    // A file that cannot be read is reported, and the others read on.
+                    let (parsed, keys): (source::Parsed, Vec<String>) = match result {
+                        Ok(parsed) => parsed,
+                        Err(e) => {
+                            report.skipped.push(e);
+                            continue;
+                        }
+                    };
                     report.digest_files += 1;
                     report.skipped.extend(parsed.skipped);
                     report.warnings.extend(parsed.warnings);
+                    report.notes.extend(parsed.notes);
                     for (paper, key) in parsed.papers.into_iter().zip(keys) {
                         catalog.add_keyed(paper, key);
                     }
@@ -134,29 +147,44 @@ fn load_digests(dir: &Path) -> Result<(Catalog, ReadReport)> {
     })
 }
 
-/// Parses every page under `content/papers/`; two pages with one id is an error.
-fn load_paper_pages(dir: &Path) -> Result<Vec<Paper>> {
+/// Parses every page under `content/papers/`. A page that does not parse,
+/// or a second page for one id, is reported in `report` and left out.
+fn load_paper_pages(dir: &Path, report: &mut ReadReport) -> Result<Vec<Paper>> {
     let files = sorted_files(dir, &["md"])?;
-    let pages: Vec<(PathBuf, Paper)> = files
+    let pages: Vec<Result<(PathBuf, Paper), ImportError>> = files
         .par_iter()
         .map(|path| {
-            let text = read_text(path)?;
-            let paper = Paper::from_page(&text, path)?;
-            Ok((path.clone(), paper))
+            let text = page_text(path)?;
+            Ok((path.clone(), Paper::from_page(&text, path)?))
         })
-        .collect::<Result<_>>()?;
-    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
-    for (path, paper) in &pages {
-        if let Some(first) = seen.insert(&paper.id, path) {
-            bail!(
-                "`{}` and `{}` are both pages for paper `{}`: merge them into one page",
-                first.display(),
-                path.display(),
-                paper.id
-            );
+        .collect();
+    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut papers = Vec::with_capacity(pages.len());
+    for page in pages {
+        match page {
+            Ok((path, paper)) => {
+                if let Some(first) = seen.get(&paper.id) {
+                    let message = format!(
+                        "`{}` is also a page for paper `{}`: merge the two into one page (this one is left out)",
+                        first.display(),
+                        paper.id
+                    );
+                    report.skipped.push(ImportError::file(&path, message));
+                    continue;
+                }
+                seen.insert(paper.id.clone(), path);
+                papers.push(paper);
+            }
+            Err(e) => report.skipped.push(e),
         }
     }
-    Ok(pages.into_iter().map(|(_, p)| p).collect())
+    Ok(papers)
+}
+
+/// Reads a page as UTF-8 text; a problem is an error located in the page.
+fn page_text(path: &Path) -> Result<String, ImportError> {
+    let bytes = std::fs::read(path).map_err(|e| ImportError::file(path, format!("cannot read the file: {e}")))?;
+    crate::error::text_from_bytes(path, bytes)
 }
 
 /// The page file of every paper id under `papers_dir`; pages that do not
@@ -174,8 +202,9 @@ pub fn paper_page_paths(papers_dir: &Path) -> Result<BTreeMap<String, PathBuf>> 
 }
 
 /// Hand-written pages: every `.md` under `content/` outside `papers/` and
-/// `digests/`; `_index.md` at the top is the home page text.
-fn load_pages(dir: &Path) -> Result<(Option<Page>, Vec<Page>)> {
+/// `digests/`; `_index.md` at the top is the home page text. A page that
+/// does not parse is reported in `report` and left out.
+fn load_pages(dir: &Path, report: &mut ReadReport) -> Result<(Option<Page>, Vec<Page>)> {
     let mut home = None;
     let mut pages = Vec::new();
     for path in sorted_files(dir, &["md"])? {
@@ -185,16 +214,30 @@ fn load_pages(dir: &Path) -> Result<(Option<Page>, Vec<Page>)> {
             continue;
         }
         let output = relative.with_extension("html").to_string_lossy().replace('\\', "/");
-        let text = read_text(&path)?;
+        let page = page_text(&path).and_then(|text| {
+            let target = if output == "_index.html" { "index.html".to_string() } else { output.clone() };
+            Page::parse(&text, &path, target)
+        });
+        let page = match page {
+            Ok(page) if page.draft => continue,
+            Ok(page) => page,
+            Err(e) => {
+                report.skipped.push(e);
+                continue;
+            }
+        };
         if output == "_index.html" {
-            home = Some(Page::parse(&text, &path, "index.html".into())?);
+            home = Some(page);
             continue;
         }
         let top = output.split('/').next().unwrap_or_default();
         if RESERVED_PAGES.contains(&output.as_str()) || (output.contains('/') && RESERVED_FOLDERS.contains(&top)) {
-            bail!("`{}` would be written to `{output}`, which paperpress generates: rename the file", path.display());
+            let message =
+                format!("this page would be written to `{output}`, which paperpress generates: rename the file");
+            report.skipped.push(ImportError::file(&path, message));
+            continue;
         }
-        pages.push(Page::parse(&text, &path, output)?);
+        pages.push(page);
     }
     pages.sort_by(|a, b| (a.weight, &a.title, &a.path).cmp(&(b.weight, &b.title, &b.path)));
     Ok((home, pages))

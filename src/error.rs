@@ -57,6 +57,49 @@ impl std::error::Error for ImportError {}
 /// by the caller, never swallowed.
 pub type Warning = ImportError;
 
+/// A serde message (TOML, JSON) in words a site owner knows: `expected
+/// u64` becomes `expected a whole number, 0 or more`, `invalid type:
+/// string "many"` becomes `found the text "many"`.
+pub fn plain_words(message: &str) -> String {
+    static TYPES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\b(?:expected|expected one of) (u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|f32|f64|a boolean|a sequence|a map|a string|a borrowed string|struct \w+|a TOML datetime)\b")
+            .expect("the type pattern is valid")
+    });
+    static FOUND: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"invalid (?:type|value): (integer|floating point|string|boolean|sequence|map) (`[^`]*`|\x22(?:[^\x22\\]|\\.)*\x22)?(?: as i128)?")
+            .expect("the found pattern is valid")
+    });
+    let found = FOUND.replace_all(message, |c: &regex::Captures| {
+        let what = match &c[1] {
+            "integer" => "the whole number",
+            "floating point" => "the number",
+            "string" => "the text",
+            "boolean" => "the value",
+            "sequence" => "a list",
+            _ => "a table",
+        };
+        match c.get(2) {
+            Some(value) => format!("found {what} {}", value.as_str()),
+            None => format!("found {what}"),
+        }
+    });
+    TYPES
+        .replace_all(&found, |c: &regex::Captures| {
+            let words = match &c[1] {
+                "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number, 0 or more",
+                "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number",
+                "f32" | "f64" => "a number",
+                "a boolean" => "`true` or `false`",
+                "a sequence" => "a list, like `[\"a\", \"b\"]`",
+                "a string" | "a borrowed string" => "text in quotes",
+                "a TOML datetime" => "a date, like `2025-08-06`",
+                _ => "a table",
+            };
+            format!("expected {words}")
+        })
+        .into_owned()
+}
+
 /// The 1-based line number of byte `offset` in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
@@ -78,6 +121,9 @@ pub fn read_text(path: &Path) -> Result<String> {
 /// Decodes UTF-8, dropping a byte-order mark; a decoding error names the
 /// line and column of the first bad byte.
 pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> std::result::Result<String, ImportError> {
+    if let Some(error) = not_utf16(path, &bytes) {
+        return Err(error);
+    }
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -97,6 +143,34 @@ pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> std::result::Result<Strin
             ))
         }
     }
+}
+
+/// An error naming the encoding when `head`, the start of a file, is
+/// UTF-16 text (with a byte-order mark, or ASCII with every other byte zero).
+pub fn not_utf16(path: &Path, head: &[u8]) -> Option<ImportError> {
+    let order = match head {
+        [0xFF, 0xFE, ..] => "little-endian",
+        [0xFE, 0xFF, ..] => "big-endian",
+        _ => {
+            let sample = &head[..head.len().min(512) & !1];
+            let zeros = |parity: usize| sample.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+            let half = sample.len() / 2;
+            if half < 2 {
+                return None;
+            }
+            match (zeros(0) * 10 >= half * 9, zeros(1) * 10 >= half * 9) {
+                (false, true) => "little-endian",
+                (true, false) => "big-endian",
+                _ => return None,
+            }
+        }
+    };
+    Some(ImportError::file(
+        path,
+        format!(
+            "the file is UTF-16 ({order}) text; paperpress reads UTF-8: save it as UTF-8 (in an editor, or with `iconv -f UTF-16 -t UTF-8`)"
+        ),
+    ))
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder,
@@ -125,6 +199,47 @@ mod tests {
         let bytes = b"ok\nalso ok\nbad \xE9 here\n".to_vec();
         let err = text_from_bytes(Path::new("d.txt"), bytes).unwrap_err();
         assert_eq!(err.to_string(), "`d.txt` line 3: not valid UTF-8 (byte 0xE9 at column 5); save the file as UTF-8");
+    }
+
+    #[test]
+    fn utf16_is_named_as_utf16() {
+        let little: Vec<u8> = "\u{feff}Aug 6\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let big: Vec<u8> = "[{\"paper\": {}}]".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let err = text_from_bytes(Path::new("d.txt"), little).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`d.txt`: the file is UTF-16 (little-endian) text; paperpress reads UTF-8: save it as UTF-8 (in an editor, or with `iconv -f UTF-16 -t UTF-8`)"
+        );
+        assert!(text_from_bytes(Path::new("d.json"), big).unwrap_err().message.contains("UTF-16 (big-endian)"));
+        assert!(text_from_bytes(Path::new("d.txt"), b"plain".to_vec()).is_ok());
+    }
+
+    #[test]
+    fn serde_words_become_plain_words() {
+        assert_eq!(
+            plain_words("invalid value: integer `-1`, expected u64"),
+            "found the whole number `-1`, expected a whole number, 0 or more"
+        );
+        assert_eq!(
+            plain_words("invalid type: floating point `1000000000000000000000000000000.0`, expected u64"),
+            "found the number `1000000000000000000000000000000.0`, expected a whole number, 0 or more"
+        );
+        assert_eq!(
+            plain_words("invalid type: string \"many\", expected u32"),
+            "found the text \"many\", expected a whole number, 0 or more"
+        );
+        assert_eq!(
+            plain_words("invalid value: integer `99999999999999999999` as i128, expected i64"),
+            "found the whole number `99999999999999999999`, expected a whole number"
+        );
+        assert_eq!(
+            plain_words("invalid type: integer `3`, expected a string"),
+            "found the whole number `3`, expected text in quotes"
+        );
+        assert_eq!(
+            plain_words("unknown field `votes`, expected one of `title`, `date`"),
+            "unknown field `votes`, expected one of `title`, `date`"
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::enrich::topics::newest_first_key;
-use crate::error::{Context, Result, anyhow};
+use crate::error::{Context, Result};
 use crate::markdown::{self, Trust};
 use crate::math;
 use crate::model::Model;
@@ -101,7 +101,7 @@ fn feed(spec: &FeedSpec, config: &Config, model: &Model, tera: &tera::Tera, base
 fn render_xml(tera: &tera::Tera, template: &str, ctx: &tera::Context, path: &str) -> Result<OutputFile> {
     let xml = tera
         .render(template, ctx)
-        .map_err(|e| anyhow!("{e}"))
+        .map_err(crate::render::template_error)
         .with_context(|| format!("failed to render `{path}` with template `{template}`"))?;
     Ok(OutputFile { path: path.to_string(), bytes: xml.into_bytes() })
 }

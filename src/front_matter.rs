@@ -50,7 +50,7 @@ pub fn parse<T: DeserializeOwned>(split: &Split<'_>, path: &Path) -> Result<T, I
     let toml_text = split.front_matter.unwrap_or("");
     toml::from_str(toml_text).map_err(|e| {
         let line = split.front_matter_line - 1 + line_of(toml_text, e.span().map_or(0, |s| s.start));
-        ImportError::at(path, line, format!("in front matter: {}", e.message().trim()))
+        ImportError::at(path, line, format!("in front matter: {}", crate::error::plain_words(e.message().trim())))
     })
 }
 

@@ -1,17 +1,19 @@
 //! `paperpress init`: scaffold a new site that builds as it is.
 //!
-//! It writes `site.toml` (the same configuration as the example site at the
-//! root of the paperpress repository, with the title changed: it fetches
-//! Hugging Face Daily Papers), a sample digest, an about page, a GitHub
+//! It writes `site.toml` (every key at its default, with its documentation,
+//! a Hugging Face Daily Papers source to fetch, and the example site's
+//! taxonomy: see [`site_toml`]), a sample digest, an about page, a GitHub
 //! Pages workflow that fetches, builds and deploys every day, and a
-//! `.gitignore`. It never overwrites a file that exists.
+//! `.gitignore`. It never overwrites a file that exists. [`eject_theme`]
+//! copies the built-in theme into a site.
+
+mod site_toml;
 
 use std::path::{Path, PathBuf};
 
-use crate::config::CONFIG_FILE;
+use crate::config::{CONFIG_FILE, Site};
 use crate::error::{Result, bail, write_atomic};
 
-const SITE_TOML: &str = include_str!("../site.toml");
 const SAMPLE_DIGEST: &str = include_str!("scaffold/2025-08-06.txt");
 const ABOUT: &str = include_str!("scaffold/about.md");
 const WORKFLOW: &str = include_str!("scaffold/pages.yml");
@@ -40,7 +42,7 @@ pub fn init(dir: &Path, options: &InitOptions) -> Result<Vec<PathBuf>> {
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "Paper digest".into());
     let files: [(&str, String); 5] = [
-        (CONFIG_FILE, with_title(SITE_TOML, &title)),
+        (CONFIG_FILE, site_toml::site_toml(&title)),
         ("content/digests/2025-08-06.txt", SAMPLE_DIGEST.to_string()),
         ("content/about.md", ABOUT.to_string()),
         (".github/workflows/pages.yml", WORKFLOW.replace("__PAPERPRESS_REPOSITORY__", &repository)),
@@ -71,35 +73,29 @@ fn repository(url: &str) -> Result<String> {
     Ok(url.to_string())
 }
 
-/// Replaces the value of the top-level `title` key.
-fn with_title(site_toml: &str, title: &str) -> String {
-    let quoted = toml::Value::String(title.to_string()).to_string();
-    let mut in_table = false;
-    let mut out = String::with_capacity(site_toml.len());
-    for line in site_toml.lines() {
-        in_table |= line.starts_with('[');
-        if !in_table && line.starts_with("title = ") {
-            out.push_str(&format!("title = {quoted}"));
-        } else {
-            out.push_str(line);
+/// `paperpress theme eject`: copies the built-in theme into
+/// `themes/default/` of `site`, where it then overrides the built-in one
+/// file by file. Files already there are kept; returns those written.
+pub fn eject_theme(site: &Site) -> Result<Vec<PathBuf>> {
+    let dir = site.join("themes/default");
+    let mut written = Vec::new();
+    for (relative, text) in crate::theme::built_in_files() {
+        let path = dir.join(relative);
+        if path.exists() {
+            continue;
         }
-        out.push('\n');
+        write_atomic(&path, text.as_bytes())?;
+        written.push(path);
     }
-    out
+    if written.is_empty() {
+        bail!("`{}` already holds every file of the built-in theme: nothing was changed", dir.display());
+    }
+    Ok(written)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn title_is_replaced_and_quoted() {
-        let toml = with_title("title = \"Example\"\n[build]\ntitle = \"kept\"\n", "my \"digest\"");
-        let table: toml::Table = toml.parse().unwrap();
-        assert_eq!(table["title"].as_str(), Some("my \"digest\""));
-        assert_eq!(table["build"]["title"].as_str(), Some("kept"));
-        crate::config::Config::parse(&with_title(SITE_TOML, "x"), Path::new("site.toml")).unwrap();
-    }
 
     #[test]
     fn the_install_repository_is_checked() {

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod diagnostics;
 pub mod enrich;
 pub mod error;
 pub mod feed;
@@ -37,6 +38,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use config::Site;
+use diagnostics::{Diagnostics, Severity};
 use error::{ImportError, Result, Warning};
 
 /// Options of `paperpress build`.
@@ -63,6 +65,8 @@ pub struct BuildReport {
     pub skipped: Vec<ImportError>,
     /// Records read with a remark.
     pub warnings: Vec<Warning>,
+    /// Inputs worth a word that are not problems (a day without papers).
+    pub read_notes: Vec<Warning>,
     /// Wall time.
     pub elapsed: Duration,
     /// Things the owner should know that are not problems (a skipped feed).
@@ -93,7 +97,7 @@ pub fn build_and_keep(site: &Site, options: &BuildOptions) -> Result<(BuildRepor
     let config = effective_config(site, options);
     let output_dir = options.output.clone().unwrap_or_else(|| site.output_dir.clone());
     output::check_target(&output_dir, &site.root)?;
-    let progress = progress_bar("building");
+    let progress = progress_bar("reading");
     let staging = output::Staging::new(&output_dir)?;
     let (built, read) = render_site(site, config, &staging, &progress)?;
     let files = timed("swap in the new build", || staging.finish())?;
@@ -105,10 +109,22 @@ pub fn build_and_keep(site: &Site, options: &BuildOptions) -> Result<(BuildRepor
         digest_files: read.digest_files,
         skipped: read.skipped,
         warnings: read.warnings,
+        read_notes: read.notes,
         elapsed: start.elapsed(),
         notes: notes(&built.config),
     };
     Ok((report, built))
+}
+
+impl BuildReport {
+    /// Every problem the build met, by severity.
+    pub fn diagnostics(&self) -> Diagnostics {
+        let mut all = Diagnostics::default();
+        all.extend(Severity::Error, &self.skipped);
+        all.extend(Severity::Warning, &self.warnings);
+        all.extend(Severity::Note, &self.read_notes);
+        all
+    }
 }
 
 /// What `paperpress check` found.
@@ -122,15 +138,15 @@ pub struct CheckReport {
     pub without_topic: Vec<String>,
     /// Files the build would write.
     pub files: usize,
+    /// Every problem, by severity: input problems, broken links (named by
+    /// the hand-written page and line they come from), papers without a topic.
+    pub problems: Diagnostics,
 }
 
 impl CheckReport {
-    /// Whether anything needs fixing.
+    /// Whether anything needs fixing (notes aside).
     pub fn is_clean(&self) -> bool {
-        self.read.skipped.is_empty()
-            && self.read.warnings.is_empty()
-            && self.broken_links.is_empty()
-            && self.without_topic.is_empty()
+        !self.problems.fails(true)
     }
 }
 
@@ -141,15 +157,19 @@ pub fn check(site: &Site, options: &BuildOptions) -> Result<CheckReport> {
     let (built, read) = render_site(site, effective_config(site, options), &sink, &ProgressBar::hidden())?;
     let files = sink.into_files();
     let model = built.model;
-    let without_topic = model
-        .topics
-        .of_paper
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.is_empty())
-        .map(|(p, _)| math::plain_text(&model.papers[p].title))
-        .collect();
-    Ok(CheckReport { read, broken_links: check::broken_links(&files), without_topic, files: files.len() })
+    let without_topic: Vec<usize> =
+        model.topics.of_paper.iter().enumerate().filter(|(_, t)| t.is_empty()).map(|(p, _)| p).collect();
+    let broken_links = check::broken_links(&files);
+    let mut problems = Diagnostics::default();
+    problems.extend(Severity::Error, &read.skipped);
+    problems.extend(Severity::Error, &check::located(&broken_links, &model.pages));
+    problems.extend(Severity::Warning, &read.warnings);
+    for &p in &without_topic {
+        problems.push(Severity::Warning, check::no_topic(site, &model.papers[p]));
+    }
+    problems.extend(Severity::Note, &read.notes);
+    let without_topic = without_topic.iter().map(|&p| math::plain_text(&model.papers[p].title)).collect();
+    Ok(CheckReport { read, broken_links, without_topic, files: files.len(), problems })
 }
 
 fn effective_config(site: &Site, options: &BuildOptions) -> config::Config {
@@ -170,11 +190,46 @@ fn render_site(
     let (model, read) = load_model(site, &config)?;
     let mut theme = timed("load theme", || theme::Theme::load(site))?;
     render::prepare(&config, &model, &mut theme);
+    let pages = page_count(&config, &model);
+    progress.set_length(pages as u64);
+    progress.set_message(format!("rendering {} pages", diagnostics::thousands(pages)));
+    let sink = &Progress { sink, bar: progress };
     timed("search", || render::render_search(&config, &model, &theme, sink))?;
     let cards = timed("cards", || render::Cards::new(&config, &model));
-    timed("render and write", || render::render_all(&config, &model, &theme, &cards, sink, progress))?;
+    let hidden = ProgressBar::hidden();
+    timed("render and write", || render::render_all(&config, &model, &theme, &cards, sink, &hidden))?;
     timed("feeds and sitemap", || add_feeds(&config, &model, &theme, sink))?;
     Ok((Built { config, model, theme, cards }, read))
+}
+
+/// The HTML pages a build renders, as its progress bar counts them: one per
+/// paper, day, hand-written page and topic page, the search page, and the
+/// home, archive, topics and 404 pages.
+pub fn page_count(config: &config::Config, model: &model::Model) -> usize {
+    let per_page = config.build.paginate_by.max(1);
+    let topic_pages: usize = model.topics.topics.iter().map(|t| t.papers.len().div_ceil(per_page)).sum();
+    model.papers.len() + model.days.len() + model.pages.len() + topic_pages + usize::from(config.search.enabled) + 4
+}
+
+/// A sink that moves the progress bar on at each HTML page it passes on.
+struct Progress<'a> {
+    sink: &'a dyn render::Sink,
+    bar: &'a ProgressBar,
+}
+
+impl render::Sink for Progress<'_> {
+    fn put(&self, file: render::OutputFile) -> Result<()> {
+        let page = file.path.ends_with(".html");
+        self.sink.put(file)?;
+        if page {
+            self.bar.inc(1);
+        }
+        Ok(())
+    }
+
+    fn paths(&self) -> Vec<String> {
+        self.sink.paths()
+    }
 }
 
 /// Feeds, sitemap, `robots.txt` and `CNAME`; the sitemap lists the pages
@@ -250,7 +305,8 @@ fn peak_memory() -> String {
         .unwrap_or_default()
 }
 
-/// A progress bar on a terminal; hidden when stderr is a pipe or a CI log.
+/// A progress bar on a terminal, with the count of what it says it does
+/// and the time left; hidden when stderr is a pipe or a CI log.
 pub fn progress_bar(message: &'static str) -> ProgressBar {
     use std::io::IsTerminal;
     if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
@@ -258,7 +314,7 @@ pub fn progress_bar(message: &'static str) -> ProgressBar {
     }
     let bar = ProgressBar::new(0).with_message(message);
     bar.set_style(
-        ProgressStyle::with_template("{msg:>10} [{bar:30}] {pos}/{len}")
+        ProgressStyle::with_template("{msg} [{bar:30}] {human_pos}/{human_len}, {eta} left")
             .expect("the progress template is valid")
             .progress_chars("=> "),
     );

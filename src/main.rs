@@ -1,18 +1,20 @@
-//! The `paperpress` command: parse arguments, call the library, print the
-//! whole error chain and set the exit code.
+//! The `paperpress` command: parse arguments, call the library, print what
+//! it found (in colour on a terminal) and set the exit code.
 
+#[macro_use]
+mod term;
 mod cli;
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
 use paperpress::config::Site;
-use paperpress::error::{ImportError, Result};
+use paperpress::diagnostics::{Diagnostics, Severity, plural};
+use paperpress::error::Result;
 use paperpress::source::{ImportOptions, import};
 use paperpress::{BuildOptions, build, init};
 
-use cli::{Cli, Command, FetchCommand};
+use cli::{BuildArgs, Cli, Command, FetchCommand, ThemeCommand};
 
 // A build allocates and frees many small strings on every thread; with
 // jemalloc a 100,000-paper build takes 15% less CPU time and 5% less peak
@@ -21,132 +23,77 @@ use cli::{Cli, Command, FetchCommand};
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// Prints a line; a closed pipe (`paperpress topics | head`) ends the
-/// output quietly instead of panicking.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write;
-        if writeln!(std::io::stdout(), $($arg)*).is_err() {
-            std::process::exit(0);
-        }
-    }};
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let level = if cli.verbose { log::LevelFilter::Debug } else { log::LevelFilter::Warn };
+    let verbose = match &cli.command {
+        Command::Build { build, .. } | Command::Check { build, .. } | Command::Serve { build, .. } => build.verbose,
+        _ => false,
+    };
+    let level = if verbose { log::LevelFilter::Debug } else { log::LevelFilter::Warn };
     env_logger::Builder::new().filter_level(level).format_timestamp(None).format_target(false).init();
-    match run(cli) {
+    match run(cli.command) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            term::error(&format!("{e:#}"));
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
-    match cli.command {
-        Command::Init { dir, install_from } => {
-            let dir = if dir == Path::new(".") { cli.root } else { dir };
-            init_site(&dir, install_from)
+fn run(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Init { dir, install_from } => init_site(&dir, install_from),
+        Command::Fetch { site, source } => fetch(&Site::find(&site.root)?, source),
+        Command::Import { files, date, format, force, dry_run, site } => {
+            import_files(&Site::find(&site.root)?, &files, &ImportOptions { date, format, force, dry_run })
         }
-        Command::Fetch { source } => fetch(&cli.root, source),
-        Command::Import { files, date, format, force } => {
-            import_files(&cli.root, &files, ImportOptions { date, format, force })
-        }
-        Command::Topics { papers } => {
-            let site = Site::load(&cli.root)?;
+        Command::Topics { papers, site } => {
+            let site = Site::find(&site.root)?;
             let (model, read) = paperpress::load_model(&site, &site.config)?;
-            print_problems(&read.skipped, &read.warnings);
+            let mut problems = Diagnostics::default();
+            problems.extend(Severity::Error, &read.skipped);
+            problems.extend(Severity::Warning, &read.warnings);
+            term::diagnostics(&problems);
             say!("{}", paperpress::report::topics(&model, papers).trim_end());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { port } => {
-            let server = paperpress::serve::DevServer::start(&cli.root, port)?;
-            say!("serving http://{}/ (Ctrl-C to stop)", server.addr());
-            server.wait();
-            Ok(ExitCode::SUCCESS)
+        Command::Serve { port, interface, open, build } => serve(port, interface, open, build),
+        Command::Check { strict, build } => {
+            let site = Site::find(&build.site.root)?;
+            let report = paperpress::check(&site, &BuildOptions { base_url: build.base_url, output: None })?;
+            term::diagnostics(&report.problems);
+            say!("checked {}: {}", plural(report.files, "file"), report.problems.summary());
+            Ok(exit_code(report.problems.fails(strict)))
         }
-        Command::Check { base_url } => {
-            let site = Site::load(&cli.root)?;
-            let report = paperpress::check(&site, &BuildOptions { base_url, output: None })?;
-            print_problems(&report.read.skipped, &report.read.warnings);
-            for link in &report.broken_links {
-                eprintln!("error: {link}");
-            }
-            for title in &report.without_topic {
-                eprintln!(
-                    "warning: no topic for \"{title}\": add a keyword to a [[topics]] rule or `topics` to its page"
-                );
-            }
-            if report.is_clean() {
-                say!("checked {} files: no problems", report.files);
-                Ok(ExitCode::SUCCESS)
-            } else {
-                let problems = report.read.skipped.len()
-                    + report.read.warnings.len()
-                    + report.broken_links.len()
-                    + report.without_topic.len();
-                say!("checked {} files: {problems} problem{}", report.files, if problems == 1 { "" } else { "s" });
-                Ok(ExitCode::FAILURE)
-            }
-        }
-        Command::Build { base_url, output } => {
-            let site = Site::load(&cli.root)?;
-            let output_dir = output.clone().unwrap_or_else(|| site.output_dir.clone());
-            let report = build(&site, &BuildOptions { base_url, output })?;
-            print_problems(&report.skipped, &report.warnings);
-            for note in &report.notes {
-                eprintln!("note: {note}");
+        Command::Build { output, build } => build_site(output, build),
+        Command::Theme(ThemeCommand::Eject { site }) => {
+            let site = Site::find(&site.root)?;
+            let written = init::eject_theme(&site)?;
+            for path in &written {
+                say!("created {}", path.display());
             }
             say!(
-                "built {} papers over {} day{} from {} digest{} into {} ({} files) in {:.2} s",
-                report.papers,
-                report.days,
-                if report.days == 1 { "" } else { "s" },
-                report.digest_files,
-                if report.digest_files == 1 { "" } else { "s" },
-                output_dir.display(),
-                report.files,
-                report.elapsed.as_secs_f64()
+                "{} of the built-in theme in {}; edit them there",
+                plural(written.len(), "file"),
+                site.join("themes/default").display()
             );
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-fn init_site(dir: &Path, install_from: String) -> Result<ExitCode> {
+fn init_site(dir: &std::path::Path, install_from: String) -> Result<ExitCode> {
     for path in init::init(dir, &init::InitOptions { install_from: Some(install_from) })? {
         say!("created {}", path.display());
     }
-    say!("\nNext: cd {} && paperpress fetch && paperpress build, then open public/index.html", dir.display());
+    say!("\nNext: cd {} && paperpress fetch && paperpress build, then open public/index.html", term::shell_quote(dir));
     say!("To publish it, updated every day: push it to GitHub and set Settings -> Pages -> Source to GitHub Actions.");
     Ok(ExitCode::SUCCESS)
 }
 
-fn import_files(root: &Path, files: &[std::path::PathBuf], options: ImportOptions) -> Result<ExitCode> {
-    let site = Site::load(root)?;
-    let report = import(&site, files, &options)?;
-    print_problems(&report.skipped, &report.warnings);
-    for path in &report.kept {
-        say!("kept {} (written by hand: import never changes it)", path.display());
-    }
-    for conflict in &report.conflicts {
-        let fields = conflict.fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
-        say!(
-            "conflict in {}: you and the new data both changed {fields}; your version is kept",
-            conflict.path.display()
-        );
-    }
-    say!("imported {} file{}: {}", report.files, if report.files == 1 { "" } else { "s" }, report.summary());
-    Ok(if report.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
-}
-
-fn fetch(root: &Path, source: Option<FetchCommand>) -> Result<ExitCode> {
+fn fetch(site: &Site, source: Option<FetchCommand>) -> Result<ExitCode> {
     use paperpress::error::Context;
     use paperpress::fetch::{Days, FetchOptions, Paging, Policy, Request};
-    let site = Site::load(root)?;
     let request = match source {
         None => Request::Sources,
         Some(FetchCommand::Hf { date: Some(date), .. }) => Request::Hf(Days::On(date)),
@@ -165,7 +112,7 @@ fn fetch(root: &Path, source: Option<FetchCommand>) -> Result<ExitCode> {
         use std::io::IsTerminal;
         std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
     };
-    let report = paperpress::fetch::fetch(&site, &options, &|line: &str| {
+    let report = paperpress::fetch::fetch(site, &options, &|line: &str| {
         if show {
             eprintln!("{line}");
         }
@@ -174,16 +121,103 @@ fn fetch(root: &Path, source: Option<FetchCommand>) -> Result<ExitCode> {
         say!("{line}");
     }
     for failure in &report.failures {
-        eprintln!("error: {failure}");
+        term::error(&failure.to_string());
     }
     Ok(if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-fn print_problems(skipped: &[ImportError], warnings: &[ImportError]) {
-    for problem in skipped {
-        eprintln!("error: {problem}");
+/// `paperpress import`: writes the pages, or with `--dry-run` says which.
+fn import_files(site: &Site, files: &[std::path::PathBuf], options: &ImportOptions) -> Result<ExitCode> {
+    let report = import(site, files, options)?;
+    let mut problems = Diagnostics::default();
+    problems.extend(Severity::Error, &report.skipped);
+    problems.extend(Severity::Warning, &report.warnings);
+    problems.extend(Severity::Note, &report.notes);
+    term::diagnostics(&problems);
+    if options.dry_run {
+        for path in &report.new {
+            say!("would create {}", path.display());
+        }
+        for path in &report.updated {
+            say!("would update {}", path.display());
+        }
     }
-    for warning in warnings {
-        eprintln!("warning: {warning}");
+    for path in &report.kept {
+        say!("kept {} (written by hand: import never changes it)", path.display());
     }
+    for conflict in &report.conflicts {
+        let fields = conflict.fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+        say!(
+            "conflict in {}: you and the new data both changed {fields}; your version is kept",
+            conflict.path.display()
+        );
+    }
+    let what = if options.dry_run { "would import" } else { "imported" };
+    say!("{what} {}: {}", report.files_summary(), report.summary());
+    term::summary(&problems);
+    Ok(exit_code(problems.fails(false)))
+}
+
+/// `paperpress build`.
+fn build_site(output: Option<std::path::PathBuf>, args: BuildArgs) -> Result<ExitCode> {
+    let site = Site::find(&args.site.root)?;
+    let output_dir = output.clone().unwrap_or_else(|| site.output_dir.clone());
+    let report = build(&site, &BuildOptions { base_url: args.base_url, output })?;
+    let problems = report.diagnostics();
+    term::diagnostics(&problems);
+    for note in &report.notes {
+        term::note(note);
+    }
+    say!(
+        "built {} over {} from {} into {} ({}) in {:.2} s",
+        plural(report.papers, "paper"),
+        plural(report.days, "day"),
+        plural(report.digest_files, "digest"),
+        output_dir.display(),
+        plural(report.files, "file"),
+        report.elapsed.as_secs_f64()
+    );
+    term::summary(&problems);
+    Ok(exit_code(problems.fails(false)))
+}
+
+fn serve(port: u16, interface: Option<std::net::IpAddr>, open: bool, args: BuildArgs) -> Result<ExitCode> {
+    let root = Site::find(&args.site.root)?.root;
+    if let Some(addr) = interface.filter(|a| !a.is_loopback()) {
+        term::warning(&format!(
+            "serving on {addr}: other machines on the network can read the preview; use it only on a network you trust"
+        ));
+    }
+    let options = paperpress::serve::ServeOptions { port, interface, base_url: args.base_url };
+    let server = paperpress::serve::DevServer::start_with(&root, &options)?;
+    let url = format!("http://{}/", server.addr());
+    say!("serving {url} (Ctrl-C to stop)");
+    if open && let Err(e) = open_browser(&url) {
+        term::warning(&format!("cannot open a browser ({e}): open {url} yourself"));
+    }
+    server.wait();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Opens `url` in the default browser.
+fn open_browser(url: &str) -> std::io::Result<()> {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let program = std::env::var_os("BROWSER").unwrap_or_else(|| program.into());
+    std::process::Command::new(program)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(drop)
+}
+
+fn exit_code(failed: bool) -> ExitCode {
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }

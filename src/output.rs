@@ -245,6 +245,9 @@ fn swap_in(staging: tempfile::TempDir, output: &Path, parent: &Path, name: &str)
         None
     };
     let staged = staging.keep();
+    if let Some(old) = &old {
+        keep_dotfiles(&old.path().join("site"), &staged);
+    }
     // The old build is deleted once the new one is in place (below).
     if let Err(e) = std::fs::rename(&staged, output) {
         if let Some(old) = &old {
@@ -258,6 +261,24 @@ fn swap_in(staging: tempfile::TempDir, output: &Path, parent: &Path, name: &str)
         remove_tree(old.path());
     }
     Ok(())
+}
+
+/// Moves what the owner keeps in the output folder into the new build:
+/// the hidden files and folders at its top (`.git`, `.well-known`), as
+/// Zola's `preserve_dotfiles_in_output` does, unless the build wrote one
+/// of the same name (`.nojekyll`). Everything else is the build's own and
+/// is replaced.
+fn keep_dotfiles(old: &Path, new: &Path) {
+    let Ok(entries) = std::fs::read_dir(old) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.')
+            && !new.join(&name).exists()
+            && let Err(e) = std::fs::rename(entry.path(), new.join(&name))
+        {
+            log::warn!("could not keep `{}` in the new build: {e}", entry.path().display());
+        }
+    }
 }
 
 /// Removes a previous build, best effort: its files are unlinked from every

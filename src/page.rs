@@ -19,24 +19,37 @@ pub struct Page {
     pub body: String,
     /// Order in the navigation (smaller first), then title.
     pub weight: i64,
-    /// Whether the page is linked from the header navigation.
+    /// Whether the page is linked from the header navigation
+    /// (`in_menu = false` leaves it out).
     pub menu: bool,
+    /// A draft (`draft = true`) is left out of the build.
+    pub draft: bool,
     /// Keys for templates.
     pub extra: toml::Table,
+    /// The Markdown file, for messages (`content/about.md`).
+    pub source: std::path::PathBuf,
 }
 
+/// The front matter of a hand-written page; every key is optional.
 #[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct PageFrontMatter {
+    /// Title; else the first `# heading`, else the file name.
     title: Option<String>,
+    /// Order in the header (smaller first). Default: 0.
     weight: i64,
-    menu: bool,
+    /// Linked from the header. Default: true. `menu` is the older name.
+    #[serde(alias = "menu")]
+    in_menu: bool,
+    /// Left out of the build. Default: false.
+    draft: bool,
+    /// Free-form values for templates, as `page.extra`.
     extra: toml::Table,
 }
 
 impl Default for PageFrontMatter {
     fn default() -> Self {
-        PageFrontMatter { title: None, weight: 0, menu: true, extra: toml::Table::new() }
+        PageFrontMatter { title: None, weight: 0, in_menu: true, draft: false, extra: toml::Table::new() }
     }
 }
 
@@ -55,8 +68,10 @@ impl Page {
             title,
             body: split.body.to_string(),
             weight: fm.weight,
-            menu: fm.menu,
+            menu: fm.in_menu,
+            draft: fm.draft,
             extra: fm.extra,
+            source: path.to_path_buf(),
         })
     }
 }
@@ -79,6 +94,16 @@ mod tests {
         assert_eq!(p.title, "Reading list");
         let p = Page::parse("text", Path::new("notes.md"), "notes.html".into()).unwrap();
         assert_eq!(p.title, "notes");
+    }
+
+    #[test]
+    fn drafts_and_pages_out_of_the_menu() {
+        let parse = |fm: &str| Page::parse(&format!("+++\n{fm}\n+++\nHi"), Path::new("a.md"), "a.html".into()).unwrap();
+        assert!(parse("draft = true").draft);
+        assert!(!parse("title = \"x\"").draft);
+        assert!(!parse("in_menu = false").menu);
+        assert!(!parse("menu = false").menu, "the older name still works");
+        assert!(parse("").menu);
     }
 
     #[test]

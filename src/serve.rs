@@ -11,19 +11,19 @@
 //! folder is ever served: `..` segments (also percent-encoded) are refused
 //! and every path is resolved, symlinks included, before it is opened.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use notify::{EventKind, RecursiveMode, Watcher};
-
-use crate::config::{CONFIG_FILE, Site};
+use crate::config::Site;
 use crate::enrich::Doc;
 use crate::enrich::topics::{self, Matcher};
 use crate::error::{Context, Result, anyhow};
 use crate::paper::Paper;
 use crate::{BuildOptions, Built, build_and_keep};
+
+mod watch;
 
 /// Where the live-reload script asks whether the site changed.
 const WAIT_PATH: &str = "/__paperpress/wait";
@@ -42,6 +42,8 @@ struct Status {
     built: bool,
     /// What the last rebuild did (`built 72 papers`, `updated 4 pages`).
     outcome: String,
+    /// The line the last rebuild printed.
+    message: String,
 }
 
 type Shared = Arc<(Mutex<Status>, Condvar)>;
@@ -53,17 +55,35 @@ pub struct DevServer {
     status: Shared,
     server: Arc<tiny_http::Server>,
     threads: Vec<std::thread::JoinHandle<()>>,
-    _watcher: notify::RecommendedWatcher,
+    _watch: Arc<watch::SiteWatch>,
     _temp: tempfile::TempDir,
+}
+
+/// How to serve.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// Port to listen on; 0 picks a free one.
+    pub port: u16,
+    /// Address to listen on; 127.0.0.1 unless asked.
+    pub interface: Option<IpAddr>,
+    /// The address the preview's feeds and canonical links use; the
+    /// server's own address by default.
+    pub base_url: Option<String>,
 }
 
 impl DevServer {
     /// Builds the site at `root` and starts serving it on `127.0.0.1:port`
     /// (port 0 picks a free one), watching it for changes.
     pub fn start(root: &Path, port: u16) -> Result<DevServer> {
+        DevServer::start_with(root, &ServeOptions { port, ..ServeOptions::default() })
+    }
+
+    /// Like [`DevServer::start`], with every option.
+    pub fn start_with(root: &Path, options: &ServeOptions) -> Result<DevServer> {
         Site::load(root)?;
-        let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| {
-            anyhow!("cannot listen on 127.0.0.1:{port}: {e} (is another server running? pass `--port` to pick another)")
+        let (ip, port) = (options.interface.unwrap_or(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)), options.port);
+        let server = tiny_http::Server::http((ip, port)).map_err(|e| {
+            anyhow!("cannot listen on {ip}:{port}: {e} (is another server running? pass `--port` to pick another)")
         })?;
         let addr = server.server_addr().to_ip().ok_or_else(|| anyhow!("the server has no IP address"))?;
         let temp = tempfile::tempdir().context("failed to create a temporary folder for the preview")?;
@@ -71,28 +91,20 @@ impl DevServer {
         let status: Shared = Arc::default();
         // Events name canonical paths; so must the paths they are compared with.
         let root = root.canonicalize().with_context(|| format!("failed to resolve `{}`", root.display()))?;
-        let mut rebuilder =
-            Rebuilder { root: root.clone(), output: output.clone(), addr, status: status.clone(), built: None };
+        let base_url = options.base_url.clone().unwrap_or_else(|| format!("http://{addr}/"));
+        let mut rebuilder = Rebuilder {
+            root: root.clone(),
+            output: output.clone(),
+            base_url,
+            status: status.clone(),
+            built: None,
+            report: None,
+        };
         rebuilder.run(&[]);
 
         let (sender, events) = std::sync::mpsc::channel::<Vec<PathBuf>>();
-        let watched_root = root.clone();
-        let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-            // Reading files (as a build does) is not a change.
-            if let Ok(e) = event
-                && matches!(e.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_))
-            {
-                let paths: Vec<PathBuf> =
-                    e.paths.into_iter().filter(|p| !is_scratch_file(p) && !is_hidden(&watched_root, p)).collect();
-                if !paths.is_empty() {
-                    let _ = sender.send(paths);
-                }
-            }
-        })
-        .context("failed to watch the site for changes")?;
-        for (path, mode) in watched(&root) {
-            watcher.watch(&path, mode).with_context(|| format!("failed to watch `{}`", path.display()))?;
-        }
+        let watch = Arc::new(watch::SiteWatch::start(&root, sender)?);
+        let following = Arc::downgrade(&watch);
 
         let server = Arc::new(server);
         let rebuilder = std::thread::spawn(move || {
@@ -103,7 +115,11 @@ impl DevServer {
                 }
                 changed.sort();
                 changed.dedup();
-                rebuilder.run(&changed);
+                let Some(watch) = following.upgrade() else { return };
+                watch.follow(&changed);
+                let names: Vec<String> = changed.iter().map(|p| watch.relative(p).display().to_string()).collect();
+                drop(watch);
+                rebuilder.run_after(&changed, &names);
             }
         });
         let listener = {
@@ -115,15 +131,7 @@ impl DevServer {
                 }
             })
         };
-        Ok(DevServer {
-            addr,
-            output,
-            status,
-            server,
-            threads: vec![listener, rebuilder],
-            _watcher: watcher,
-            _temp: temp,
-        })
+        Ok(DevServer { addr, output, status, server, threads: vec![listener, rebuilder], _watch: watch, _temp: temp })
     }
 
     /// The address being served.
@@ -148,6 +156,12 @@ impl DevServer {
         self.status.0.lock().expect("no thread panics holding the status").outcome.clone()
     }
 
+    /// The line the last rebuild printed (`rebuilt: site.toml (built 72
+    /// papers), 380 ms`, or its error).
+    pub fn last_message(&self) -> String {
+        self.status.0.lock().expect("no thread panics holding the status").message.clone()
+    }
+
     /// Serves until the process is stopped.
     pub fn wait(mut self) {
         let listener = self.threads.remove(0);
@@ -161,48 +175,26 @@ impl Drop for DevServer {
     }
 }
 
-/// The paths whose changes trigger a rebuild.
-fn watched(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
-    let mut paths = vec![(root.join(CONFIG_FILE), RecursiveMode::NonRecursive)];
-    for dir in ["content", "templates", "themes", "static"] {
-        let path = root.join(dir);
-        if path.is_dir() {
-            paths.push((path, RecursiveMode::Recursive));
-        }
-    }
-    paths
-}
-
-/// Whether `path` is inside a hidden folder of the site, which builds do
-/// not read (import's copies of its pages, `content/papers/.imported/`).
-fn is_hidden(root: &Path, path: &Path) -> bool {
-    let inside = path.strip_prefix(root).unwrap_or(path);
-    inside.parent().is_some_and(|dir| dir.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')))
-}
-
-/// Files editors write next to the ones they save (`.x.md.swp`, `x.md~`,
-/// Vim's `4913`): not changes to the site.
-fn is_scratch_file(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.chars().all(|c| c.is_ascii_digit())
-}
-
 /// The rebuild thread's state: the last good build, kept in memory so that
 /// an edit to one paper page re-renders only the pages that show it.
 struct Rebuilder {
     root: PathBuf,
     output: PathBuf,
-    addr: SocketAddr,
+    base_url: String,
     status: Shared,
     built: Option<Built>,
+    /// The files that changed, for the next message.
+    report: Option<String>,
 }
 
 impl Rebuilder {
+    /// Rebuilds after `changed` files changed, and says which and how long
+    /// it took (`rebuilt: content/papers/x.md (3 pages), 38 ms`).
+    fn run_after(&mut self, changed: &[PathBuf], names: &[String]) {
+        self.report = Some(changed_names(names));
+        self.run(changed);
+    }
+
     /// Rebuilds after `changed` files changed (none: the first build), and
     /// publishes the outcome to the open pages.
     fn run(&mut self, changed: &[PathBuf]) {
@@ -215,16 +207,28 @@ impl Rebuilder {
         let (lock, notify) = &*self.status;
         let mut status = lock.lock().expect("no thread panics holding the status");
         status.generation += 1;
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
         match result {
             Ok(what) => {
-                eprintln!("{what} in {:.0} ms", start.elapsed().as_secs_f64() * 1000.0);
+                status.message = match self.report.take() {
+                    Some(names) => format!("rebuilt: {names} ({what}), {ms:.0} ms"),
+                    None => format!("{what} in {ms:.0} ms"),
+                };
+                eprintln!("{}", status.message);
                 status.error = None;
                 status.built = true;
                 status.outcome = what;
             }
             Err(e) => {
                 let message = format!("{e:#}");
-                eprintln!("error: {message}\n(still serving the last good build)");
+                let names = self.report.take().map(|n| format!(" after a change to {n}")).unwrap_or_default();
+                let serving = if status.built {
+                    "still serving the last good build"
+                } else {
+                    "nothing to serve until the site builds: fix it and save"
+                };
+                status.message = format!("error{names}: {message}\n({serving})");
+                eprintln!("{}", status.message);
                 status.error = Some(message);
             }
         }
@@ -234,8 +238,7 @@ impl Rebuilder {
     /// A full build, rereading `site.toml`.
     fn full(&mut self) -> Result<String> {
         let site = Site::load(&self.root)?;
-        let options =
-            BuildOptions { base_url: Some(format!("http://{}/", self.addr)), output: Some(self.output.clone()) };
+        let options = BuildOptions { base_url: Some(self.base_url.clone()), output: Some(self.output.clone()) };
         let (report, built) = build_and_keep(&site, &options)?;
         for problem in report.skipped.iter().chain(&report.warnings) {
             eprintln!("warning: {problem}");
@@ -266,6 +269,15 @@ impl Rebuilder {
         }
         Ok(Some(pages))
     }
+}
+
+/// The changed files for a message: up to three, then how many more.
+fn changed_names(names: &[String]) -> String {
+    let mut out = names.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > 3 {
+        out.push_str(&format!(" and {} more", names.len() - 3));
+    }
+    out
 }
 
 /// Applies an edited paper page to a kept build and renders the pages that
@@ -519,14 +531,6 @@ mod tests {
         std::os::unix::fs::symlink(dir.path(), out.join("up")).unwrap();
         assert_eq!(resolve(&out, "/link.txt"), None);
         assert_eq!(resolve(&out, "/up/secret.txt"), None);
-    }
-
-    #[test]
-    fn import_copies_in_hidden_folders_are_not_changes() {
-        let root = Path::new("/site");
-        assert!(is_hidden(root, Path::new("/site/content/papers/.imported/a.md")));
-        assert!(!is_hidden(root, Path::new("/site/content/papers/a.md")));
-        assert!(!is_hidden(Path::new("/home/.me/site"), Path::new("/home/.me/site/content/a.md")));
     }
 
     #[test]

@@ -43,6 +43,12 @@ const DEFAULT_TEMPLATES: &[Embedded] = embed![
 
 const DEFAULT_STATIC: &[Embedded] = embed!["static/style.css", "static/favicon.svg", "static/search.js"];
 
+/// Every file of the built-in theme: its path inside the theme folder
+/// (`templates/base.html`, `static/style.css`) and its text.
+pub fn built_in_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    DEFAULT_TEMPLATES.iter().chain(DEFAULT_STATIC).copied()
+}
+
 /// Where a template or static file came from, for error messages.
 #[derive(Debug, Clone)]
 enum Origin {

@@ -90,6 +90,8 @@ struct SiteView<'a> {
     day_count: usize,
     /// Whether the search box and page are built.
     search: bool,
+    /// Whether the site has a `static/extra.css`, loaded after the theme's CSS.
+    extra_css: bool,
 }
 
 /// A link: a URL relative to the site root and its label (may hold HTML
@@ -118,6 +120,7 @@ pub fn prepare(config: &Config, model: &Model, theme: &mut Theme) {
         paper_count: model.papers.len(),
         day_count: model.days.len(),
         search: config.search.enabled,
+        extra_css: theme.static_files.contains_key("extra.css"),
     };
     theme.tera.global_context().insert("site", &site);
 }
@@ -291,9 +294,20 @@ fn render_file(tera: &tera::Tera, template: &str, path: &str, ctx: &tera::Contex
     // no second pass to check the UTF-8 that Tera wrote from strings.
     let mut html = Vec::with_capacity(PAGE_BYTES);
     tera.render_to(template, ctx, &mut html)
-        .map_err(|e| anyhow!("{e}"))
+        .map_err(template_error)
         .with_context(|| format!("failed to render `{path}` with template `{template}`"))?;
     Ok(OutputFile::new(path, html))
+}
+
+/// A rendering error; one that names a variable or field the template does
+/// not have points at the document that lists them all.
+pub(crate) fn template_error(e: tera::Error) -> anyhow::Error {
+    let message = e.to_string();
+    if message.contains("is not defined") {
+        anyhow!("{message}\nhelp: every variable of every template, with its type, is listed in docs/templates.md")
+    } else {
+        anyhow!("{message}")
+    }
 }
 
 /// Room for a rendered page; a paper page is about 11 KB.

@@ -237,7 +237,7 @@ mod tests {
         assert!(err.starts_with("`hf-2025-10-24.json` line ") && err.contains("truncated"), "{err}");
         assert_eq!(error_message(br#"{"error": "Not Found"}"#).as_deref(), Some("Not Found"));
         let err = daily_papers(b"[1, 2]", day).unwrap_err();
-        assert!(err.starts_with("none of its 2 items is a paper: `hf-2025-10-24.json` line 1"), "{err}");
+        assert!(err.starts_with("`hf-2025-10-24.json` line 1, column 2: this is not Daily Papers JSON"), "{err}");
     }
 
     #[test]

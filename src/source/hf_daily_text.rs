@@ -2,12 +2,16 @@
 //! headings (`Aug 6`), then each paper as a title line and an abstract
 //! paragraph, separated by blank lines.
 //!
-//! Pairing works on blocks (runs of non-blank lines). A long block is an
-//! abstract and the short block right before it is its title. A short block
-//! followed by another short block that is not itself a title is a title
-//! with a short abstract. Anything that cannot be paired is reported with
-//! its line number: a title without abstract is kept, a paragraph without
-//! a title is skipped.
+//! Pairing works on blocks (runs of non-blank lines). A paper is a short
+//! block (its title) followed by an abstract-like one: long, or ending like
+//! a sentence. A copy of the live page carries its navigation around the
+//! papers (menu items, "Submitted by", vote and author counts, `·`): those
+//! lines are dropped, and whatever else is not a title followed by an
+//! abstract is skipped and counted in one note per file. A line that looks
+//! like a title but has no abstract is reported with its line. A copy with
+//! no abstract at all (a list of titles) keeps its titles, with a warning.
+//! A copy whose blank lines were lost (one line per element) is read line
+//! by line.
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -19,7 +23,9 @@ use super::{DayResolver, Parsed, paper_from_text};
 use crate::error::{ImportError, Warning};
 use crate::links;
 
-/// Lines of the papers page that are navigation, not papers.
+/// Lines of the papers page that are navigation, not papers (compared in
+/// lower case). The first ones head a search page and are dropped quietly;
+/// the others are counted.
 const CHROME: &[&str] = &[
     "new",
     "get trending papers in your email inbox!",
@@ -34,6 +40,67 @@ const CHROME: &[&str] = &[
     "previous",
     "next",
 ];
+
+/// More navigation of the live page: menus, tabs and buttons.
+const NAVIGATION: &[&str] = &[
+    "hugging face",
+    "hugging face's logo",
+    "models",
+    "datasets",
+    "spaces",
+    "posts",
+    "docs",
+    "enterprise",
+    "pricing",
+    "jobs",
+    "log in",
+    "login",
+    "sign up",
+    "community",
+    "solutions",
+    "daily",
+    "weekly",
+    "monthly",
+    "papers",
+    "collections",
+    "upvote",
+    "upvoted",
+    "submitted by",
+    "view arxiv page",
+    "view pdf",
+    "add to collection",
+    "search or paste arxiv id",
+    "search by arxiv id or title",
+    "search by arxiv id",
+    "system theme",
+    "website",
+    "github",
+    "company",
+    "about",
+    "blog",
+    "learn",
+    "discord",
+    "forum",
+    "privacy",
+    "terms of service",
+    "changelog",
+    "status",
+    "tos",
+];
+
+/// A line of counts or bylines: `39`, `1.2k`, `· 12 authors`, `Submitted
+/// by akhaliq`, `3 comments`, `★ 120`.
+static NOISE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:[·•★☆].*|submitted by\b.*|[\d.,]+\s*[km]?|\d+\s+(?:authors?|comments?|upvotes?|stars?)|(?:upvotes?|stars?|comments?)\s*[\d.,]+\s*[km]?|.*\s·\s*\d+\s+authors?)$")
+        .expect("the noise pattern is valid")
+});
+
+/// An author line: names (one to four capitalised words) separated by commas.
+static AUTHORS: LazyLock<Regex> = LazyLock::new(|| {
+    let name = r"\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}";
+    Regex::new(&format!(r"^{name}(?:\s*,\s*{name})+(?:\s*,?\s*(?:and|et al\.?)\s*(?:{name})?)?$"))
+        .expect("the author pattern is valid")
+});
 
 /// A block longer than this (in characters) is an abstract, never a title.
 const MAX_TITLE_CHARS: usize = 300;
@@ -53,6 +120,8 @@ struct Block {
     line: usize,
     /// The text lines (URL-only lines are in `urls`).
     lines: Vec<String>,
+    /// The 1-based line number of each of `lines`.
+    numbers: Vec<usize>,
     /// Lines that are a bare URL.
     urls: Vec<String>,
 }
@@ -75,6 +144,13 @@ impl Block {
     fn may_be_abstract(&self) -> bool {
         self.is_abstract() || self.text().ends_with('.')
     }
+
+    /// Looks like a paper's title: two words or more, with letters, not a
+    /// list of names.
+    fn is_title_like(&self) -> bool {
+        let text = self.text();
+        text.split_whitespace().count() >= 2 && text.chars().any(char::is_alphabetic) && !AUTHORS.is_match(&text)
+    }
 }
 
 #[derive(Debug)]
@@ -90,7 +166,7 @@ pub fn parse(text: &str, path: &Path, reference: Option<Date>) -> Result<Parsed,
     if text.contains('\0') || text.chars().filter(|c| c.is_control() && !c.is_whitespace()).count() > 8 {
         return Err(ImportError::file(path, "this looks like a binary file, not a text copy of a papers page"));
     }
-    let items = items(text);
+    let (items, navigation) = items(text);
     if items.is_empty() {
         let what = if text.trim().is_empty() { "the file is empty" } else { "the file holds only page navigation" };
         return Err(ImportError::file(
@@ -100,68 +176,18 @@ pub fn parse(text: &str, path: &Path, reference: Option<Date>) -> Result<Parsed,
             ),
         ));
     }
-    let mut days = DayResolver::new(path, reference);
-    let mut parsed = Parsed::default();
-    let mut rank = 0;
-    let mut i = 0;
-    while i < items.len() {
-        let block = match &items[i] {
-            Item::Heading { line, month, day, year, text } => {
-                days.start_day(*line, *month, *day, *year, text)?;
-                rank = 0;
-                i += 1;
-                continue;
-            }
-            Item::Block(block) => block,
-        };
-        let next = block_at(&items, i + 1);
-        let after = block_at(&items, i + 2);
-        if block.is_abstract() {
-            parsed.skipped.push(ImportError::at(
-                path,
-                block.line,
-                format!("paragraph with no title before it was skipped: \"{}\"", preview(&block.text())),
-            ));
-            i += 1;
-            continue;
-        }
-        // The next block is this title's abstract unless it is itself a
-        // title: a short block followed by an abstract.
-        let abstract_block = match next {
-            Some(n) if n.may_be_abstract() => Some(n),
-            Some(n) if !after.is_some_and(Block::may_be_abstract) => Some(n),
-            _ => None,
-        };
-        let day = days.current(block.line)?;
-        rank += 1;
-        if abstract_block.is_none() {
-            parsed.warnings.push(Warning::at(
-                path,
-                block.line,
-                format!("title with no abstract after it: \"{}\" (kept without an abstract)", preview(&block.text())),
-            ));
-        }
-        let abstract_text = abstract_block.map(Block::text).unwrap_or_default();
-        let arxiv = block
-            .urls
-            .iter()
-            .chain(abstract_block.iter().flat_map(|b| &b.urls))
-            .find_map(|u| links::arxiv_id_from_url(u));
-        let mut paper = paper_from_text(&block.text(), &abstract_text, arxiv, day, rank, path);
-        for url in block.urls.iter().chain(abstract_block.iter().flat_map(|b| &b.urls)) {
-            super::add_link(&mut paper, url);
-        }
-        if let Some(first) = parsed.papers.iter().position(|p| p.id == paper.id && p.date() == day) {
-            parsed.warnings.push(Warning::at(
-                path,
-                block.line,
-                format!("\"{}\" is listed twice on {day}; the two entries are merged", preview(&paper.title)),
-            ));
-            parsed.papers[first].merge(paper);
-        } else {
-            parsed.papers.push(paper);
-        }
-        i += if abstract_block.is_some() { 2 } else { 1 };
+    let mut pairing = Pairing {
+        path,
+        days: DayResolver::new(path, reference),
+        parsed: Parsed::default(),
+        rank: 0,
+        not_papers: navigation,
+        titles_only: !items.iter().any(|i| matches!(i, Item::Block(b) if b.may_be_abstract())),
+    };
+    pairing.run(&items)?;
+    let Pairing { mut parsed, not_papers, days, .. } = pairing;
+    if let Some(warning) = days.disagreement(path) {
+        parsed.warnings.push(warning);
     }
     if parsed.papers.is_empty() && parsed.skipped.is_empty() {
         return Err(ImportError::file(
@@ -169,7 +195,123 @@ pub fn parse(text: &str, path: &Path, reference: Option<Date>) -> Result<Parsed,
             "no papers found: expected a title line followed by an abstract paragraph",
         ));
     }
+    if not_papers > 0 {
+        parsed.notes.push(ImportError::file(
+            path,
+            format!(
+                "{not_papers} line{} that {} not part of a paper (page navigation, vote and author counts) skipped",
+                if not_papers == 1 { "" } else { "s" },
+                if not_papers == 1 { "is" } else { "are" }
+            ),
+        ));
+    }
     Ok(parsed)
+}
+
+/// The state of pairing titles with abstracts in one file.
+struct Pairing<'a> {
+    path: &'a Path,
+    days: DayResolver<'a>,
+    parsed: Parsed,
+    /// Rank of the last paper on the current day.
+    rank: u32,
+    /// Lines skipped as not part of a paper.
+    not_papers: usize,
+    /// The copy has no abstract at all: its titles are kept alone.
+    titles_only: bool,
+}
+
+impl Pairing<'_> {
+    fn run(&mut self, items: &[Item]) -> Result<(), ImportError> {
+        let mut i = 0;
+        while i < items.len() {
+            let block = match &items[i] {
+                Item::Heading { line, month, day, year, text } => {
+                    self.days.start_day(*line, *month, *day, *year, text)?;
+                    self.rank = 0;
+                    i += 1;
+                    continue;
+                }
+                Item::Block(block) => block,
+            };
+            let next = block_at(items, i + 1);
+            let after = block_at(items, i + 2);
+            if block.is_abstract() {
+                self.parsed.skipped.push(ImportError::at(
+                    self.path,
+                    block.line,
+                    format!("paragraph with no title before it was skipped: \"{}\"", preview(&block.text())),
+                ));
+                i += 1;
+                continue;
+            }
+            // A title, then its abstract; or a title, its authors, then its abstract.
+            let (byline, abstract_block) = match (next, after) {
+                (Some(n), _) if n.may_be_abstract() => (None, Some(n)),
+                (Some(n), Some(a)) if AUTHORS.is_match(&n.text()) && a.may_be_abstract() => (Some(n), Some(a)),
+                _ => (None, None),
+            };
+            if abstract_block.is_none() && !self.lone(block)? {
+                i += 1;
+                continue;
+            }
+            self.paper(block, byline, abstract_block)?;
+            i += 1 + usize::from(byline.is_some()) + usize::from(abstract_block.is_some());
+        }
+        Ok(())
+    }
+
+    /// A short block with no abstract after it: kept as a paper (returns
+    /// `true`) only in a copy of titles alone; else skipped, with a warning
+    /// when it looks like a title.
+    fn lone(&mut self, block: &Block) -> Result<bool, ImportError> {
+        if !block.is_title_like() {
+            self.not_papers += block.lines.len();
+            return Ok(false);
+        }
+        let title = preview(&block.text());
+        if self.titles_only {
+            let message = format!("title with no abstract after it: \"{title}\" (kept without an abstract)");
+            self.parsed.warnings.push(Warning::at(self.path, block.line, message));
+            return Ok(true);
+        }
+        let message = format!("\"{title}\" has no abstract after it and was skipped as not a paper");
+        self.parsed.warnings.push(Warning::at(self.path, block.line, message));
+        Ok(false)
+    }
+
+    /// Adds the paper titled `block`.
+    fn paper(
+        &mut self,
+        block: &Block,
+        byline: Option<&Block>,
+        abstract_block: Option<&Block>,
+    ) -> Result<(), ImportError> {
+        let day = self.days.current(block.line)?;
+        self.rank += 1;
+        let abstract_text = abstract_block.map(Block::text).unwrap_or_default();
+        let urls = || block.urls.iter().chain(abstract_block.iter().flat_map(|b| &b.urls));
+        let arxiv = urls().find_map(|u| links::arxiv_id_from_url(u));
+        let mut paper = paper_from_text(&block.text(), &abstract_text, arxiv, day, self.rank, self.path);
+        for url in urls() {
+            super::add_link(&mut paper, url);
+        }
+        if let Some(byline) = byline {
+            paper.authors = byline.text().split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
+        }
+        let parsed = &mut self.parsed;
+        if let Some(first) = parsed.papers.iter().position(|p| p.id == paper.id && p.date() == day) {
+            parsed.warnings.push(Warning::at(
+                self.path,
+                block.line,
+                format!("\"{}\" is listed twice on {day}; the two entries are merged", preview(&paper.title)),
+            ));
+            parsed.papers[first].merge(paper);
+        } else {
+            parsed.papers.push(paper);
+        }
+        Ok(())
+    }
 }
 
 fn block_at(items: &[Item], i: usize) -> Option<&Block> {
@@ -179,10 +321,12 @@ fn block_at(items: &[Item], i: usize) -> Option<&Block> {
     }
 }
 
-/// Splits the text into headings and blocks, dropping page chrome. A block
-/// of only URLs belongs to the title block before it.
-fn items(text: &str) -> Vec<Item> {
+/// Splits the text into headings and blocks, dropping page chrome; also
+/// returns how many navigation lines (beyond a search page's header) were
+/// dropped. A block of only URLs belongs to the title block before it.
+fn items(text: &str) -> (Vec<Item>, usize) {
     let mut items: Vec<Item> = Vec::new();
+    let mut navigation = 0;
     let mut current: Option<Block> = None;
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     for (index, raw) in text.split('\n').enumerate() {
@@ -192,20 +336,38 @@ fn items(text: &str) -> Vec<Item> {
             push_block(&mut items, current.take());
             continue;
         }
-        let block = current.get_or_insert_with(|| Block { line: index + 1, lines: Vec::new(), urls: Vec::new() });
+        let lower = line.to_lowercase();
+        if CHROME.contains(&lower.as_str()) {
+            continue;
+        }
+        if NAVIGATION.contains(&lower.as_str()) || NOISE.is_match(line) {
+            navigation += 1;
+            continue;
+        }
+        let block = current.get_or_insert_with(|| Block {
+            line: index + 1,
+            lines: Vec::new(),
+            numbers: Vec::new(),
+            urls: Vec::new(),
+        });
         if is_url_line(line) {
             block.urls.push(line.to_string());
         } else {
+            if block.lines.is_empty() {
+                block.line = index + 1;
+            }
             block.lines.push(line.to_string());
+            block.numbers.push(index + 1);
         }
     }
     push_block(&mut items, current.take());
-    items
+    (items, navigation)
 }
 
+/// Adds a block. A block that mixes short lines with lines too long for a
+/// title is a copy without blank lines: each of its lines is a block.
 fn push_block(items: &mut Vec<Item>, block: Option<Block>) {
     let Some(mut block) = block else { return };
-    block.lines.retain(|l| !CHROME.contains(&l.to_lowercase().as_str()));
     if block.lines.is_empty() {
         // URL lines on their own belong to the title above them.
         if let Some(Item::Block(previous)) = items.last_mut()
@@ -215,6 +377,21 @@ fn push_block(items: &mut Vec<Item>, block: Option<Block>) {
         }
         return;
     }
+    let long = |l: &String| l.chars().count() > MAX_TITLE_CHARS;
+    if block.lines.len() > 1 && block.lines.iter().any(long) && !block.lines.iter().all(long) {
+        let urls = std::mem::take(&mut block.urls);
+        for (line, number) in block.lines.into_iter().zip(block.numbers) {
+            push_one(items, Block { line: number, lines: vec![line], numbers: vec![number], urls: Vec::new() });
+        }
+        if let Some(Item::Block(last)) = items.last_mut() {
+            last.urls.extend(urls);
+        }
+        return;
+    }
+    push_one(items, block);
+}
+
+fn push_one(items: &mut Vec<Item>, block: Block) {
     if block.lines.len() == 1
         && let Some(heading) = heading(&block.lines[0], block.line)
     {

@@ -40,6 +40,8 @@ pub struct ImportOptions {
     /// Replace the pages import wrote with the new record, dropping the
     /// owner's edits (pages written by hand are still never touched).
     pub force: bool,
+    /// Write nothing: report what an import would write.
+    pub dry_run: bool,
 }
 
 /// What an import did.
@@ -47,6 +49,8 @@ pub struct ImportOptions {
 pub struct ImportReport {
     /// Input files read successfully.
     pub files: usize,
+    /// Input files that could not be read at all (each also in `skipped`).
+    pub unreadable: usize,
     /// Pages written for the first time.
     pub new: Vec<PathBuf>,
     /// Pages rewritten with new information.
@@ -62,6 +66,8 @@ pub struct ImportReport {
     pub skipped: Vec<ImportError>,
     /// Records imported with a remark (a title without abstract, a duplicate).
     pub warnings: Vec<Warning>,
+    /// Things worth knowing that are not problems (a day without papers).
+    pub notes: Vec<Warning>,
 }
 
 /// Fields of one page that both the owner and the new data changed.
@@ -80,11 +86,13 @@ pub struct Conflict {
 pub fn import(site: &Site, files: &[PathBuf], options: &ImportOptions) -> Result<ImportReport> {
     let mut report = ImportReport::default();
     let mut pages = Pages::load(&site.content_dir.join("papers"))?;
-    for file in files {
+    pages.dry_run = options.dry_run;
+    for file in &inputs(files, &mut report)? {
         let records = match stream_file(file, options.format, options.date) {
             Ok(records) => records,
             Err(e) => {
                 report.skipped.push(e);
+                report.unreadable += 1;
                 continue;
             }
         };
@@ -94,11 +102,29 @@ pub fn import(site: &Site, files: &[PathBuf], options: &ImportOptions) -> Result
                 Record::Paper(paper) => pages.put(*paper, options.force, &mut report)?,
                 Record::Skipped(e) => report.skipped.push(e),
                 Record::Warning(w) => report.warnings.push(w),
+                Record::Note(n) => report.notes.push(n),
             }
         }
     }
     pages.tally(&mut report);
     Ok(report)
+}
+
+/// The files to read: each file given, and the digests in each folder given.
+fn inputs(given: &[PathBuf], report: &mut ImportReport) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in given {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let found = content::digest_files(path)?;
+        if found.is_empty() {
+            report.skipped.push(ImportError::file(path, "this folder holds no digests (`.txt`, `.json`, `.xml`)"));
+        }
+        files.extend(found);
+    }
+    Ok(files)
 }
 
 /// What an import did to one page.
@@ -118,12 +144,19 @@ struct Pages {
     /// Normalised title -> (id, page), to find a paper met without an arXiv id.
     by_title: HashMap<String, (String, PathBuf)>,
     touched: BTreeMap<PathBuf, Outcome>,
+    /// Write nothing (`--dry-run`).
+    dry_run: bool,
 }
 
 impl Pages {
     fn load(dir: &Path) -> Result<Pages> {
-        let mut pages =
-            Pages { dir: dir.to_path_buf(), by_id: HashMap::new(), by_title: HashMap::new(), touched: BTreeMap::new() };
+        let mut pages = Pages {
+            dir: dir.to_path_buf(),
+            by_id: HashMap::new(),
+            by_title: HashMap::new(),
+            touched: BTreeMap::new(),
+            dry_run: false,
+        };
         for (id, path) in content::paper_page_paths(dir)? {
             if let Ok(text) = std::fs::read_to_string(&path)
                 && let Ok(paper) = Paper::from_page(&text, &path)
@@ -155,7 +188,9 @@ impl Pages {
         let path = self.path_for(&paper);
         let (id, title) = (paper.id.clone(), paper::slug_id(&paper.title));
         let before = self.touched.get(&path).copied();
-        let Some((outcome, final_id)) = write_page(&self.dir, &path, paper, force && before.is_none(), report)? else {
+        let writer = Writer { dry_run: self.dry_run };
+        let Some((outcome, final_id)) = write_page(&self.dir, &path, paper, force && before.is_none(), writer, report)?
+        else {
             return Ok(());
         };
         let outcome = match (before, outcome) {
@@ -204,9 +239,16 @@ fn read_if_exists(path: &Path) -> std::io::Result<Option<String>> {
     }
 }
 
-/// Writes `text` to `path` unless it already holds it.
-fn write_if_changed(path: &Path, old: Option<&str>, text: &str) -> Result<()> {
-    if old != Some(text) { write_atomic(path, text.as_bytes()) } else { Ok(()) }
+/// Writes pages and import's copies of them, or nothing with `--dry-run`.
+#[derive(Debug, Clone, Copy)]
+struct Writer {
+    dry_run: bool,
+}
+
+impl Writer {
+    fn write(self, path: &Path, text: &str) -> Result<()> {
+        if self.dry_run { Ok(()) } else { write_atomic(path, text.as_bytes()) }
+    }
 }
 
 /// Writes `incoming` to `path` (a page under `dir`), merged with the page
@@ -217,6 +259,7 @@ fn write_page(
     path: &Path,
     incoming: Paper,
     force: bool,
+    writer: Writer,
     report: &mut ImportReport,
 ) -> Result<Option<(Outcome, String)>> {
     let base_file = base_path(dir, path);
@@ -233,8 +276,8 @@ fn write_page(
     };
     let Some(page) = page else {
         let text = incoming.to_page();
-        write_atomic(path, text.as_bytes())?;
-        write_atomic(&base_file, text.as_bytes())?;
+        writer.write(path, &text)?;
+        writer.write(&base_file, &text)?;
         return Ok(Some((Outcome::New, incoming.id)));
     };
     // Pages written by earlier versions carry their own import hash
@@ -247,11 +290,13 @@ fn write_page(
     let Some((text, data)) = merged_page(&base, &page, &base_file, incoming, force, path, report) else {
         return Ok(None);
     };
-    write_if_changed(&base_file, Some(&base), &data)?;
+    if base != data {
+        writer.write(&base_file, &data)?;
+    }
     if text == page {
         return Ok(Some((Outcome::Unchanged, page_id(&text, path))));
     }
-    write_atomic(path, text.as_bytes())?;
+    writer.write(path, &text)?;
     Ok(Some((Outcome::Updated, page_id(&text, path))))
 }
 
@@ -351,18 +396,24 @@ fn add_conflicts(report: &mut ImportReport, path: &Path, fields: Vec<String>) {
 }
 
 impl ImportReport {
-    /// One summary line: counts of new, updated, unchanged, hand-written
-    /// pages kept, pages with conflicts and records skipped.
+    /// Files read, and those that could not be (`2 files (1 could not be read)`).
+    pub fn files_summary(&self) -> String {
+        let files = crate::diagnostics::plural(self.files, "file");
+        if self.unreadable == 0 { files } else { format!("{files} ({} could not be read)", self.unreadable) }
+    }
+
+    /// Pages new, updated, unchanged, hand-written pages kept and pages
+    /// with conflicts, then records skipped.
     pub fn summary(&self) -> String {
         let conflicts = self.conflicts.len();
         format!(
-            "{} new, {} updated, {} unchanged, {} hand-written kept, {conflicts} conflict{}, {} skipped",
+            "{} new, {} updated, {} unchanged, {} hand-written kept, {conflicts} conflict{}; {} skipped",
             self.new.len(),
             self.updated.len(),
             self.unchanged,
             self.kept.len(),
             if conflicts == 1 { "" } else { "s" },
-            self.skipped.len()
+            crate::diagnostics::plural(self.skipped.len() - self.unreadable, "record"),
         )
     }
 }

@@ -12,6 +12,7 @@ pub mod hf_api_json;
 pub mod hf_daily_text;
 mod import;
 mod position;
+pub mod pyrepr;
 mod record;
 
 use std::path::Path;
@@ -70,6 +71,8 @@ pub struct Parsed {
     pub skipped: Vec<ImportError>,
     /// Records imported with a remark (no abstract, listed twice), with their lines.
     pub warnings: Vec<Warning>,
+    /// Things worth knowing that are not problems (a day without papers).
+    pub notes: Vec<Warning>,
 }
 
 /// Parses one input file.
@@ -104,6 +107,9 @@ pub fn stream_file(path: &Path, format: Option<Format>, date: Option<Date>) -> R
     let mut input = std::io::BufReader::with_capacity(64 * 1024, file);
     let head = std::io::BufRead::fill_buf(&mut input)
         .map_err(|e| ImportError::file(path, format!("cannot read the file: {e}")))?;
+    if let Some(error) = crate::error::not_utf16(path, head) {
+        return Err(error);
+    }
     let format = format.unwrap_or_else(|| Format::detect(&String::from_utf8_lossy(head), path));
     let reference = date.or_else(|| date_from_file_name(path));
     let mut records: Box<dyn Iterator<Item = RecordResult>> = match format {
@@ -114,7 +120,8 @@ pub fn stream_file(path: &Path, format: Option<Format>, date: Option<Date>) -> R
             let papers = parsed.papers.into_iter().map(|p| Ok(Record::Paper(Box::new(p))));
             let skipped = parsed.skipped.into_iter().map(|e| Ok(Record::Skipped(e)));
             let warnings = parsed.warnings.into_iter().map(|w| Ok(Record::Warning(w)));
-            Box::new(papers.chain(skipped).chain(warnings))
+            let notes = parsed.notes.into_iter().map(|n| Ok(Record::Note(n)));
+            Box::new(papers.chain(skipped).chain(warnings).chain(notes))
         }
     };
     let first = match records.next() {
@@ -188,11 +195,33 @@ pub(crate) struct DayResolver<'a> {
     path: &'a Path,
     reference: Option<Date>,
     current: Option<Date>,
+    /// The first heading: its line, text and date.
+    first: Option<(usize, String, Date)>,
+    /// Whether a heading named the reference date.
+    matched: bool,
 }
 
 impl<'a> DayResolver<'a> {
     pub(crate) fn new(path: &'a Path, reference: Option<Date>) -> Self {
-        DayResolver { path, reference, current: None }
+        DayResolver { path, reference, current: None, first: None, matched: false }
+    }
+
+    /// A warning when the file's headings never name the date of its file
+    /// name (or `--date`): the papers are filed under the headings' days.
+    pub(crate) fn disagreement(&self, path: &Path) -> Option<Warning> {
+        let reference = self.reference?;
+        let (line, text, date) = self.first.as_ref()?;
+        if self.matched {
+            return None;
+        }
+        let given = if date_from_file_name(path) == Some(reference) { "the file name says" } else { "`--date` says" };
+        Some(Warning::at(
+            path,
+            *line,
+            format!(
+                "{given} {reference} but the day heading `{text}` says {date}: its papers are filed under {date}; rename the file or fix the heading"
+            ),
+        ))
     }
 
     /// A day heading at `line`.
@@ -219,6 +248,8 @@ impl<'a> DayResolver<'a> {
             }
         };
         self.current = Some(date);
+        self.matched |= Some(date) == self.reference;
+        self.first.get_or_insert_with(|| (line, text.to_string(), date));
         Ok(())
     }
 

@@ -18,6 +18,8 @@ pub enum Record {
     Skipped(ImportError),
     /// A remark on a record that was imported.
     Warning(Warning),
+    /// Something worth knowing that is not a problem (a day without papers).
+    Note(Warning),
 }
 
 /// Streaming parsers yield `Err` once, for a problem that ends the file
@@ -35,6 +37,7 @@ pub(crate) fn collect(records: impl Iterator<Item = RecordResult>) -> Result<Par
             Ok(Record::Paper(paper)) => parsed.papers.push(*paper),
             Ok(Record::Skipped(e)) => parsed.skipped.push(e),
             Ok(Record::Warning(w)) => parsed.warnings.push(w),
+            Ok(Record::Note(n)) => parsed.notes.push(n),
             Err(e) if !any => return Err(e),
             Err(e) => parsed.skipped.push(e),
         }

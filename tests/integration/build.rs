@@ -195,8 +195,36 @@ fn broken_front_matter_fails_with_file_and_line() {
         "+++\ntitle = \"Bad\"\ndate = 2025-08-05\nvotes = 3\n+++\n",
     )
     .unwrap();
-    let err = format!("{:#}", try_build(site.path()).unwrap_err());
-    assert!(err.contains("bad.md` line 4: in front matter: unknown field `votes`"), "{err}");
+    let report = build(site.path());
+    let errors: Vec<String> = report.skipped.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("bad.md` line 4: in front matter: unknown field `votes`"), "{errors:?}");
+    assert_eq!(report.papers, 5, "the other papers are built");
+}
+
+#[test]
+fn every_bad_input_is_reported_in_one_run() {
+    let site = fixture("site");
+    let dir = site.path().join("content");
+    std::fs::write(dir.join("papers/bad.md"), "+++\ntitle = \"Bad\"\ndate = 2025-08-05\nvotes = 3\n+++\n").unwrap();
+    std::fs::write(dir.join("papers/worse.md"), "no front matter\n").unwrap();
+    std::fs::write(dir.join("digests/2025-08-07.json"), "[{\"paper\": {\"id\": \"2508.1\", \"title\": 3}}, 42]")
+        .unwrap();
+    std::fs::write(dir.join("digests/2025-08-08.txt"), "").unwrap();
+    std::fs::write(dir.join("broken.md"), "+++\ntitle = 3\n+++\n").unwrap();
+    let report = build(site.path());
+    let errors: Vec<String> = report.skipped.iter().map(ToString::to_string).collect();
+    for expected in [
+        "bad.md` line 4",
+        "worse.md` line 1",
+        "2025-08-07.json` line 1",
+        "2025-08-08.txt`: the file is empty",
+        "broken.md` line 2",
+    ] {
+        assert!(errors.iter().any(|e| e.contains(expected)), "{expected} in {errors:#?}");
+    }
+    assert_eq!(report.diagnostics().summary(), format!("{} errors in 5 files", errors.len()));
+    assert_eq!(report.papers, 5, "the rest is built");
 }
 
 #[test]
@@ -207,7 +235,8 @@ fn two_pages_for_one_paper_is_an_error_naming_both() {
         "+++\nid = \"2508.00002\"\ntitle = \"Copy\"\ndate = 2025-08-05\n+++\n",
     )
     .unwrap();
-    let err = format!("{:#}", try_build(site.path()).unwrap_err());
+    let report = build(site.path());
+    let err = report.skipped.iter().map(ToString::to_string).collect::<String>();
     assert!(err.contains("copy.md") && err.contains("hand-written.md") && err.contains("2508.00002"), "{err}");
 }
 

@@ -401,9 +401,11 @@ fn fetch_then_build_with_the_command_line() {
     replay.route(query, vec![Reply::ok(recorded("q_testing_s10").1)]);
     let site = site(&replay, "[[fetch.sources]]\nkind = \"arxiv\"\nquery = \"testing\"\nmax = 10\n");
     let paperpress = |args: &[&str]| {
+        // `--root` follows the command (`fetch --root DIR hf`).
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_paperpress"))
+            .arg(args[0])
             .args(["--root", site.path().to_str().unwrap()])
-            .args(args)
+            .args(&args[1..])
             .env("PAPERPRESS_FETCH_WAIT_SCALE", "0.001")
             .output()
             .unwrap();

@@ -28,13 +28,13 @@ fn canonical() -> std::path::PathBuf {
 fn import_writes_pages_then_changes_nothing_the_second_time() {
     let site = empty_site();
     let first = run(site.path(), &[&canonical()], false);
-    assert_eq!(first.summary(), "72 new, 0 updated, 0 unchanged, 0 hand-written kept, 0 conflicts, 0 skipped");
+    assert_eq!(first.summary(), "72 new, 0 updated, 0 unchanged, 0 hand-written kept, 0 conflicts; 0 records skipped");
     let papers = site.path().join("content/papers");
     let pages = crate::support::tree(&papers).into_iter().filter(|(p, _)| !p.starts_with(".imported")).count();
     assert_eq!(pages, 72);
     let before = crate::support::tree(&papers);
     let second = run(site.path(), &[&canonical()], false);
-    assert_eq!(second.summary(), "0 new, 0 updated, 72 unchanged, 0 hand-written kept, 0 conflicts, 0 skipped");
+    assert_eq!(second.summary(), "0 new, 0 updated, 72 unchanged, 0 hand-written kept, 0 conflicts; 0 records skipped");
     assert_eq!(before, crate::support::tree(&papers));
 }
 
@@ -114,7 +114,7 @@ fn a_field_both_changed_keeps_the_owners_value_and_the_summary_says_so() {
     // An AI summary, once known, is not replaced by a later one, so the
     // owner's change is the only change: no conflict.
     let report = run(site.path(), &[&api_day(inputs.path(), "2025-10-31", 120, "Second summary.")], false);
-    assert!(report.summary().contains(", 0 conflicts,"), "{}", report.summary());
+    assert!(report.summary().contains(", 0 conflicts;"), "{}", report.summary());
     let after = std::fs::read_to_string(&page_path).unwrap();
     assert!(after.contains("ai_summary = \"My summary.\""), "{after}");
 
@@ -122,7 +122,7 @@ fn a_field_both_changed_keeps_the_owners_value_and_the_summary_says_so() {
     let report = run(site.path(), &[&api_day(inputs.path(), "2025-11-07", 300, "Third.")], false);
     assert_eq!(report.conflicts.len(), 1, "{}", report.summary());
     assert_eq!(report.conflicts[0].fields, ["upvotes"]);
-    assert!(report.summary().contains(", 1 conflict,"), "{}", report.summary());
+    assert!(report.summary().contains(", 1 conflict;"), "{}", report.summary());
     let after = std::fs::read_to_string(&page_path).unwrap();
     assert!(after.contains("upvotes = 7\n"), "the owner's value is kept: {after}");
     assert!(after.contains("2025-11-07"), "the other fields still update: {after}");

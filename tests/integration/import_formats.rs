@@ -51,7 +51,7 @@ fn each_real_file_yields_exactly_its_papers_with_authors_and_links() {
         let report = run(site.path(), std::slice::from_ref(file));
         assert_eq!(
             report.summary(),
-            format!("{count} new, 0 updated, 0 unchanged, 0 hand-written kept, 0 conflicts, 0 skipped"),
+            format!("{count} new, 0 updated, 0 unchanged, 0 hand-written kept, 0 conflicts; 0 records skipped"),
             "{}",
             file.display()
         );
@@ -72,11 +72,14 @@ fn importing_everything_twice_changes_nothing_the_second_time() {
     let mut files = real_files();
     files.push(repo_root().join("content/digests/2025-08-06.txt"));
     let first = run(site.path(), &files);
-    assert_eq!(first.summary(), "114 new, 0 updated, 0 unchanged, 0 hand-written kept, 0 conflicts, 0 skipped");
+    assert_eq!(first.summary(), "114 new, 0 updated, 0 unchanged, 0 hand-written kept, 0 conflicts; 0 records skipped");
     let papers = site.path().join("content/papers");
     let before = tree(&papers);
     let second = run(site.path(), &files);
-    assert_eq!(second.summary(), "0 new, 0 updated, 114 unchanged, 0 hand-written kept, 0 conflicts, 0 skipped");
+    assert_eq!(
+        second.summary(),
+        "0 new, 0 updated, 114 unchanged, 0 hand-written kept, 0 conflicts; 0 records skipped"
+    );
     assert_eq!(before, tree(&papers));
 }
 
@@ -132,7 +135,10 @@ fn a_text_copy_and_the_api_share_one_page() {
         assert_eq!(merged.dates().map(|d| d.to_string()).collect::<Vec<_>>(), ["2025-10-23", "2025-10-24"]);
         // Importing both again changes nothing.
         let again = run(site.path(), &order);
-        assert_eq!(again.summary(), "0 new, 0 updated, 18 unchanged, 0 hand-written kept, 0 conflicts, 0 skipped");
+        assert_eq!(
+            again.summary(),
+            "0 new, 0 updated, 18 unchanged, 0 hand-written kept, 0 conflicts; 0 records skipped"
+        );
     }
 }
 
@@ -148,7 +154,7 @@ fn versions_collapse_and_the_richer_record_wins_field_by_field() {
     .unwrap();
     let site = empty_site();
     let report = run(site.path(), &[fixture("arxiv-atom-2026-id-list.xml"), api]);
-    assert_eq!(report.summary(), "1 new, 0 updated, 0 unchanged, 0 hand-written kept, 0 conflicts, 0 skipped");
+    assert_eq!(report.summary(), "1 new, 0 updated, 0 unchanged, 0 hand-written kept, 0 conflicts; 0 records skipped");
     let paper = read_page(site.path(), "1605.08386.md");
     assert_eq!(paper.authors, ["Caprice Stanley", "Tobias Windisch"], "from the Atom feed");
     assert_eq!(paper.categories, ["math.CO", "math.ST"], "from the Atom feed");
@@ -166,7 +172,7 @@ fn an_edited_page_keeps_the_edit() {
     let edited = std::fs::read_to_string(&path).unwrap().replace("+++\n\n", "+++\n\nMy note.\n\n");
     std::fs::write(&path, &edited).unwrap();
     let report = run(site.path(), &files);
-    assert_eq!(report.summary(), "0 new, 0 updated, 10 unchanged, 0 hand-written kept, 0 conflicts, 0 skipped");
+    assert_eq!(report.summary(), "0 new, 0 updated, 10 unchanged, 0 hand-written kept, 0 conflicts; 0 records skipped");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), edited);
 }
 
@@ -188,7 +194,7 @@ fn bad_input_is_skipped_and_counted_and_nothing_is_damaged() {
     };
     let real = std::fs::read_to_string(fixture("hf-daily-papers-2025-10-24.json")).unwrap();
     let files = [
-        write("repr.json", "[\n  \"{'paper': {'id': '2510.19779', 'title': 'AdaSPEC'}}\"\n]\n"),
+        write("repr.json", "[\n  \"{'paper': {'id': '2510.19779', 'title': datetime(1)}}\"\n]\n"),
         write("cut-2025-10-24.json", &real[..real.find("\"2510.19600\"").unwrap()]),
         write("news.xml", "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel/></rss>\n"),
         write(
@@ -208,7 +214,7 @@ fn bad_input_is_skipped_and_counted_and_nothing_is_damaged() {
         messages,
         [
             format!(
-                "`{}` line 2, column 3: item 1 is a string holding a Python repr (`{{'paper': {{'…`), not a JSON object: expected a list of objects like `{{\"paper\": {{\"id\": ...}}}}`; save the API response itself, not a Python print of it",
+                "`{}` line 2, column 44: item 1 was skipped: it is not a Python literal: `datetime` is a call, not a Python literal (text, number, list, dict, True, False or None)",
                 name("repr.json")
             ),
             format!(
@@ -233,7 +239,7 @@ fn bad_input_is_skipped_and_counted_and_nothing_is_damaged() {
             ),
         ]
     );
-    assert_eq!(report.files, 4, "the files that were read at least in part");
+    assert_eq!(report.files, 5, "the files that were read at least in part");
     assert_eq!(report.new.len(), 2 + 10, "the good records of the cut file, and the good file");
     let after = tree(&papers);
     for (path, bytes) in &before {

@@ -2,6 +2,7 @@
 //! imported through the library and the real binary, asserting on what a
 //! reader or a site owner sees.
 
+mod authoring;
 mod build;
 mod cli;
 mod fetch;
@@ -12,4 +13,5 @@ mod replay;
 mod search;
 mod serve;
 mod support;
+mod templates;
 mod topics;

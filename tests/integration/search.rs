@@ -2,8 +2,9 @@
 //! the tools `.ci/run` installs (node, `tests/search/node_modules`,
 //! Chromium), ranking parity with elasticlunr.js 0.9.5, stemmer parity with
 //! elasticlunr-rs, and the search page in a real browser from `file://`.
-//! Without those tools these tests say so and pass, unless
-//! `PAPERPRESS_REQUIRE_BROWSER=1` (set by `.ci/run`) makes that a failure.
+//! The tests that need those tools are `#[ignore]`d, so that `cargo test`
+//! counts them as not run; `cargo test -- --include-ignored` (as `.ci/run`
+//! does after installing them) runs them, and a missing tool then fails.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -15,14 +16,9 @@ use paperpress::config::{SearchConfig, Site};
 
 use crate::support::{build, fixture, page, repo_root, texts};
 
-fn required() -> bool {
-    std::env::var("PAPERPRESS_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
-}
-
-/// Reports a missing tool: a visible skip, or a failure when required.
-fn skip(what: &str) {
-    assert!(!required(), "{what}, and PAPERPRESS_REQUIRE_BROWSER=1");
-    eprintln!("SKIPPED: {what}");
+/// Fails a test run with `--include-ignored` whose tool is missing.
+fn require(present: bool, what: &str) {
+    assert!(present, "{what}: install it (`.ci/run` does) or leave this test ignored");
 }
 
 fn has_node() -> bool {
@@ -228,10 +224,12 @@ fn search_can_be_turned_off() {
 }
 
 #[test]
+#[ignore = "needs node and tests/search/node_modules (npm ci)"]
 fn client_ranks_like_elasticlunr_js() {
-    if !has_node() || !node_modules().join("elasticlunr").is_dir() {
-        return skip("ranking parity needs node and `npm ci --prefix tests/search`");
-    }
+    require(
+        has_node() && node_modules().join("elasticlunr").is_dir(),
+        "ranking parity needs node and `npm ci --prefix tests/search`",
+    );
     let dir = tempfile::tempdir().unwrap();
     let example = dir.path().join("example");
     build_into(&repo_root(), &example, |s| s.elasticlunr_json = true);
@@ -256,10 +254,9 @@ fn client_ranks_like_elasticlunr_js() {
 }
 
 #[test]
+#[ignore = "needs node"]
 fn client_stems_like_elasticlunr_rs() {
-    if !has_node() {
-        return skip("stemmer parity needs node");
-    }
+    require(has_node(), "stemmer parity needs node");
     let dir = tempfile::tempdir().unwrap();
     let mut texts = synthetic_site(dir.path(), 300);
     texts.extend(
@@ -419,10 +416,11 @@ fn chromium() -> Option<PathBuf> {
 }
 
 #[test]
+#[ignore = "needs chromium"]
 fn the_search_page_finds_unlearning_papers_from_file_urls() {
-    let Some(chromium) = chromium() else {
-        return skip("the browser test needs Chromium (`apt-get install chromium`)");
-    };
+    let chromium = chromium();
+    require(chromium.is_some(), "the browser test needs Chromium (`apt-get install chromium`)");
+    let chromium = chromium.expect("checked just above");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
     build_into(&repo_root(), &out, |_| {});
@@ -458,10 +456,12 @@ fn the_search_page_finds_unlearning_papers_from_file_urls() {
 }
 
 #[test]
+#[ignore = "needs chromium, node and tests/search/node_modules (npm ci)"]
 fn the_header_box_and_keyboard_work_in_a_browser() {
-    if chromium().is_none() || !has_node() || !node_modules().join("playwright-core").is_dir() {
-        return skip("the keyboard test needs Chromium, node and `npm ci --prefix tests/search`");
-    }
+    require(
+        chromium().is_some() && has_node() && node_modules().join("playwright-core").is_dir(),
+        "the keyboard test needs Chromium, node and `npm ci --prefix tests/search`",
+    );
     let site = fixture("site");
     build(site.path());
     run_node("browser.js", &site.path().join("public"));

@@ -138,3 +138,113 @@ fn editing_a_paper_page_re_renders_only_the_pages_that_show_it() {
     );
     assert!(get(&server, "/days/2025-08-04.html").1.contains("A Hand-Written Paper Page"));
 }
+
+#[test]
+fn folders_created_after_the_start_are_watched_and_the_change_is_named() {
+    let site = fixture("site");
+    std::fs::remove_dir_all(site.path().join("templates")).unwrap();
+    let server = DevServer::start(site.path(), 0).unwrap();
+    assert!(!get(&server, "/").1.contains("extra.css"));
+
+    let (before, _) = server.status();
+    std::fs::create_dir(site.path().join("static")).unwrap();
+    std::fs::write(site.path().join("static/extra.css"), "body { color: teal; }\n").unwrap();
+    // The status moves on once the new build is in place.
+    eventually("the new static/ is seen", || server.status().0 > before && get(&server, "/").1.contains("extra.css"));
+    assert_eq!(get(&server, "/extra.css").1, "body { color: teal; }\n");
+    let message = server.last_message();
+    assert!(message.starts_with("rebuilt: static") && message.ends_with(" ms"), "{message}");
+
+    std::fs::create_dir(site.path().join("templates")).unwrap();
+    std::fs::write(site.path().join("templates/404.html"), "<p>Made after the start</p>").unwrap();
+    eventually("the new templates/ is seen", || get(&server, "/nope.html").1.contains("Made after the start"));
+    let (before, _) = server.status();
+    std::fs::write(site.path().join("templates/404.html"), "<p>And edited again</p>").unwrap();
+    eventually("an edit inside it is seen too", || {
+        server.status().0 > before && get(&server, "/nope.html").1.contains("And edited again")
+    });
+    assert!(
+        server.last_message().starts_with("rebuilt: templates/404.html (built 5 papers), "),
+        "{}",
+        server.last_message()
+    );
+}
+
+#[test]
+fn site_toml_replaced_by_a_rename_is_seen_every_time() {
+    let site = fixture("site");
+    let config = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let server = DevServer::start(site.path(), 0).unwrap();
+    for title in ["Renamed once", "Renamed twice", "Renamed thrice"] {
+        // As `sed -i` and many editors save: a new file, renamed over the old one.
+        let new = site.path().join("site.toml.new~");
+        std::fs::write(&new, text.replace("Fixture digest", title)).unwrap();
+        let (before, _) = server.status();
+        std::fs::rename(&new, &config).unwrap();
+        eventually(&format!("the title `{title}`"), || {
+            server.status().0 > before && get(&server, "/").1.contains(title)
+        });
+        let message = server.last_message();
+        assert!(message.starts_with("rebuilt: site.toml (built 5 papers), "), "{message}");
+    }
+}
+
+#[test]
+fn a_failed_first_build_claims_no_last_good_build() {
+    let site = fixture("site");
+    std::fs::write(site.path().join("templates/index.html"), "{{ broken").unwrap();
+    let server = DevServer::start(site.path(), 0).unwrap();
+    let message = server.last_message();
+    assert!(message.contains("nothing to serve until the site builds"), "{message}");
+    assert!(!message.contains("last good build"), "{message}");
+    let (code, page) = get(&server, "/");
+    assert_eq!(code, 500);
+    assert!(page.contains("does not build yet"));
+    std::fs::remove_file(site.path().join("templates/index.html")).unwrap();
+    eventually("the site builds", || get(&server, "/").0 == 200);
+}
+
+#[test]
+fn serve_takes_a_base_url() {
+    let site = fixture("site");
+    let options = paperpress::serve::ServeOptions {
+        port: 0,
+        base_url: Some("https://user.github.io/repo/".into()),
+        ..Default::default()
+    };
+    let server = DevServer::start_with(site.path(), &options).unwrap();
+    let (_, paper) = get(&server, "/papers/2508.00002.html");
+    assert!(paper.contains("https://user.github.io/repo/papers/2508.00002.html"), "the canonical link uses it");
+    assert!(server.addr().ip().is_loopback(), "still on loopback");
+}
+
+/// `serve --open` starts the browser (`$BROWSER`) on the served address.
+#[cfg(unix)]
+#[test]
+fn serve_open_starts_the_browser_on_the_site() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = fixture("site");
+    let opened = site.path().join("opened.txt");
+    let browser = site.path().join("browser.sh");
+    std::fs::write(&browser, format!("#!/bin/sh\necho \"$1\" > '{}'\n", opened.display())).unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_paperpress"))
+        .args(["serve", "--port", "0", "--open", "--root"])
+        .arg(site.path())
+        .env("BROWSER", &browser)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
+    eventually("the browser is started", || {
+        opened.is_file() && std::fs::read_to_string(&opened).unwrap().ends_with('\n')
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let url = std::fs::read_to_string(&opened).unwrap();
+    assert!(url.starts_with("http://127.0.0.1:") && url.trim_end().ends_with('/'), "{url}");
+    assert!(line.contains(url.trim_end()), "the address it serves: {line}");
+}

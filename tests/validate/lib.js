@@ -102,7 +102,7 @@ process.on('exit', () => {
 /// temporary folder, as GitHub Pages would publish it.
 function buildExample() {
   const out = path.join(tempDir('example'), 'site');
-  run(['--root', REPO, 'build', '--base-url', BASE_URL, '--output', out]);
+  run(['build', '--root', REPO, '--base-url', BASE_URL, '--output', out]);
   return out;
 }
 
@@ -113,7 +113,7 @@ function buildImported() {
   run(['init', root]);
   fs.copyFileSync(IMPORT_FIXTURE, path.join(root, 'content/digests', path.basename(IMPORT_FIXTURE)));
   const out = path.join(root, 'public');
-  run(['--root', root, 'build', '--base-url', BASE_URL]);
+  run(['build', '--root', root, '--base-url', BASE_URL]);
   return out;
 }
 

@@ -113,7 +113,6 @@ impl<R: BufRead> Scanner<R> {
             }
             Some(b'{') => {
                 self.state = State::AfterObject;
-                self.count = 1;
                 self.value().map(Some)
             }
             Some(b) => Err(self.error(format!(

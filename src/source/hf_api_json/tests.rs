@@ -105,19 +105,127 @@ fn imported_text_is_escaped_markdown() {
     assert_eq!(body, r"A \<script>alert(1)\</script> \*b\*");
 }
 
+const PYTHON: &str = include_str!("../../../tests/fixtures/import/python-repr-2024-12-11.json");
+const PYTHON_AS_JSON: &str = include_str!("../../../tests/fixtures/import/python-repr-2024-12-11.as-json.json");
+const ENVELOPE: &str = include_str!("../../../tests/fixtures/import/python-repr-envelope-2025-01-10.json");
+
+/// Everything a paper page shows, to compare two readings of one paper.
+fn pages(parsed: &Parsed) -> Vec<String> {
+    parsed.papers.iter().map(|p| p.to_page()).collect()
+}
+
 #[test]
-fn python_repr_strings_are_rejected_with_one_clear_error() {
-    let text = "[\n  \"{'paper': {'id': '2405.15738', 'title': 'ConvLLaVA'}}\",\n  \"{'paper': {}}\"\n]\n";
-    let err = parse(text, Path::new("archive.json"), None).unwrap_err();
+fn python_repr_strings_read_as_the_same_papers_with_one_warning() {
+    let day = Some(date(2024, 12, 11));
+    let python = parse(PYTHON, Path::new("2024-12-11.json"), day).unwrap();
+    let json = parse(PYTHON_AS_JSON, Path::new("2024-12-11.json"), day).unwrap();
+    assert_eq!(python.papers.len(), 3);
+    assert_eq!(pages(&python), pages(&json), "the same papers, field for field");
+    assert!(python.papers[0].body.contains("there remains"), "`\\n` escapes read: {}", python.papers[0].body);
     assert_eq!(
-        err.to_string(),
-        "`archive.json` line 2, column 3: item 1 is a string holding a Python repr (`{'paper': {'…`), not a JSON object: expected a list of objects like `{\"paper\": {\"id\": ...}}`; save the API response itself, not a Python print of it"
+        messages(&python.warnings),
+        [
+            "`2024-12-11.json` line 2, column 5: the items are Python literals (`{'paper': ...}`), not JSON: read as Python; save the API response itself (`curl -o`) to get JSON"
+        ]
     );
-    let err = parse("[{'paper': {'id': '1'}}]", Path::new("archive.json"), None).unwrap_err();
+    assert!(python.skipped.is_empty() && json.warnings.is_empty());
+    let dicts =
+        parse("[{'paper': {'id': '2501.00001', 'title': 'Dict', 'upvotes': 3}}]", Path::new("d.json"), day).unwrap();
+    assert_eq!((dicts.papers[0].title.as_str(), dicts.papers[0].upvotes), ("Dict", Some(3)));
+}
+
+#[test]
+fn a_wrapped_response_reads_its_data() {
+    let parsed = parse(ENVELOPE, Path::new("archive.json"), None).unwrap();
+    assert_eq!(parsed.papers.len(), 2, "{:?}", parsed.skipped);
+    assert!(parsed.papers.iter().all(|p| p.date() == date(2025, 1, 10)), "{:?}", parsed.papers[0].days);
+    assert_eq!(parsed.warnings.len(), 1, "one warning for the file");
+    assert_eq!(parsed.warnings[0].line, Some(6));
+}
+
+#[test]
+fn a_python_item_that_cannot_be_read_names_its_line_and_column() {
+    let text = "[\n  \"{'paper': {'id': '2501.00001', 'title': 'A\\\\'s', 'x': datetime(1)}}\",\n  \"{'paper': {'id': '2501.00002', 'title': 'Fine'}}\"\n]";
+    let parsed = parse(text, Path::new("2025-01-02.json"), Some(date(2025, 1, 2))).unwrap();
+    assert_eq!(parsed.papers.iter().map(|p| p.title.as_str()).collect::<Vec<_>>(), ["Fine"]);
     assert_eq!(
-        err.to_string(),
-        "`archive.json` line 1, column 2: item 1 is a Python dict (single quotes), not a JSON object: expected JSON like `{\"paper\": {\"id\": ...}}`; save the API response itself, not a Python print of it"
+        messages(&parsed.skipped),
+        [
+            "`2025-01-02.json` line 2, column 58: item 1 was skipped: it is not a Python literal: `datetime` is a call, not a Python literal (text, number, list, dict, True, False or None)"
+        ]
     );
+    assert_eq!(text.lines().nth(1).unwrap().chars().skip(57).take(8).collect::<String>(), "datetime");
+}
+
+#[test]
+fn an_empty_day_says_so() {
+    for text in ["[]", "[\n]\n", "{\"status\": \"success\", \"date\": \"2025-01-04\", \"data\": []}"] {
+        let parsed = parse_ok(text, "2025-01-04.json");
+        assert!(parsed.papers.is_empty() && parsed.skipped.is_empty() && parsed.warnings.is_empty());
+        assert_eq!(
+            messages(&parsed.notes),
+            [
+                "`2025-01-04.json`: no papers on this day: the list is empty (the API answers `[]` for a day without papers); no day page is made"
+            ],
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn json_that_is_not_daily_papers_says_what_it_looks_like() {
+    let err = |text: &str| parse(text, Path::new("x.json"), None).unwrap_err().to_string();
+    assert_eq!(
+        err("{\"name\": \"paperpress\", \"version\": \"1.0\", \"dependencies\": {}}"),
+        "`x.json` line 1, column 1: this is not Daily Papers JSON: its first item is an object with the keys `dependencies`, `name`, `version`; expected a list of Daily Papers items (`[{\"paper\": {\"id\": ...}}]`) or one paper object (`{\"id\": ..., \"title\": ...}`)"
+    );
+    assert!(err("{\"error\": \"Invalid date\"}").contains("it is an error response (`Invalid date`)"));
+    assert_eq!(
+        err("[1, 2, 3]"),
+        "`x.json` line 1, column 2: this is not Daily Papers JSON: item 1 is a number; expected an object like `{\"paper\": {\"id\": ...}}`"
+    );
+    assert!(err("[\"just text\"]").contains("this is not Daily Papers JSON: item 1 is a string, not an object"));
+}
+
+#[test]
+fn item_numbers_count_from_one() {
+    let parsed = parse_ok("{\"id\": \"bad id\", \"title\": \"T\"}", "x.json");
+    assert_eq!(
+        messages(&parsed.skipped),
+        [
+            "`x.json` line 1, column 8: item 1 was skipped: `bad id` is not an arXiv id; expected `paper.id` like `2510.19779`"
+        ]
+    );
+}
+
+#[test]
+fn a_bad_optional_field_is_left_out_and_the_paper_kept() {
+    let text = r#"[
+  {"paper": {"id": "2510.00001", "title": "Huge", "upvotes": 1e30, "submittedOnDailyAt": "2025-10-24T01:00:00Z"}},
+  {"paper": {"id": "2510.00002", "title": "Words", "upvotes": "many", "githubStars": -3, "ai_keywords": "llm",
+     "authors": [{"name": "Ada"}, {"name": 7}], "submittedOnDailyAt": "2025-10-24T01:00:00Z"}},
+  {"paper": {"id": "2510.00003", "title": "Whole", "upvotes": 12.0, "summary": 5, "submittedOnDailyAt": "2025-10-24T01:00:00Z"}}
+]"#;
+    let parsed = parse_ok(text, "bad.json");
+    let kept: Vec<_> = parsed.papers.iter().map(|p| (p.id.as_str(), p.upvotes, p.github_stars)).collect();
+    assert_eq!(kept, [("2510.00001", None, None), ("2510.00002", None, None), ("2510.00003", Some(12), None)]);
+    assert_eq!(parsed.papers[1].authors, ["Ada"]);
+    assert!(parsed.skipped.is_empty());
+    let warnings = messages(&parsed.warnings);
+    assert_eq!(
+        warnings,
+        [
+            "`bad.json` line 2, column 62: item 1 (2510.00001): `upvotes` was left out: it is `1e30`; expected a whole number, 0 or more",
+            "`bad.json` line 4, column 44: item 2 (2510.00002): `authors` was left out: it is `7`; expected text in quotes",
+            "`bad.json` line 3, column 63: item 2 (2510.00002): `upvotes` was left out: it is `\"many\"`; expected a whole number, 0 or more",
+            "`bad.json` line 3, column 86: item 2 (2510.00002): `githubStars` was left out: it is `-3`; expected a whole number, 0 or more",
+            "`bad.json` line 3, column 105: item 2 (2510.00002): `ai_keywords` was left out: it is `\"llm\"`; expected a list of texts",
+            "`bad.json` line 5, column 80: item 3 (2510.00003): `summary` was left out: it is `5`; expected text in quotes",
+        ]
+    );
+    for w in &warnings {
+        assert!(!w.contains("u64") && !w.contains("i128") && !w.contains("invalid type"), "{w}");
+    }
 }
 
 #[test]
@@ -151,15 +259,14 @@ fn bad_items_are_skipped_with_their_place_and_the_good_ones_kept() {
   42
 ]"#;
     let parsed = parse_ok(text, "bad.json");
-    assert_eq!(parsed.papers.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["2510.00003"]);
-    assert_eq!(parsed.papers[0].rank_on(date(2025, 10, 24)), Some(1));
-    assert!(parsed.papers[0].code.is_empty());
+    assert_eq!(parsed.papers.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["2510.00002", "2510.00003"]);
+    assert_eq!(parsed.papers[1].rank_on(date(2025, 10, 24)), Some(2));
+    assert!(parsed.papers[1].code.is_empty());
     assert_eq!(
         messages(&parsed.skipped),
         [
             "`bad.json` line 2, column 20: item 1 was skipped: `../../etc/passwd` is not an arXiv id; expected `paper.id` like `2510.19779`",
             "`bad.json` line 3, column 3: item 2 (2510.00001) was skipped: it has no title; expected a non-empty `paper.title`",
-            "`bad.json` line 4, column 63: item 3 was skipped: `paper.upvotes`: invalid type: string \"many\", expected u64",
             "`bad.json` line 6, column 3: item 5 (2510.00004) was skipped: it has no Daily Papers date (`submittedOnDailyAt`): name the file after its date (like `2025-10-24.json`) or pass `--date YYYY-MM-DD`",
             "`bad.json` line 7, column 3: item 6 was skipped: it is a number; expected an object like `{\"paper\": {\"id\": ...}}`",
         ]
@@ -167,6 +274,7 @@ fn bad_items_are_skipped_with_their_place_and_the_good_ones_kept() {
     assert_eq!(
         messages(&parsed.warnings),
         [
+            "`bad.json` line 4, column 63: item 3 (2510.00002): `upvotes` was left out: it is `\"many\"`; expected a whole number, 0 or more",
             "`bad.json` line 5, column 65: item 4 (2510.00003): `githubRepo` is not a web link and was left out: `javascript:alert(1)`"
         ]
     );

@@ -91,25 +91,92 @@ fn impossible_date_is_an_error() {
 }
 
 #[test]
-fn title_without_abstract_is_kept_with_a_warning() {
-    let text = format!("Aug 6\n\nLonely Title\n\nSecond Paper\n\n{}\n", long_abstract("b"));
+fn a_title_without_abstract_is_skipped_with_a_warning() {
+    let text = format!("Aug 6\n\nLonely Title\n\nSecond Paper\n\n{}\n\nDangling Title\n", long_abstract("b"));
     let parsed = parse_ok(&text);
     let titles: Vec<&str> = parsed.papers.iter().map(|p| p.title.as_str()).collect();
-    assert_eq!(titles, ["Lonely Title", "Second Paper"]);
-    assert_eq!(parsed.papers[0].body, "");
-    assert_eq!(parsed.warnings.len(), 1);
+    assert_eq!(titles, ["Second Paper"]);
     assert_eq!(
-        parsed.warnings[0].to_string(),
-        "`2025-08-06.txt` line 3: title with no abstract after it: \"Lonely Title\" (kept without an abstract)"
+        parsed.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            "`2025-08-06.txt` line 3: \"Lonely Title\" has no abstract after it and was skipped as not a paper",
+            "`2025-08-06.txt` line 9: \"Dangling Title\" has no abstract after it and was skipped as not a paper",
+        ]
     );
 }
 
 #[test]
-fn last_title_without_abstract_is_kept() {
-    let text = format!("Aug 6\n\nFirst\n\n{}\n\nDangling Title\n", long_abstract("a"));
+fn a_copy_of_titles_alone_keeps_its_titles() {
+    let parsed = parse_ok("Aug 6\n\nFirst Paper Title\n\nSecond Paper Title\n\n39\n\nakhaliq\n");
+    let titles: Vec<&str> = parsed.papers.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(titles, ["First Paper Title", "Second Paper Title"]);
+    assert_eq!(parsed.papers[0].body, "");
+    assert_eq!(
+        parsed.warnings[0].to_string(),
+        "`2025-08-06.txt` line 3: title with no abstract after it: \"First Paper Title\" (kept without an abstract)"
+    );
+    assert_eq!(
+        parsed.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["`2025-08-06.txt`: 2 lines that are not part of a paper (page navigation, vote and author counts) skipped"]
+    );
+}
+
+const LIVE_PAGE: &str = include_str!("../../../tests/fixtures/import/live-page-2025-08-06.txt");
+const LIVE_PAGE_NO_BLANKS: &str =
+    include_str!("../../../tests/fixtures/import/live-page-no-blank-lines-2025-08-06.txt");
+
+#[test]
+fn a_copy_of_the_live_page_gives_its_papers_and_skips_the_navigation() {
+    for text in [LIVE_PAGE, LIVE_PAGE_NO_BLANKS] {
+        let parsed = parse_ok(text);
+        let titles: Vec<&str> = parsed.papers.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "AstroM$^3$: A self-supervised multimodal model for astronomy",
+                "Towards robust audio spoofing detection: a detailed comparison of traditional and learned features",
+                "ComPile: A Large IR Dataset from Production Sources",
+                "Lessons Learned from the 1st ARIEL Machine Learning Challenge: Correcting Transiting Exoplanet Light Curves for Stellar Spots",
+            ]
+        );
+        assert!(parsed.papers.iter().all(|p| p.body.len() > 500 && p.date() == date(2025, 8, 6)));
+        assert_eq!(parsed.papers[3].rank_on(date(2025, 8, 6)), Some(4));
+        assert!(parsed.warnings.is_empty() && parsed.skipped.is_empty(), "{:?} {:?}", parsed.warnings, parsed.skipped);
+        assert_eq!(
+            parsed.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [
+                "`2025-08-06.txt`: 48 lines that are not part of a paper (page navigation, vote and author counts) skipped"
+            ]
+        );
+    }
+}
+
+#[test]
+fn an_author_line_between_title_and_abstract_gives_the_authors() {
+    let text =
+        format!("Aug 6\n\nA Paper Title\n\nAda Lovelace, Alan M. Turing, Grace Hopper\n\n{}\n", long_abstract("a"));
     let parsed = parse_ok(&text);
-    assert_eq!(parsed.papers.len(), 2);
-    assert_eq!(parsed.warnings[0].line, Some(7));
+    assert_eq!(parsed.papers.len(), 1, "{:?}", parsed.warnings);
+    assert_eq!(parsed.papers[0].title, "A Paper Title");
+    assert_eq!(parsed.papers[0].authors, ["Ada Lovelace", "Alan M. Turing", "Grace Hopper"]);
+}
+
+#[test]
+fn a_heading_that_disagrees_with_the_file_name_is_a_warning() {
+    let text = format!("Aug 6\n\nA Paper\n\n{}\n", long_abstract("a"));
+    let parsed = crate::source::parse_text(&text, Path::new("2025-09-10.txt"), None, None).unwrap();
+    assert_eq!(parsed.papers[0].date(), date(2025, 8, 6));
+    assert_eq!(
+        parsed.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            "`2025-09-10.txt` line 1: the file name says 2025-09-10 but the day heading `Aug 6` says 2025-08-06: its papers are filed under 2025-08-06; rename the file or fix the heading"
+        ]
+    );
+    let given = crate::source::parse_text(&text, Path::new("copy.txt"), None, Some(date(2025, 9, 10))).unwrap();
+    assert!(given.warnings[0].message.starts_with("`--date` says 2025-09-10 but"), "{:?}", given.warnings);
+    let several = format!("Aug 5\n\nOld\n\n{}\n\nAug 6\n\nNew\n\n{}\n", long_abstract("a"), long_abstract("b"));
+    let agree = crate::source::parse_text(&several, Path::new("2025-08-06.txt"), None, None).unwrap();
+    assert!(agree.warnings.is_empty(), "one of the headings is the file's date");
 }
 
 #[test]
