@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 use serde::Deserialize;
 
-use super::record::{Record, RecordResult, collect, date_of, one_line, web_url};
+use super::record::{Record, RecordResult, collect, date_of, is_out_of_range, one_line, out_of_range_message, web_url};
 use super::{Parsed, paper_from_text};
 use crate::error::ImportError;
 use crate::links;
@@ -267,7 +267,11 @@ impl<R> Records<R> {
         paper.github_stars = api.github_stars;
         paper.ai_summary = api.ai_summary.as_deref().and_then(one_line);
         paper.ai_keywords = api.ai_keywords.unwrap_or_default().iter().filter_map(|k| one_line(k)).collect();
+        if let Some(at) = api.published_at.as_deref().filter(|at| is_out_of_range(at)) {
+            return Err((0, format!("{label} was skipped: {}", out_of_range_message("publishedAt", at))));
+        }
         paper.published = api.published_at.as_deref().and_then(date_of);
+        let paper = super::vet::vet(paper, &self.path, item.line, Some(item.column)).map_err(|e| (0, e.message))?;
         records.insert(0, Record::Paper(Box::new(paper)));
         Ok(records)
     }
@@ -276,7 +280,7 @@ impl<R> Records<R> {
     fn day(&self, api: &ApiPaper, listed_at: Option<&str>, label: &str) -> Result<Date, (usize, String)> {
         if let Some(at) = &api.submitted_on_daily_at {
             return date_of(at).ok_or_else(|| {
-                (0, format!("{label} was skipped: `submittedOnDailyAt` is `{at}`; expected a date like `2025-10-24T02:14:45Z`"))
+                (0, format!("{label} was skipped: `submittedOnDailyAt` is `{at}`; expected a date like `2025-10-24T02:14:45Z`, in the years 1000 to 9999"))
             });
         }
         if let Some(day) = self.reference.or_else(|| listed_at.and_then(date_of)) {
@@ -361,10 +365,11 @@ fn value_start(bytes: &[u8], offset: usize) -> usize {
     (0..offset).rev().find(|&i| bytes[i] == b'"' && !escaped(i)).unwrap_or(offset)
 }
 
-/// Where the JSON string `value` appears in `bytes` (pointing at its quote).
+/// Where the JSON string `value` appears in `bytes` (pointing at its quote),
+/// in time linear in `bytes` whatever the value.
 fn find_string(bytes: &[u8], value: &str) -> Option<usize> {
     let needle = serde_json::to_vec(value).ok()?;
-    bytes.windows(needle.len()).position(|w| w == needle.as_slice())
+    memchr::memmem::find(bytes, &needle)
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@
 //! its line number: a title without abstract is kept, a paragraph without
 //! a title is skipped.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -18,6 +20,7 @@ use regex::Regex;
 use super::{DayResolver, Parsed, paper_from_text};
 use crate::error::{ImportError, Warning};
 use crate::links;
+use crate::paper::{self, Paper};
 
 /// Lines of the papers page that are navigation, not papers.
 const CHROME: &[&str] = &[
@@ -102,6 +105,7 @@ pub fn parse(text: &str, path: &Path, reference: Option<Date>) -> Result<Parsed,
     }
     let mut days = DayResolver::new(path, reference);
     let mut parsed = Parsed::default();
+    let mut listed = HashMap::new();
     let mut rank = 0;
     let mut i = 0;
     while i < items.len() {
@@ -148,18 +152,11 @@ pub fn parse(text: &str, path: &Path, reference: Option<Date>) -> Result<Parsed,
             .chain(abstract_block.iter().flat_map(|b| &b.urls))
             .find_map(|u| links::arxiv_id_from_url(u));
         let mut paper = paper_from_text(&block.text(), &abstract_text, arxiv, day, rank, path);
-        for url in block.urls.iter().chain(abstract_block.iter().flat_map(|b| &b.urls)) {
-            super::add_link(&mut paper, url);
-        }
-        if let Some(first) = parsed.papers.iter().position(|p| p.id == paper.id && p.date() == day) {
-            parsed.warnings.push(Warning::at(
-                path,
-                block.line,
-                format!("\"{}\" is listed twice on {day}; the two entries are merged", preview(&paper.title)),
-            ));
-            parsed.papers[first].merge(paper);
-        } else {
-            parsed.papers.push(paper);
+        let urls = block.urls.iter().chain(abstract_block.iter().flat_map(|b| &b.urls));
+        super::add_links(&mut paper, urls.map(String::as_str));
+        match super::vet::vet(paper, path, block.line, None) {
+            Ok(paper) => add_paper(&mut parsed, &mut listed, paper, path, block.line),
+            Err(e) => parsed.skipped.push(e),
         }
         i += if abstract_block.is_some() { 2 } else { 1 };
     }
@@ -170,6 +167,35 @@ pub fn parse(text: &str, path: &Path, reference: Option<Date>) -> Result<Parsed,
         ));
     }
     Ok(parsed)
+}
+
+/// Adds a paper, or merges it into the paper listed before on the same day
+/// (the same arXiv id, or without one the same normalised title): `listed`
+/// finds that one in constant time, so a copy of any length parses in
+/// linear time.
+fn add_paper(parsed: &mut Parsed, listed: &mut HashMap<(String, Date), usize>, paper: Paper, path: &Path, line: usize) {
+    let identity = match links::normalize_arxiv_id(&paper.id) {
+        Some(id) => id,
+        None => format!("title:{}", paper::title_key(&paper.title)),
+    };
+    match listed.entry((identity, paper.date())) {
+        Entry::Occupied(first) => {
+            parsed.warnings.push(Warning::at(
+                path,
+                line,
+                format!(
+                    "\"{}\" is listed twice on {}; the two entries are merged",
+                    preview(&paper.title),
+                    paper.date()
+                ),
+            ));
+            parsed.papers[*first.get()].merge(paper);
+        }
+        Entry::Vacant(slot) => {
+            slot.insert(parsed.papers.len());
+            parsed.papers.push(paper);
+        }
+    }
 }
 
 fn block_at(items: &[Item], i: usize) -> Option<&Block> {

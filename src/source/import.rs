@@ -68,7 +68,7 @@ pub fn import(site: &Site, files: &[PathBuf], options: &ImportOptions) -> Result
         report.files += 1;
         for record in records {
             match record {
-                Record::Paper(paper) => pages.put(*paper, options.force, &mut report)?,
+                Record::Paper(paper) => pages.put(*paper, file, options.force, &mut report)?,
                 Record::Skipped(e) => report.skipped.push(e),
                 Record::Warning(w) => report.warnings.push(w),
             }
@@ -91,7 +91,8 @@ enum Outcome {
 /// title, and what this import did to each.
 struct Pages {
     dir: PathBuf,
-    by_id: HashMap<String, PathBuf>,
+    /// Paper id -> its page, with the title that page has.
+    by_id: HashMap<String, (PathBuf, String)>,
     /// Normalised title -> (id, page), to find a paper met without an arXiv id.
     by_title: HashMap<String, (String, PathBuf)>,
     touched: BTreeMap<PathBuf, Outcome>,
@@ -101,36 +102,63 @@ impl Pages {
     fn load(dir: &Path) -> Result<Pages> {
         let mut pages =
             Pages { dir: dir.to_path_buf(), by_id: HashMap::new(), by_title: HashMap::new(), touched: BTreeMap::new() };
-        for (id, path) in content::paper_page_paths(dir)? {
-            if let Ok(text) = std::fs::read_to_string(&path)
-                && let Ok(paper) = Paper::from_page(&text, &path)
-            {
-                pages.by_title.entry(paper::slug_id(&paper.title)).or_insert((id.clone(), path.clone()));
-            }
-            pages.by_id.insert(id, path);
+        for (paper, path) in content::paper_pages(dir)? {
+            pages.by_title.entry(paper::title_key(&paper.title)).or_insert((paper.id.clone(), path.clone()));
+            pages.by_id.insert(paper.id, (path, paper.title));
         }
         Ok(pages)
     }
 
-    /// The page of `paper`: the one with its id; else the one with its
-    /// title, unless both have different arXiv ids; else a new file.
-    fn path_for(&self, paper: &Paper) -> PathBuf {
-        if let Some(path) = self.by_id.get(&paper.id) {
+    /// The page of `paper`: the one with its arXiv id; else the one with
+    /// its normalised title, unless both have different arXiv ids; else the
+    /// one with its id, unless that page is another paper whose title gave
+    /// the same slug (then `paper` gets an id of its own); else a new file.
+    fn path_for(&self, paper: &mut Paper) -> PathBuf {
+        let arxiv = is_arxiv(&paper.id);
+        if arxiv && let Some((path, _)) = self.by_id.get(&paper.id) {
             return path.clone();
         }
-        if let Some((id, path)) = self.by_title.get(&paper::slug_id(&paper.title))
-            && !(is_arxiv(id) && is_arxiv(&paper.id))
+        if let Some((id, path)) = self.by_title.get(&paper::title_key(&paper.title))
+            && !(is_arxiv(id) && arxiv)
         {
             return path.clone();
+        }
+        if !arxiv && let Some((path, title)) = self.by_id.get(&paper.id) {
+            if !paper::is_slug_of(&paper.id, title) {
+                // An id the page's owner chose (or kept while editing the title).
+                return path.clone();
+            }
+            paper.id = self.free_id(&paper.title);
         }
         self.dir.join(format!("{}.md", paper.file_stem()))
     }
 
+    /// An id no page has for a paper titled `title` (see `Catalog`).
+    fn free_id(&self, title: &str) -> String {
+        let base = paper::distinct_slug_id(title);
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.by_id.contains_key(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
     /// Merges one record into its page. `force` replaces a page only the
     /// first time this import meets it; later records are merged into it.
-    fn put(&mut self, paper: Paper, force: bool, report: &mut ImportReport) -> Result<()> {
-        let path = self.path_for(&paper);
-        let (id, title) = (paper.id.clone(), paper::slug_id(&paper.title));
+    /// A record whose page would not read back is skipped (`source` names
+    /// the input it came from).
+    fn put(&mut self, mut paper: Paper, source: &Path, force: bool, report: &mut ImportReport) -> Result<()> {
+        if let Err(why) = reads_back(&paper) {
+            report.skipped.push(ImportError::file(
+                source,
+                format!("the paper \"{}\" was skipped: its page would not read back: {why}", paper.title),
+            ));
+            return Ok(());
+        }
+        let path = self.path_for(&mut paper);
+        let (id, title) = (paper.id.clone(), paper.title.clone());
         let before = self.touched.get(&path).copied();
         let Some((outcome, final_id)) = write_page(&path, paper, force && before.is_none(), report)? else {
             return Ok(());
@@ -140,9 +168,9 @@ impl Pages {
             (Some(before), _) => before,
         };
         self.touched.insert(path.clone(), outcome);
-        self.by_id.insert(id, path.clone());
-        self.by_title.insert(title, (final_id.clone(), path.clone()));
-        self.by_id.insert(final_id, path);
+        self.by_title.insert(paper::title_key(&title), (final_id.clone(), path.clone()));
+        self.by_id.insert(id, (path.clone(), title.clone()));
+        self.by_id.insert(final_id, (path, title));
         Ok(())
     }
 
@@ -161,6 +189,17 @@ impl Pages {
 
 fn is_arxiv(id: &str) -> bool {
     links::normalize_arxiv_id(id).is_some()
+}
+
+/// Whether the page of `paper` reads back as `paper`: import never writes
+/// a page that a build would refuse or read otherwise.
+fn reads_back(paper: &Paper) -> std::result::Result<(), String> {
+    let page = paper.to_page(false);
+    match Paper::from_page(&page, Path::new("page.md")) {
+        Ok(back) if back == *paper => Ok(()),
+        Ok(_) => Err("a field reads back changed".into()),
+        Err(e) => Err(e.message),
+    }
 }
 
 /// Writes `incoming` to `path`, merged with the page there. Returns what
