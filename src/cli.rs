@@ -44,7 +44,7 @@ pub enum Command {
         /// year of text copies' headings (`Aug 6`), the day of an Atom feed
         /// (else each entry's published date), the day of API JSON items
         /// without `submittedOnDailyAt`.
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         date: Option<Date>,
         /// Read the files as this format instead of detecting it from their
         /// content.
@@ -86,4 +86,10 @@ pub enum Command {
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
     },
+}
+
+/// A `--date`: a date in the years 1000 to 9999.
+fn parse_date(text: &str) -> Result<Date, String> {
+    let date: Date = text.parse().map_err(|e| format!("`{text}` is not a date like 2025-08-06: {e}"))?;
+    paperpress::paper::checked_date(date).ok_or_else(|| format!("`{text}` is outside the years 1000 to 9999"))
 }

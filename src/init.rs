@@ -14,7 +14,9 @@ const SITE_TOML: &str = include_str!("../site.toml");
 const SAMPLE_DIGEST: &str = include_str!("scaffold/2025-08-06.txt");
 const ABOUT: &str = include_str!("scaffold/about.md");
 const WORKFLOW: &str = include_str!("scaffold/pages.yml");
-const GITIGNORE: &str = "/public/\n";
+/// The output folder, and the folders a build writes beside it while it
+/// runs (which a killed build leaves until the next build removes them).
+const GITIGNORE: &str = "/public/\n/.public.building-*/\n/.public.old-*/\n";
 
 /// Creates a site in `dir` and returns the files written.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {

@@ -26,6 +26,7 @@ pub mod report;
 pub mod search;
 pub mod serve;
 pub mod source;
+pub mod terminal;
 pub mod tex;
 pub mod theme;
 

@@ -10,6 +10,7 @@ use clap::Parser;
 use paperpress::config::Site;
 use paperpress::error::{ImportError, Result};
 use paperpress::source::{ImportOptions, import};
+use paperpress::terminal::escape_line;
 use paperpress::{BuildOptions, build, init};
 
 use cli::{Cli, Command};
@@ -21,14 +22,24 @@ use cli::{Cli, Command};
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// Prints a line; a closed pipe (`paperpress topics | head`) ends the
-/// output quietly instead of panicking.
+/// Prints a line, with what inputs put in it escaped (no escape sequence
+/// reaches the terminal); a closed pipe (`paperpress topics | head`) ends
+/// the output quietly instead of panicking.
 macro_rules! say {
     ($($arg:tt)*) => {{
         use std::io::Write;
-        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+        let line = format!($($arg)*);
+        if writeln!(std::io::stdout(), "{}", paperpress::terminal::escape(&line)).is_err() {
             std::process::exit(0);
         }
+    }};
+}
+
+/// Prints a line to stderr, escaped like [`say`].
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        let line = format!($($arg)*);
+        eprintln!("{}", paperpress::terminal::escape(&line));
     }};
 }
 
@@ -39,7 +50,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            tell!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
@@ -83,11 +94,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let report = paperpress::check(&site, &BuildOptions { base_url, output: None })?;
             print_problems(&report.read.skipped, &report.read.warnings);
             for link in &report.broken_links {
-                eprintln!("error: {link}");
+                tell!("error: {}", escape_line(&link.to_string()));
             }
             for title in &report.without_topic {
-                eprintln!(
-                    "warning: no topic for \"{title}\": add a keyword to a [[topics]] rule or `topics` to its page"
+                tell!(
+                    "warning: no topic for \"{}\": add a keyword to a [[topics]] rule or `topics` to its page",
+                    escape_line(title)
                 );
             }
             if report.is_clean() {
@@ -108,7 +120,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let report = build(&site, &BuildOptions { base_url, output })?;
             print_problems(&report.skipped, &report.warnings);
             for note in &report.notes {
-                eprintln!("note: {note}");
+                tell!("note: {note}");
             }
             say!(
                 "built {} papers over {} day{} from {} digest{} into {} ({} files) in {:.2} s",
@@ -126,11 +138,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// Each problem on one line: a line break in a title or id it quotes is
+/// shown as `\u{a}`, so it cannot pass for another message.
 fn print_problems(skipped: &[ImportError], warnings: &[ImportError]) {
     for problem in skipped {
-        eprintln!("error: {problem}");
+        tell!("error: {}", escape_line(&problem.to_string()));
     }
     for warning in warnings {
-        eprintln!("warning: {warning}");
+        tell!("warning: {}", escape_line(&warning.to_string()));
     }
 }

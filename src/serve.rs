@@ -215,7 +215,7 @@ impl Rebuilder {
             }
             Err(e) => {
                 let message = format!("{e:#}");
-                eprintln!("error: {message}\n(still serving the last good build)");
+                eprintln!("error: {}\n(still serving the last good build)", crate::terminal::escape(&message));
                 status.error = Some(message);
             }
         }
@@ -229,7 +229,7 @@ impl Rebuilder {
             BuildOptions { base_url: Some(format!("http://{}/", self.addr)), output: Some(self.output.clone()) };
         let (report, built) = build_and_keep(&site, &options)?;
         for problem in report.skipped.iter().chain(&report.warnings) {
-            eprintln!("warning: {problem}");
+            eprintln!("warning: {}", crate::terminal::escape_line(&problem.to_string()));
         }
         self.built = Some(built);
         Ok(format!("built {} papers", report.papers))
