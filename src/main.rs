@@ -85,8 +85,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Serve { port } => {
             let server = paperpress::serve::DevServer::start(&cli.root, port)?;
-            say!("serving http://{}/ (Ctrl-C to stop)", server.addr());
-            server.wait();
+            say!("serving http://{}/ from {} (Ctrl-C to stop)", server.addr(), server.output().display());
+            server.wait()?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { base_url } => {

@@ -91,12 +91,33 @@ impl Theme {
             .map(|(path, text)| (path.trim_start_matches("static/").to_string(), text.as_bytes().to_vec()))
             .collect();
         for dir in [site.theme_dir.join("static"), site.static_dir.clone()] {
+            check_static_folder(&dir, site)?;
             for (name, path) in files_under(&dir)? {
                 static_files.insert(name, read(&path)?);
             }
         }
         Ok(Theme { tera, static_files })
     }
+}
+
+/// Refuses a static folder that is a symlink to a folder outside the site,
+/// unless `[build] static_outside_site` says to publish it: everything
+/// under it would go online.
+fn check_static_folder(dir: &Path, site: &Site) -> Result<()> {
+    let is_link = std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link || site.config.build.static_outside_site {
+        return Ok(());
+    }
+    let target = dir.canonicalize().with_context(|| format!("failed to resolve `{}`", dir.display()))?;
+    let root = site.root.canonicalize().with_context(|| format!("failed to resolve `{}`", site.root.display()))?;
+    if target.starts_with(&root) {
+        return Ok(());
+    }
+    Err(anyhow!(
+        "`{}` is a symlink to `{}`, outside the site, and everything in it would be published: copy the files into the site, or set `static_outside_site = true` under `[build]` in site.toml",
+        dir.display(),
+        target.display()
+    ))
 }
 
 fn compile(templates: &BTreeMap<String, (String, Origin)>) -> Result<tera::Tera> {
