@@ -119,6 +119,8 @@ pub struct CheckReport {
     pub broken_links: Vec<check::BrokenLink>,
     /// Titles of papers without any topic.
     pub without_topic: Vec<String>,
+    /// Unsafe links, characters or XML in the output (see [`check::unsafe_output`]).
+    pub unsafe_output: Vec<check::Unsafe>,
     /// Files the build would write.
     pub files: usize,
 }
@@ -130,6 +132,7 @@ impl CheckReport {
             && self.read.warnings.is_empty()
             && self.broken_links.is_empty()
             && self.without_topic.is_empty()
+            && self.unsafe_output.is_empty()
     }
 }
 
@@ -140,6 +143,8 @@ pub fn check(site: &Site, options: &BuildOptions) -> Result<CheckReport> {
     let (built, read) = render_site(site, effective_config(site, options), &sink, &ProgressBar::hidden())?;
     let files = sink.into_files();
     let model = built.model;
+    let owner_pages = model.pages.iter().map(|p| p.path.as_str()).collect();
+    let unsafe_output = check::unsafe_output(&files, &owner_pages);
     let without_topic = model
         .topics
         .of_paper
@@ -148,7 +153,13 @@ pub fn check(site: &Site, options: &BuildOptions) -> Result<CheckReport> {
         .filter(|(_, t)| t.is_empty())
         .map(|(p, _)| math::plain_text(&model.papers[p].title))
         .collect();
-    Ok(CheckReport { read, broken_links: check::broken_links(&files), without_topic, files: files.len() })
+    Ok(CheckReport {
+        read,
+        broken_links: check::broken_links(&files),
+        without_topic,
+        unsafe_output,
+        files: files.len(),
+    })
 }
 
 fn effective_config(site: &Site, options: &BuildOptions) -> config::Config {
@@ -167,13 +178,40 @@ fn render_site(
     progress: &ProgressBar,
 ) -> Result<(Built, content::ReadReport)> {
     let (model, read) = load_model(site, &config)?;
-    let mut theme = timed("load theme", || theme::Theme::load(site))?;
+    let theme = timed("load theme", || theme::Theme::load(site))?;
+    Ok((render_model(config, model, theme, sink, progress)?, read))
+}
+
+/// Renders a model, feeds and sitemap included, into `sink`.
+fn render_model(
+    config: config::Config,
+    model: model::Model,
+    mut theme: theme::Theme,
+    sink: &dyn render::Sink,
+    progress: &ProgressBar,
+) -> Result<Built> {
     render::prepare(&config, &model, &mut theme);
     timed("search", || render::render_search(&config, &model, &theme, sink))?;
     let cards = timed("cards", || render::Cards::new(&config, &model));
     timed("render and write", || render::render_all(&config, &model, &theme, &cards, sink, progress))?;
     timed("feeds and sitemap", || add_feeds(&config, &model, &theme, sink))?;
-    Ok((Built { config, model, theme, cards }, read))
+    Ok(Built { config, model, theme, cards })
+}
+
+/// Builds a site of `records` in memory, as a build of digests holding
+/// them would (merged by identity, enriched, rendered with the built-in
+/// theme, feeds included), and returns its files: the last step of the
+/// whole path (bytes, records, pages, parsed pages, HTML) for fuzzing and
+/// property tests, where there is no site folder.
+pub fn build_in_memory(config: &config::Config, records: Vec<paper::Paper>) -> Result<Vec<render::OutputFile>> {
+    let mut catalog = catalog::Catalog::default();
+    for record in records {
+        catalog.add(record);
+    }
+    let model = model::Model::new(catalog.into_papers(), Vec::new(), None, config);
+    let sink = render::Collect::default();
+    render_model(config.clone(), model, theme::Theme::built_in()?, &sink, &ProgressBar::hidden())?;
+    Ok(sink.into_files())
 }
 
 /// Feeds, sitemap, `robots.txt` and `CNAME`; the sitemap lists the pages

@@ -96,6 +96,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             for link in &report.broken_links {
                 tell!("error: {}", escape_line(&link.to_string()));
             }
+            for problem in &report.unsafe_output {
+                tell!("error: {}", escape_line(&problem.to_string()));
+            }
             for title in &report.without_topic {
                 tell!(
                     "warning: no topic for \"{}\": add a keyword to a [[topics]] rule or `topics` to its page",
@@ -109,6 +112,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let problems = report.read.skipped.len()
                     + report.read.warnings.len()
                     + report.broken_links.len()
+                    + report.unsafe_output.len()
                     + report.without_topic.len();
                 say!("checked {} files: {problems} problem{}", report.files, if problems == 1 { "" } else { "s" });
                 Ok(ExitCode::FAILURE)

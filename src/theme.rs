@@ -65,14 +65,14 @@ impl std::fmt::Debug for Theme {
 }
 
 impl Theme {
+    /// The built-in default theme alone.
+    pub fn built_in() -> Result<Theme> {
+        Ok(Theme { tera: compile(&built_in_templates())?, static_files: built_in_static() })
+    }
+
     /// Loads the theme of `site`, compiling every template once.
     pub fn load(site: &Site) -> Result<Theme> {
-        let mut templates: BTreeMap<String, (String, Origin)> = DEFAULT_TEMPLATES
-            .iter()
-            .map(|(path, text)| {
-                (path.trim_start_matches("templates/").to_string(), (text.to_string(), Origin::BuiltIn))
-            })
-            .collect();
+        let mut templates = built_in_templates();
         if site.config.theme != "default" && !site.theme_dir.is_dir() {
             return Err(anyhow!(
                 "theme `{}` not found: there is no folder `{}`",
@@ -86,10 +86,7 @@ impl Theme {
             }
         }
         let tera = compile(&templates)?;
-        let mut static_files: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
-            .iter()
-            .map(|(path, text)| (path.trim_start_matches("static/").to_string(), text.as_bytes().to_vec()))
-            .collect();
+        let mut static_files = built_in_static();
         for dir in [site.theme_dir.join("static"), site.static_dir.clone()] {
             check_static_folder(&dir, site)?;
             for (name, path) in files_under(&dir)? {
@@ -98,6 +95,20 @@ impl Theme {
         }
         Ok(Theme { tera, static_files })
     }
+}
+
+fn built_in_templates() -> BTreeMap<String, (String, Origin)> {
+    DEFAULT_TEMPLATES
+        .iter()
+        .map(|(path, text)| (path.trim_start_matches("templates/").to_string(), (text.to_string(), Origin::BuiltIn)))
+        .collect()
+}
+
+fn built_in_static() -> BTreeMap<String, Vec<u8>> {
+    DEFAULT_STATIC
+        .iter()
+        .map(|(path, text)| (path.trim_start_matches("static/").to_string(), text.as_bytes().to_vec()))
+        .collect()
 }
 
 /// Refuses a static folder that is a symlink to a folder outside the site,
