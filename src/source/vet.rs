@@ -20,19 +20,16 @@ fn is_unwanted(c: char) -> bool {
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
-/// Text as one line: runs of white space (line breaks, tabs) become one
-/// space and other control characters are removed.
+/// Text as one line: control characters become spaces (a control byte
+/// between two words, or after a URL, still separates them), then runs of
+/// white space become one space.
 pub(crate) fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        let start = out.len();
-        if start > 0 {
+    for word in text.split(|c: char| c.is_whitespace() || is_unwanted(c)).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().filter(|&c| !is_unwanted(c)));
-        if out.len() == start + usize::from(start > 0) {
-            out.truncate(start);
-        }
+        out.push_str(word);
     }
     out
 }
@@ -45,21 +42,14 @@ pub(crate) fn clean_line(text: &str) -> Cow<'_, str> {
 
 /// A text of paragraphs without control characters: line breaks, tabs,
 /// carriage returns and form feeds stay (the Markdown conversion reads
-/// them as white space), other white-space controls become spaces, and
-/// the rest are removed.
+/// them as white space); every other control character becomes a space.
 pub(crate) fn clean_block(text: &str) -> Cow<'_, str> {
     let keep = |c: char| matches!(c, '\n' | '\t' | '\r' | '\u{c}');
     if !text.chars().any(|c| is_unwanted(c) && !keep(c)) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            c if keep(c) || !is_unwanted(c) => out.push(c),
-            c if c.is_whitespace() => out.push(' '),
-            _ => {}
-        }
-    }
+    out.extend(text.chars().map(|c| if is_unwanted(c) && !keep(c) { ' ' } else { c }));
     Cow::Owned(out)
 }
 
@@ -198,11 +188,11 @@ mod tests {
         p.body = "Para\u{1}graph.\n\nNext\u{b}one.".into();
         p.code = vec!["https://github.com/a/b".into(), "https://x.org/\u{1}".into()];
         clean_fields(&mut p);
-        assert_eq!(p.title, "AB title");
-        assert_eq!(p.authors, ["Ann[2J Lee"]);
-        assert_eq!(p.comment.as_deref(), Some("12pages"));
+        assert_eq!(p.title, "A B title");
+        assert_eq!(p.authors, ["Ann [2J Lee"]);
+        assert_eq!(p.comment.as_deref(), Some("12 pages"));
         assert_eq!(p.source.as_deref(), Some("a +++ b.json"));
-        assert_eq!(p.body, "Paragraph.\n\nNext one.");
+        assert_eq!(p.body, "Para graph.\n\nNext one.");
         assert_eq!(p.code, ["https://github.com/a/b"]);
     }
 

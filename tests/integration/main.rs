@@ -4,6 +4,7 @@
 
 mod build;
 mod cli;
+mod hostile;
 mod import;
 mod import_formats;
 mod publish;
