@@ -129,6 +129,11 @@ pub fn is_web_url(url: &str) -> bool {
     if !scheme_ok || url.chars().any(|c| is_hidden_or_control(c) || matches!(c, '"' | '<' | '>' | '\\' | '`')) {
         return false;
     }
+    // `https:///x` is read as the host `x` by browsers: not what it says.
+    let after_scheme = url.split_once("://").map_or("", |(_, rest)| rest);
+    if after_scheme.is_empty() || after_scheme.starts_with('/') {
+        return false;
+    }
     match url::Url::parse(url) {
         Ok(parsed) => {
             parsed.host_str().is_some_and(|h| !h.is_empty())
@@ -137,6 +142,18 @@ pub fn is_web_url(url: &str) -> bool {
         }
         Err(_) => false,
     }
+}
+
+/// Whether `doi` is a DOI a page may link to (`https://doi.org/<doi>`):
+/// `10.` and a registrant, a `/` and a suffix, with no white-space,
+/// control, invisible or bidi character, quote or angle bracket.
+pub fn is_doi(doi: &str) -> bool {
+    let Some((prefix, suffix)) = doi.split_once('/') else { return false };
+    let registrant = prefix.strip_prefix("10.").unwrap_or("");
+    !registrant.is_empty()
+        && registrant.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && !suffix.is_empty()
+        && !doi.chars().any(|c| is_hidden_or_control(c) || matches!(c, '"' | '<' | '>' | '\\'))
 }
 
 /// Whether a Markdown link or image target in imported text may be
@@ -207,6 +224,35 @@ mod tests {
             urls,
             ["https://github.com/abukharin3/asteroid", "https://x.org/a_(b)", "https://step-law.github.io/"]
         );
+    }
+
+    #[test]
+    fn issue_12_links_with_user_parts_or_hidden_characters_are_refused() {
+        for bad in [
+            "https://github.com@evil.example/a",
+            "https://user:pw@x.org/",
+            "https://x.org/\u{202e}fdp.exe",
+            "https://x.org/\u{200b}",
+            "https://x.org/\u{1}",
+            "javascript:alert(1)",
+            "https://",
+            "https:///path",
+            "http://x.org/a b",
+        ] {
+            assert!(!is_web_url(bad), "{bad}");
+        }
+        assert!(is_web_url("https://x.org/a@b") && is_web_url("HTTPS://X.ORG/"));
+        assert_eq!(trim_url(&format!("https://x.org/a{}", ")".repeat(100_000))), "https://x.org/a");
+        assert_eq!(trim_url("https://x.org/a_(b))."), "https://x.org/a_(b)");
+        assert!(is_doi("10.1145/3292500.3330701") && !is_doi("10.1/\u{feff}") && !is_doi("x/y"));
+        for target in
+            ["javascript:x", "JAVASCRIPT:x", "data:text/html,x", "//evil.example/", "java\tscript:x", "\u{202e}a"]
+        {
+            assert!(!is_safe_link_target(target), "{target}");
+        }
+        for target in ["../a.html", "#top", "a.html?x=y:z", "mailto:a@b.org", "https://x.org/"] {
+            assert!(is_safe_link_target(target), "{target}");
+        }
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub(super) fn paper_page(tera: &tera::Tera, model: &Model, values: &[tera::Value
         ai_summary: paper.ai_summary.as_deref(),
         ai_keywords: &paper.ai_keywords,
         categories: &paper.categories,
-        doi: paper.doi.as_deref(),
+        doi: paper.doi.as_deref().filter(|doi| crate::links::is_doi(doi)),
         journal_ref: paper.journal_ref.as_deref(),
         comment: paper.comment.as_deref(),
         published: paper.published.map(date_display),

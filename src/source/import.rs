@@ -66,16 +66,49 @@ pub fn import(site: &Site, files: &[PathBuf], options: &ImportOptions) -> Result
             }
         };
         report.files += 1;
+        // Records of one paper in a row (one paper listed on 9,000 days)
+        // are merged in memory and written once: writing the page for each
+        // would read and write it again and again, in time that grows with
+        // the square of the records.
+        let mut held: Option<Paper> = None;
         for record in records {
             match record {
-                Record::Paper(paper) => pages.put(*paper, file, options.force, &mut report)?,
+                Record::Paper(paper) => match &mut held {
+                    Some(first) if same_paper(first, &paper) => merge_record(first, *paper),
+                    _ => {
+                        if let Some(done) = held.replace(*paper) {
+                            pages.put(done, file, options.force, &mut report)?;
+                        }
+                    }
+                },
                 Record::Skipped(e) => report.skipped.push(e),
                 Record::Warning(w) => report.warnings.push(w),
             }
         }
+        if let Some(done) = held {
+            pages.put(done, file, options.force, &mut report)?;
+        }
     }
     pages.tally(&mut report);
     Ok(report)
+}
+
+/// Whether two records are one paper: one arXiv id, or one normalised title.
+fn same_paper(a: &Paper, b: &Paper) -> bool {
+    if is_arxiv(&a.id) && is_arxiv(&b.id) {
+        return a.id == b.id;
+    }
+    paper::title_key(&a.title) == paper::title_key(&b.title)
+}
+
+/// Merges a record into an earlier one of the same paper, which takes its
+/// arXiv id if it had none (as the page would).
+fn merge_record(first: &mut Paper, next: Paper) {
+    let next_id = next.id.clone();
+    first.merge(next);
+    if !is_arxiv(&first.id) && is_arxiv(&next_id) {
+        first.id = next_id;
+    }
 }
 
 /// What an import did to one page.

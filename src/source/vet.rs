@@ -111,6 +111,9 @@ pub(crate) fn clean_fields(paper: &mut Paper) {
         }
     }
     paper.code.retain(|url| links::is_web_url(url));
+    if paper.doi.as_deref().is_some_and(|doi| !links::is_doi(doi)) {
+        paper.doi = None;
+    }
     if let Cow::Owned(body) = clean_block(&paper.body) {
         paper.body = body;
     }

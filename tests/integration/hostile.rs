@@ -422,3 +422,21 @@ fn issue_12_check_reports_unsafe_links_in_pages() {
     assert!(!html.contains("javascript:"), "neither the link field nor the Markdown link is published");
     assert!(html.contains("href=\"https://ok.example/\""));
 }
+
+#[test]
+fn issue_12_hostile_inputs_of_1_mb_import_and_build_in_linear_time() {
+    // Each took minutes to hours when a stage was quadratic (100 KB of
+    // `)` took 41 s to import); linear, each takes a few seconds even in
+    // a debug build. The benchmark `cargo bench --bench hostile` times them.
+    for (name, text) in crate::hostile_inputs::all() {
+        let site = site();
+        let file = digest(site.path(), name, &text);
+        let start = std::time::Instant::now();
+        let report = import_files(site.path(), &[file]);
+        assert!(!report.new.is_empty(), "{name}: {:?}", report.skipped);
+        build(site.path());
+        let elapsed = start.elapsed();
+        eprintln!("{name}: {} KB imported and built in {elapsed:.1?}", text.len() / 1024);
+        assert!(elapsed < std::time::Duration::from_secs(240), "{name}: {elapsed:?}");
+    }
+}

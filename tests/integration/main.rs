@@ -5,8 +5,10 @@
 mod build;
 mod cli;
 mod hostile;
+mod hostile_inputs;
 mod import;
 mod import_formats;
+mod properties;
 mod publish;
 mod search;
 mod serve;
