@@ -59,7 +59,7 @@ impl Ranks {
 /// Text with runs of whitespace (arXiv's hard wraps) made single spaces
 /// and control characters removed; `None` when nothing is left.
 pub(crate) fn one_line(text: &str) -> Option<String> {
-    let line = super::vet::clean_line(text).into_owned();
+    let line = super::vet::collapse(text);
     (!line.is_empty()).then_some(line)
 }
 
@@ -104,6 +104,7 @@ mod tests {
             Some("AdaSPEC: Selective Knowledge Distillation for Efficient Speculative Decoders")
         );
         assert_eq!(one_line(" \n "), None);
+        assert_eq!(one_line(" Leading and  inner\u{1}space ").as_deref(), Some("Leading and inner space"));
     }
 
     #[test]

@@ -117,6 +117,9 @@ pub(crate) fn clean_fields(paper: &mut Paper) {
     if let Cow::Owned(body) = clean_block(&paper.body) {
         paper.body = body;
     }
+    // A page keeps no white space at the end of its body (an abstract of
+    // only `\,`, a thin space, is no abstract).
+    paper.body.truncate(paper.body.trim_end().len());
     paper.extra.iter_mut().for_each(|(_, v)| clean_value(v));
 }
 
