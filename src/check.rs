@@ -1,7 +1,8 @@
 //! `paperpress check`: what a build would find wrong, without writing the
 //! output: input problems, template errors (the build fails on those), papers
-//! without a topic, and every internal link that does not resolve to a file
-//! of the build.
+//! without a topic, every internal link that does not resolve to a file
+//! of the build, and anything unsafe in the output that imported data
+//! could have put there ([`unsafe_output`]).
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -134,6 +135,124 @@ pub fn no_topic(site: &Site, paper: &Paper) -> ImportError {
     )
 }
 
+/// Something in a built file that imported data must never produce.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unsafe {
+    /// The file, relative to the output folder.
+    pub file: String,
+    /// What is wrong there.
+    pub what: String,
+}
+
+impl std::fmt::Display for Unsafe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}`: {}", self.file, self.what)
+    }
+}
+
+/// What is unsafe in `files`, except in the pages listed in `owner_pages`
+/// (hand-written pages, whose owner may link anywhere): a link or image
+/// whose target is not a web, `mailto:` or relative link (a `javascript:`
+/// link); a control character that HTML and XML do not allow; an XML file
+/// (a feed, the sitemap) that is not well-formed.
+pub fn unsafe_output(files: &[OutputFile], owner_pages: &HashSet<&str>) -> Vec<Unsafe> {
+    let mut found: Vec<Unsafe> = files
+        .par_iter()
+        .filter(|f| !owner_pages.contains(f.path.as_str()))
+        .flat_map_iter(|file| unsafe_in(file).into_iter().map(|what| Unsafe { file: file.path.clone(), what }))
+        .collect();
+    found.sort();
+    found
+}
+
+fn unsafe_in(file: &OutputFile) -> Vec<String> {
+    let is_text = [".html", ".xml", ".js", ".json", ".txt", ".css"].iter().any(|e| file.path.ends_with(e));
+    if !is_text {
+        return Vec::new();
+    }
+    let text = String::from_utf8_lossy(&file.bytes);
+    let mut problems = Vec::new();
+    if let Some(c) = text.chars().find(|&c| c < ' ' && !matches!(c, '\t' | '\n' | '\r')) {
+        problems.push(format!("holds the control character U+{:04X}", c as u32));
+    }
+    if file.path.ends_with(".html") {
+        for c in LINK.captures_iter(&text) {
+            let raw = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
+            let link = decode_entities(raw);
+            if !crate::links::is_safe_link_target(&link) {
+                problems.push(format!("links to `{link}`, which is not a web, mailto or relative link"));
+            }
+        }
+    }
+    if file.path.ends_with(".xml")
+        && let Err(e) = well_formed(&text)
+    {
+        problems.push(format!("is not well-formed XML: {e}"));
+    }
+    problems
+}
+
+/// Reads `xml` to its end, or says where it breaks.
+fn well_formed(xml: &str) -> Result<(), String> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().check_end_names = true;
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(_)) => depth += 1,
+            Ok(quick_xml::events::Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(quick_xml::events::Event::Eof) if depth == 0 => return Ok(()),
+            Ok(quick_xml::events::Event::Eof) => return Err("it ends inside an element".into()),
+            Ok(_) => {}
+            Err(e) => return Err(format!("at byte {}: {e}", reader.error_position())),
+        }
+    }
+}
+
+/// An attribute value as a browser reads it: character references (named
+/// ones HTML escaping writes, and numeric ones) decoded.
+fn decode_entities(attribute: &str) -> String {
+    if !attribute.contains('&') {
+        return attribute.to_string();
+    }
+    let mut out = String::with_capacity(attribute.len());
+    let mut rest = attribute;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest[1..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '#')).map_or(rest.len(), |e| e + 1);
+        let name = &rest[1..end];
+        let decoded = match name {
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "apos" => Some('\''),
+            "colon" => Some(':'),
+            "Tab" => Some('\t'),
+            "NewLine" => Some('\n'),
+            _ => name
+                .strip_prefix("#x")
+                .or_else(|| name.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = rest[end..].strip_prefix(';').unwrap_or(&rest[end..]);
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn has_scheme(link: &str) -> bool {
     let Some((scheme, _)) = link.split_once(':') else { return false };
     !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
@@ -202,6 +321,26 @@ mod tests {
                 "`papers/a.html` links to `../img/x.png`: no such file in the build",
             ]
         );
+    }
+
+    #[test]
+    fn issue_12_unsafe_output_is_found() {
+        let files = [
+            file("papers/a.html", r#"<a href="javascript&#58;alert(1)">x</a> <a href="https://ok.example/">ok</a>"#),
+            file("papers/b.html", "<p>a\u{1}b</p> <img src=\"../x.png\">"),
+            file("about.html", r#"<a href="javascript:void(0)">mine</a>"#),
+            file("atom.xml", "<feed><entry></feed>"),
+            file("sitemap.xml", "<urlset><url>x</url></urlset>"),
+        ];
+        let owner: HashSet<&str> = ["about.html"].into();
+        let found: Vec<String> = unsafe_output(&files, &owner).iter().map(|u| u.to_string()).collect();
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(found[0].starts_with("`atom.xml`: is not well-formed XML"), "{found:#?}");
+        assert_eq!(
+            found[1],
+            "`papers/a.html`: links to `javascript:alert(1)`, which is not a web, mailto or relative link"
+        );
+        assert_eq!(found[2], "`papers/b.html`: holds the control character U+0001");
     }
 
     #[test]

@@ -45,13 +45,13 @@ pub enum FetchCommand {
     /// yesterday, since today's list is still growing.
     Hf {
         /// Fetch this day (again, if it was saved: the file is updated).
-        #[arg(long, value_name = "YYYY-MM-DD", conflicts_with_all = ["since", "until"])]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, conflicts_with_all = ["since", "until"])]
         date: Option<Date>,
         /// Fetch every day from this one on (a backfill), saved or not.
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         since: Option<Date>,
         /// The last day of `--since` (default: the last complete day).
-        #[arg(long, value_name = "YYYY-MM-DD", requires = "since")]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, requires = "since")]
         until: Option<Date>,
     },
     /// An arXiv search, newest first, saved as
@@ -134,7 +134,7 @@ pub enum Command {
         /// year of text copies' headings (`Aug 6`), the day of an Atom feed
         /// (else each entry's published date), the day of API JSON items
         /// without `submittedOnDailyAt`.
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         date: Option<Date>,
         /// Read the files as this format instead of detecting it from their
         /// content.
@@ -211,4 +211,10 @@ pub enum ThemeCommand {
 /// `--base-url`: an absolute http(s) URL; the error shows the fix.
 fn base_url(value: &str) -> Result<String, String> {
     paperpress::config::check_base_url(value).map(|()| value.to_string())
+}
+
+/// A `--date`: a date in the years 1000 to 9999.
+fn parse_date(text: &str) -> Result<Date, String> {
+    let date: Date = text.parse().map_err(|e| format!("`{text}` is not a date like 2025-08-06: {e}"))?;
+    paperpress::paper::checked_date(date).ok_or_else(|| format!("`{text}` is outside the years 1000 to 9999"))
 }

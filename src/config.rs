@@ -78,11 +78,20 @@ pub struct BuildConfig {
     pub paginate_by: usize,
     /// Characters of abstract shown in listings. Default: 300.
     pub excerpt_chars: usize,
+    /// Publish a `static/` folder (the site's or the theme's) that is a
+    /// symlink to a folder outside the site. Default: false, so a link to
+    /// a home folder never puts it online by mistake.
+    pub static_outside_site: bool,
 }
 
 impl Default for BuildConfig {
     fn default() -> Self {
-        BuildConfig { output_dir: PathBuf::from("public"), paginate_by: 25, excerpt_chars: 300 }
+        BuildConfig {
+            output_dir: PathBuf::from("public"),
+            paginate_by: 25,
+            excerpt_chars: 300,
+            static_outside_site: false,
+        }
     }
 }
 

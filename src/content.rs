@@ -2,9 +2,11 @@
 //! list of papers (one per id) and a list of pages. File access lives here;
 //! parsing lives in `source`, `paper` and `page`.
 //!
-//! Paper pages on disk win over records derived from digests with the same
-//! id, except that the days a digest lists the paper on are added, so a day
-//! page always shows every paper its digest lists.
+//! Paper pages on disk win over records derived from digests of the same
+//! paper, except that the days a digest lists the paper on are added, so a
+//! day page always shows every paper its digest lists. The pages are read
+//! first, so their ids stand and digest records find them (see
+//! [`Catalog`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,7 +18,7 @@ use crate::catalog::Catalog;
 use crate::config::Site;
 use crate::error::{Context, ImportError, Result, Warning, read_text};
 use crate::page::Page;
-use crate::paper::{Paper, slug_id};
+use crate::paper::{Paper, title_key};
 use crate::source;
 
 /// Pages whose output paths paperpress generates itself.
@@ -54,20 +56,14 @@ pub struct ReadReport {
 pub fn load(site: &Site) -> Result<Content> {
     let dir = &site.content_dir;
     let mut content = Content::default();
-    let (mut catalog, report) = load_digests(&dir.join("digests"))?;
-    content.report = report;
-    for page in load_paper_pages(&dir.join("papers"), &mut content.report)? {
-        match catalog.find(&page) {
-            Some(i) => {
-                let from_digest = catalog.get_mut(i);
-                let days = std::mem::take(&mut from_digest.days);
-                *from_digest = page;
-                from_digest.add_days(&days);
-                catalog.index(i);
-            }
-            None => catalog.add(page),
-        }
+    let mut catalog = Catalog::default();
+    let mut pages_report = ReadReport::default();
+    for page in load_paper_pages(&dir.join("papers"), &mut pages_report)? {
+        catalog.add_page(page);
     }
+    let (catalog, mut report) = load_digests(&dir.join("digests"), catalog)?;
+    report.skipped.extend(pages_report.skipped);
+    content.report = report;
     content.papers = catalog.into_papers();
     let (home, pages) = load_pages(dir, &mut content.report)?;
     content.home = home;
@@ -99,15 +95,16 @@ pub fn digest_files(dir: &Path) -> Result<Vec<PathBuf>> {
     sorted_files(dir, &["txt", "json", "xml", "atom"])
 }
 
-/// Parses every digest and merges the records by identity, in file order.
-fn load_digests(dir: &Path) -> Result<(Catalog, ReadReport)> {
+/// Parses every digest and merges the records into `catalog` by identity,
+/// in file order.
+fn load_digests(dir: &Path, catalog: Catalog) -> Result<(Catalog, ReadReport)> {
     let files = digest_files(dir)?;
     // Files are parsed (and their title keys made) in parallel, while one
     // thread merges them, in file order, as they come in.
     let (parsed, merged) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
         let merger = scope.spawn(move || -> Result<(Catalog, ReadReport)> {
-            let mut catalog = Catalog::default();
+            let mut catalog = catalog;
             let mut report = ReadReport::default();
             let mut waiting = BTreeMap::new();
             let mut next = 0;
@@ -137,7 +134,7 @@ fn load_digests(dir: &Path) -> Result<(Catalog, ReadReport)> {
         });
         files.par_iter().enumerate().for_each_with(parsed, |parsed, (index, file)| {
             let result = source::parse_file(file, None, None).map(|p| {
-                let keys = p.papers.iter().map(|paper| slug_id(&paper.title)).collect();
+                let keys = p.papers.iter().map(|paper| title_key(&paper.title)).collect();
                 (p, keys)
             });
             // A merger that stopped at an error no longer listens.
@@ -191,14 +188,26 @@ fn page_text(path: &Path) -> Result<String, ImportError> {
 /// parse are left out (import then treats their path as taken).
 pub fn paper_page_paths(papers_dir: &Path) -> Result<BTreeMap<String, PathBuf>> {
     let mut paths = BTreeMap::new();
+    for (paper, path) in paper_pages(papers_dir)? {
+        paths.entry(paper.id).or_insert(path);
+    }
+    Ok(paths)
+}
+
+/// Every paper page under `papers_dir` that parses, with its file, in
+/// file order; the first page of an id wins.
+pub fn paper_pages(papers_dir: &Path) -> Result<Vec<(Paper, PathBuf)>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut pages = Vec::new();
     for path in sorted_files(papers_dir, &["md"])? {
         if let Ok(text) = read_text(&path)
             && let Ok(paper) = Paper::from_page(&text, &path)
+            && seen.insert(paper.id.clone())
         {
-            paths.entry(paper.id).or_insert(path);
+            pages.push((paper, path));
         }
     }
-    Ok(paths)
+    Ok(pages)
 }
 
 /// Hand-written pages: every `.md` under `content/` outside `papers/` and

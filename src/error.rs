@@ -174,12 +174,22 @@ pub fn not_utf16(path: &Path, head: &[u8]) -> Option<ImportError> {
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder,
-/// then a rename, so a crash never leaves a half-written file.
+/// then a rename, so a crash never leaves a half-written file. A new file
+/// gets the mode any tool would give it (read-write for all, less the
+/// umask); a file written over keeps its mode.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder
+        .tempfile_in(dir)
         .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
+    if let Ok(existing) = std::fs::metadata(path) {
+        std::fs::set_permissions(tmp.path(), existing.permissions())
+            .with_context(|| format!("failed to set the mode of `{}`", tmp.path().display()))?;
+    }
     std::io::Write::write_all(&mut tmp, bytes).with_context(|| format!("failed to write `{}`", path.display()))?;
     tmp.persist(path).with_context(|| format!("failed to write `{}`", path.display()))?;
     Ok(())
@@ -246,6 +256,23 @@ mod tests {
     fn byte_order_mark_is_dropped() {
         let text = text_from_bytes(Path::new("d.txt"), "\u{feff}Aug 6".into()).unwrap();
         assert_eq!(text, "Aug 6");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn issue_12_written_files_get_the_umask_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.md");
+        write_atomic(&path, b"x").unwrap();
+        // What a plain create gives under the same umask, for comparison.
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, b"x").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), mode(&plain), "not 0600");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&path, b"y").unwrap();
+        assert_eq!(mode(&path), 0o640, "a file written over keeps its mode");
     }
 
     #[test]

@@ -103,7 +103,18 @@ fn render_xml(tera: &tera::Tera, template: &str, ctx: &tera::Context, path: &str
         .render(template, ctx)
         .map_err(crate::render::template_error)
         .with_context(|| format!("failed to render `{path}` with template `{template}`"))?;
-    Ok(OutputFile { path: path.to_string(), bytes: xml.into_bytes() })
+    Ok(OutputFile { path: path.to_string(), bytes: xml_chars_only(xml).into_bytes() })
+}
+
+/// `xml` without the characters XML 1.0 does not allow (control
+/// characters other than tab and line breaks, U+FFFE, U+FFFF), which no
+/// escape can carry: a feed stays well-formed whatever a page holds.
+fn xml_chars_only(xml: String) -> String {
+    // C0 controls other than tab, line feed and carriage return, and the
+    // two non-characters.
+    let forbidden = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}');
+    let allowed = |c: char| !forbidden(c);
+    if xml.chars().all(allowed) { xml } else { xml.chars().filter(|&c| allowed(c)).collect() }
 }
 
 fn entry(paper: &Paper, model: &Model, index: usize, base: &str) -> EntryView {
@@ -188,4 +199,15 @@ fn lastmod_of_papers(model: &Model) -> std::collections::HashMap<String, Date> {
 pub fn cname(config: &Config) -> Option<OutputFile> {
     let domain = config.github_pages.cname.trim();
     (!domain.is_empty()).then(|| OutputFile { path: "CNAME".into(), bytes: format!("{domain}\n").into_bytes() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_12_feeds_drop_what_xml_cannot_hold() {
+        let xml = xml_chars_only("<t>a\u{1}b\u{1b}c\td\u{fffe}\u{85}</t>".to_string());
+        assert_eq!(xml, "<t>abc\td\u{85}</t>");
+    }
 }

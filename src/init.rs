@@ -17,7 +17,9 @@ use crate::error::{Result, bail, write_atomic};
 const SAMPLE_DIGEST: &str = include_str!("scaffold/2025-08-06.txt");
 const ABOUT: &str = include_str!("scaffold/about.md");
 const WORKFLOW: &str = include_str!("scaffold/pages.yml");
-const GITIGNORE: &str = "/public/\n";
+/// The output folder, and the folders a build writes beside it while it
+/// runs (which a killed build leaves until the next build removes them).
+const GITIGNORE: &str = "/public/\n/.public.building-*/\n/.public.old-*/\n";
 /// Where the workflow installs paperpress from, unless told otherwise.
 pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 

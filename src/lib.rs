@@ -29,6 +29,7 @@ pub mod report;
 pub mod search;
 pub mod serve;
 pub mod source;
+pub mod terminal;
 pub mod tex;
 pub mod theme;
 
@@ -136,6 +137,8 @@ pub struct CheckReport {
     pub broken_links: Vec<check::BrokenLink>,
     /// Titles of papers without any topic.
     pub without_topic: Vec<String>,
+    /// Unsafe links, characters or XML in the output (see [`check::unsafe_output`]).
+    pub unsafe_output: Vec<check::Unsafe>,
     /// Files the build would write.
     pub files: usize,
     /// Every problem, by severity: input problems, broken links (named by
@@ -160,16 +163,22 @@ pub fn check(site: &Site, options: &BuildOptions) -> Result<CheckReport> {
     let without_topic: Vec<usize> =
         model.topics.of_paper.iter().enumerate().filter(|(_, t)| t.is_empty()).map(|(p, _)| p).collect();
     let broken_links = check::broken_links(&files);
+    let owner_pages = model.pages.iter().map(|p| p.path.as_str()).collect();
+    let unsafe_output = check::unsafe_output(&files, &owner_pages);
     let mut problems = Diagnostics::default();
     problems.extend(Severity::Error, &read.skipped);
     problems.extend(Severity::Error, &check::located(&broken_links, &model.pages));
+    for found in &unsafe_output {
+        let message = format!("in the built site: {}", found.what);
+        problems.push(Severity::Error, error::ImportError::file(std::path::Path::new(&found.file), message));
+    }
     problems.extend(Severity::Warning, &read.warnings);
     for &p in &without_topic {
         problems.push(Severity::Warning, check::no_topic(site, &model.papers[p]));
     }
     problems.extend(Severity::Note, &read.notes);
     let without_topic = without_topic.iter().map(|&p| math::plain_text(&model.papers[p].title)).collect();
-    Ok(CheckReport { read, broken_links, without_topic, files: files.len(), problems })
+    Ok(CheckReport { read, broken_links, without_topic, unsafe_output, files: files.len(), problems })
 }
 
 fn effective_config(site: &Site, options: &BuildOptions) -> config::Config {
@@ -188,7 +197,18 @@ fn render_site(
     progress: &ProgressBar,
 ) -> Result<(Built, content::ReadReport)> {
     let (model, read) = load_model(site, &config)?;
-    let mut theme = timed("load theme", || theme::Theme::load(site))?;
+    let theme = timed("load theme", || theme::Theme::load(site))?;
+    Ok((render_model(config, model, theme, sink, progress)?, read))
+}
+
+/// Renders a model, feeds and sitemap included, into `sink`.
+fn render_model(
+    config: config::Config,
+    model: model::Model,
+    mut theme: theme::Theme,
+    sink: &dyn render::Sink,
+    progress: &ProgressBar,
+) -> Result<Built> {
     render::prepare(&config, &model, &mut theme);
     let pages = page_count(&config, &model);
     progress.set_length(pages as u64);
@@ -199,7 +219,23 @@ fn render_site(
     let hidden = ProgressBar::hidden();
     timed("render and write", || render::render_all(&config, &model, &theme, &cards, sink, &hidden))?;
     timed("feeds and sitemap", || add_feeds(&config, &model, &theme, sink))?;
-    Ok((Built { config, model, theme, cards }, read))
+    Ok(Built { config, model, theme, cards })
+}
+
+/// Builds a site of `records` in memory, as a build of digests holding
+/// them would (merged by identity, enriched, rendered with the built-in
+/// theme, feeds included), and returns its files: the last step of the
+/// whole path (bytes, records, pages, parsed pages, HTML) for fuzzing and
+/// property tests, where there is no site folder.
+pub fn build_in_memory(config: &config::Config, records: Vec<paper::Paper>) -> Result<Vec<render::OutputFile>> {
+    let mut catalog = catalog::Catalog::default();
+    for record in records {
+        catalog.add(record);
+    }
+    let model = model::Model::new(catalog.into_papers(), Vec::new(), None, config);
+    let sink = render::Collect::default();
+    render_model(config.clone(), model, theme::Theme::built_in()?, &sink, &ProgressBar::hidden())?;
+    Ok(sink.into_files())
 }
 
 /// The HTML pages a build renders, as its progress bar counts them: one per

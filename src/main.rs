@@ -114,7 +114,7 @@ fn fetch(site: &Site, source: Option<FetchCommand>) -> Result<ExitCode> {
     };
     let report = paperpress::fetch::fetch(site, &options, &|line: &str| {
         if show {
-            eprintln!("{line}");
+            eprintln!("{}", paperpress::terminal::escape_line(line));
         }
     })?;
     for line in report.summary(&site.root) {
@@ -191,11 +191,11 @@ fn serve(port: u16, interface: Option<std::net::IpAddr>, open: bool, args: Build
     let options = paperpress::serve::ServeOptions { port, interface, base_url: args.base_url };
     let server = paperpress::serve::DevServer::start_with(&root, &options)?;
     let url = format!("http://{}/", server.addr());
-    say!("serving {url} (Ctrl-C to stop)");
+    say!("serving {url} from {} (Ctrl-C to stop)", server.output().display());
     if open && let Err(e) = open_browser(&url) {
         term::warning(&format!("cannot open a browser ({e}): open {url} yourself"));
     }
-    server.wait();
+    server.wait()?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -35,10 +35,15 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-/// Renders Markdown to HTML.
+/// Renders Markdown to HTML. In [`Trust::Imported`] text, raw HTML shows
+/// as text, and a link or image whose target is not a web link, a
+/// `mailto:` address or a relative link ([`links::is_safe_link_target`])
+/// shows only its text: no `javascript:` link, whatever the Markdown.
 pub fn to_html(markdown: &str, trust: Trust) -> String {
     let mut events = Vec::new();
     let mut code: Option<(String, String)> = None;
+    // For each open link or image: whether its tags were kept.
+    let mut open: Vec<bool> = Vec::new();
     for event in Parser::new_ext(markdown, options()) {
         if let Some((lang, text)) = &mut code {
             match event {
@@ -62,8 +67,23 @@ pub fn to_html(markdown: &str, trust: Trust) -> String {
             Event::InlineMath(tex) => events.push(Event::InlineHtml(formula(&tex, false).into())),
             Event::DisplayMath(tex) => events.push(Event::Html(formula(&tex, true).into())),
             Event::Html(raw) | Event::InlineHtml(raw) if trust == Trust::Imported => events.push(Event::Text(raw)),
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if trust == Trust::Imported && !links::is_safe_link_target(&dest_url) =>
+            {
+                open.push(false);
+            }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                open.push(true);
                 events.push(Event::Start(Tag::Link { link_type, dest_url: md_link_to_html(dest_url), title, id }))
+            }
+            Event::Start(image @ Tag::Image { .. }) => {
+                open.push(true);
+                events.push(Event::Start(image));
+            }
+            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+                if open.pop().unwrap_or(true) {
+                    events.push(Event::End(end));
+                }
             }
             other => events.push(other),
         }
@@ -289,6 +309,34 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"), "{html}");
         let owner = to_html("<span>ok</span>", Trust::Owner);
         assert!(owner.contains("<span>ok</span>"));
+    }
+
+    #[test]
+    fn issue_12_imported_markdown_links_only_to_the_web() {
+        let hostile = "[a](javascript:alert(1)) <javascript:alert(2)> [b](JaVaScRiPt:x) [c](&#106;avascript:y) \
+                       ![d](data:text/html,x) [e](vbscript:z) [f](https://github.com@evil.example/) \
+                       [g](https://x.org/\u{202e}fdp.exe) [h](//evil.example/) <https://ok.example/a>";
+        let html = to_html(hostile, Trust::Imported);
+        let doc_links: Vec<&str> = html.match_indices("href=\"").map(|(i, _)| &html[i + 6..]).collect();
+        assert_eq!(doc_links.len(), 1, "{html}");
+        assert!(doc_links[0].starts_with("https://ok.example/a\""), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        for text in ["a", "b", "c", "d", "e", "f", "g", "h"] {
+            assert!(html.contains(text), "the text of a refused link stays: {html}");
+        }
+        let fine = to_html("[mail](mailto:a@b.org) [rel](../about.html) [web](http://x.org/a:b)", Trust::Imported);
+        assert_eq!(fine.matches("href=").count(), 3, "{fine}");
+        let owner = to_html("[js](javascript:void(0))", Trust::Owner);
+        assert!(owner.contains("href=\"javascript:void(0)\""), "the owner's own pages are theirs: {owner}");
+    }
+
+    #[test]
+    fn issue_12_a_control_byte_after_a_url_makes_no_live_link() {
+        let summary = "Code: https://x.example/\u{1}[PDF](javascript:alert(document.domain)) thanks.";
+        let html = to_html(&from_plain_text(summary), Trust::Imported);
+        assert!(!html.contains("javascript:alert(document.domain)\""), "{html}");
+        assert_eq!(html.matches("<a ").count(), 1, "{html}");
+        assert!(html.contains("<a href=\"https://x.example/\">"), "{html}");
     }
 
     #[test]

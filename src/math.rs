@@ -133,9 +133,67 @@ static CONVERTER: LazyLock<LatexToMathML> = LazyLock::new(|| {
 });
 
 /// Renders one formula to MathML, or `None` when the TeX cannot be converted.
+/// Sizes are clamped ([`clamp_sizes`]).
 pub fn to_mathml(tex: &str, display: bool) -> Option<String> {
     let mode = if display { MathDisplay::Block } else { MathDisplay::Inline };
-    CONVERTER.convert_with_local_state(tex, mode).ok().map(|r| r.mathml)
+    CONVERTER.convert_with_local_state(tex, mode).ok().map(|r| clamp_sizes(r.mathml))
+}
+
+/// The largest space or size a formula may ask for, in em: `\hspace`,
+/// `\kern`, `\mkern`, `\hskip` and the like take any length, and
+/// `\hspace{1000000em}` would make a page millions of pixels wide (or,
+/// negative, pull a formula over the text before it).
+pub const MAX_SIZE_EM: f64 = 20.0;
+
+/// A length in a MathML attribute: a number and a TeX or CSS unit.
+static LENGTH: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(-?)(\d*\.?\d+)(em|rem|ex|mu|pt|bp|dd|pc|cc|px|mm|cm|in|sp)\b")
+        .expect("the length pattern is valid")
+});
+
+/// Tags of MathML (text between them is escaped, so holds no `<` or `>`).
+static TAG: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"<[^<>]*>").expect("the tag pattern is valid"));
+
+/// `mathml` with every length in its attributes (`width`, `lspace`,
+/// `minsize`, `style`...) clamped to [`MAX_SIZE_EM`] either way. Text is
+/// left alone: only tags are looked at.
+pub fn clamp_sizes(mathml: String) -> String {
+    let too_big = |c: &regex::Captures| c[2].parse::<f64>().map_or(true, |v| v * em_per(&c[3]) > MAX_SIZE_EM);
+    let tags_with_big_lengths =
+        TAG.find_iter(&mathml).any(|tag| LENGTH.captures_iter(tag.as_str()).any(|c| too_big(&c)));
+    if !tags_with_big_lengths {
+        return mathml;
+    }
+    TAG.replace_all(&mathml, |tag: &regex::Captures| {
+        LENGTH
+            .replace_all(
+                &tag[0],
+                |c: &regex::Captures| {
+                    if too_big(c) { format!("{}{MAX_SIZE_EM}em", &c[1]) } else { c[0].to_string() }
+                },
+            )
+            .into_owned()
+    })
+    .into_owned()
+}
+
+/// How many em one `unit` is, taking 1em as 10pt (TeX's default size).
+fn em_per(unit: &str) -> f64 {
+    match unit {
+        "em" | "rem" => 1.0,
+        "ex" => 0.5,
+        "mu" => 1.0 / 18.0,
+        "pt" | "bp" => 0.1,
+        "dd" => 0.107,
+        "pc" => 1.2,
+        "cc" => 1.28,
+        "px" => 1.0 / 16.0,
+        "mm" => 0.2845,
+        "cm" => 2.845,
+        "in" => 7.227,
+        _ => 1.0 / 655_360.0,
+    }
 }
 
 /// HTML for a formula: MathML, or the escaped source in a marked span when
@@ -369,6 +427,32 @@ mod tests {
     fn escaped_dollar_reads_as_dollar() {
         assert_eq!(inline_html("only \\$5"), "only $5");
         assert_eq!(source_text("AstroM$^3$: \\$5"), "AstroM^3: $5");
+    }
+
+    #[test]
+    fn issue_12_sizes_in_formulas_are_clamped() {
+        for tex in [
+            "\\hspace{1000000em}",
+            "\\hspace{-1000000em}",
+            "\\kern1000000em",
+            "\\mkern1000000mu",
+            "\\mspace{1000000mu}",
+            "\\hskip 1000000pt",
+            "\\hspace{100000cm}",
+            "\\hspace{1000000ex}",
+            "\\mathbin{\\hspace{99999em}}",
+        ] {
+            let mathml = to_mathml(tex, false).unwrap();
+            for c in LENGTH.captures_iter(&mathml) {
+                let em = c[2].parse::<f64>().unwrap() * em_per(&c[3]);
+                assert!(em <= MAX_SIZE_EM, "{tex}: {mathml}");
+            }
+            assert!(mathml.contains("20em"), "{tex}: {mathml}");
+        }
+        let small = to_mathml("a\\,b\\quad c\\hspace{.5em}d", false).unwrap();
+        assert!(small.contains("width=\"0.16666667em\"") && small.contains("width=\"1em\""), "{small}");
+        let text = to_mathml("\\text{1000000em}", false).unwrap();
+        assert!(text.contains("1000000em"), "text is not a size: {text}");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 use rayon::prelude::*;
 
 use crate::error::{Context, Result, bail, create_dir_all};
-use crate::render::{OutputFile, Sink};
+use crate::render::{Claims, OutputFile, Sink};
 
 /// Files every paperpress output has; a non-empty folder without them is
 /// someone else's and is not replaced.
@@ -64,7 +64,7 @@ fn absolute(path: &Path) -> Result<PathBuf> {
 /// folder only spins on it (a tenth of a 100,000-paper build's CPU time).
 pub struct Staging {
     output: PathBuf,
-    paths: Mutex<Vec<String>>,
+    paths: Claims,
     jobs: Option<SyncSender<Job>>,
     writer: Option<JoinHandle<()>>,
     /// The first error of the writer thread.
@@ -72,6 +72,9 @@ pub struct Staging {
     /// The new build; removed if it is dropped unfinished (after the
     /// writer has stopped: see `Drop`).
     dir: Option<tempfile::TempDir>,
+    /// The lock on the output's parent folder, held until the build is
+    /// swapped in: one build of a folder at a time.
+    _lock: Option<std::fs::File>,
 }
 
 /// One file for the writer thread: hard-link `link` if it is given (the
@@ -96,6 +99,10 @@ impl Staging {
     pub fn new(output: &Path) -> Result<Staging> {
         let parent = parent_of(output);
         create_dir_all(&parent)?;
+        let lock = lock_folder(&parent);
+        if lock.is_some() {
+            remove_stale(&parent, &name_of(output));
+        }
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{}.building-", name_of(output)))
             .tempdir_in(&parent)
@@ -113,18 +120,19 @@ impl Staging {
             .context("failed to start the output writer")?;
         Ok(Staging {
             output: output.to_path_buf(),
-            paths: Mutex::default(),
+            paths: Claims::default(),
             jobs: Some(jobs),
             writer: Some(writer),
             failure,
             dir: Some(dir),
+            _lock: lock,
         })
     }
 
     /// Puts the new build in place of the old one; returns the number of files.
     pub fn finish(mut self) -> Result<usize> {
         self.stop_writer()?;
-        let files = self.paths.lock().expect("no thread panics holding the paths").len();
+        let files = self.paths.len();
         let name = name_of(&self.output);
         let dir = self.dir.take().expect("a build finishes once");
         swap_in(dir, &self.output, &parent_of(&self.output), &name)?;
@@ -188,6 +196,7 @@ fn write_all(queue: Receiver<Job>) -> Result<()> {
 
 impl Sink for Staging {
     fn put(&self, file: OutputFile) -> Result<()> {
+        self.paths.claim(&file.path)?;
         let dir = self.dir.as_ref().expect("files are put before the build finishes");
         let path = dir.path().join(&file.path);
         // Comparing with the previous build only reads: done here, on the
@@ -196,14 +205,36 @@ impl Sink for Staging {
         let link = same_as(&old, &file.bytes).then_some(old);
         let jobs = self.jobs.as_ref().expect("files are put before the build finishes");
         jobs.send(Job { path, link, bytes: file.bytes }).map_err(|_| self.writer_error())?;
-        self.paths.lock().expect("no thread panics holding the paths").push(file.path);
         Ok(())
     }
 
     fn paths(&self) -> Vec<String> {
-        let mut paths = self.paths.lock().expect("no thread panics holding the paths").clone();
-        paths.sort();
-        paths
+        self.paths.paths()
+    }
+}
+
+/// Takes the lock on `folder` (waiting for a build that holds it), or
+/// `None` where folders cannot be locked.
+fn lock_folder(folder: &Path) -> Option<std::fs::File> {
+    let file = std::fs::File::open(folder).ok()?;
+    file.lock().ok()?;
+    Some(file)
+}
+
+/// Removes what killed builds of `output` left in `parent`: the new build
+/// they were writing (`.public.building-*`) and the old one they had moved
+/// aside (`.public.old-*`). Called holding the folder's lock, so no build
+/// that is still running owns them.
+fn remove_stale(parent: &Path, name: &str) {
+    let prefixes = [format!(".{name}.building-"), format!(".{name}.old-")];
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        if prefixes.iter().any(|p| file_name.starts_with(p.as_str())) && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            log::debug!("removing `{}`, left by a build that did not finish", entry.path().display());
+            remove_tree(&entry.path());
+        }
     }
 }
 

@@ -153,6 +153,11 @@ impl Default for TomlDate {
 
 impl TomlDate {
     fn from_date(date: Date) -> Self {
+        // Only dates of years 1000 to 9999 are TOML dates; any other is
+        // written as text, which `to_date` then refuses.
+        if checked_date(date).is_none() {
+            return TomlDate::Text(date.to_string());
+        }
         TomlDate::Toml(toml::value::Datetime {
             date: Some(toml::value::Date {
                 year: date.year() as u16,
@@ -165,14 +170,25 @@ impl TomlDate {
     }
 
     fn to_date(&self) -> Option<Date> {
-        match self {
+        let date = match self {
             TomlDate::Toml(dt) => {
                 let d = dt.date?;
-                Date::new(d.year as i16, d.month as i8, d.day as i8).ok()
+                Date::new(i16::try_from(d.year).ok()?, d.month as i8, d.day as i8).ok()?
             }
-            TomlDate::Text(s) => s.parse().ok(),
-        }
+            TomlDate::Text(s) => s.parse().ok()?,
+        };
+        checked_date(date)
     }
+}
+
+/// The years a paper's dates may fall in: four-digit years, which every
+/// date format paperpress reads and writes (TOML, RFC 3339, file names)
+/// can hold.
+pub const YEARS: std::ops::RangeInclusive<i16> = 1000..=9999;
+
+/// `date` if its year is in [`YEARS`], else `None`.
+pub fn checked_date(date: Date) -> Option<Date> {
+    YEARS.contains(&date.year()).then_some(date)
 }
 
 impl Paper {
@@ -213,20 +229,16 @@ impl Paper {
         if other.authors.len() > self.authors.len() {
             self.authors = other.authors;
         }
-        self.topics = united(&self.topics, &other.topics);
+        unite(&mut self.topics, other.topics);
         self.arxiv = self.arxiv.take().or(other.arxiv);
         self.pdf = self.pdf.take().or(other.pdf);
-        for url in other.code {
-            if !self.code.contains(&url) {
-                self.code.push(url);
-            }
-        }
+        unite(&mut self.code, other.code);
         self.project = self.project.take().or(other.project);
         self.upvotes = self.upvotes.max(other.upvotes);
         self.github_stars = self.github_stars.max(other.github_stars);
-        self.ai_keywords = united(&self.ai_keywords, &other.ai_keywords);
+        unite(&mut self.ai_keywords, other.ai_keywords);
         self.ai_summary = self.ai_summary.take().or(other.ai_summary);
-        self.categories = united(&self.categories, &other.categories);
+        unite(&mut self.categories, other.categories);
         self.primary_category = self.primary_category.take().or(other.primary_category);
         self.doi = self.doi.take().or(other.doi);
         self.journal_ref = self.journal_ref.take().or(other.journal_ref);
@@ -301,15 +313,18 @@ impl Paper {
         }
         let fm: FrontMatter = front_matter::parse(&split, path)?;
         let line_of_key = |key: &str| text.lines().position(|l| l.trim_start().starts_with(key)).map_or(1, |i| i + 1);
-        let date = fm
-            .date
-            .to_date()
-            .ok_or_else(|| ImportError::at(path, line_of_key("date"), "`date` must be a date like 2025-08-06"))?;
+        let date = fm.date.to_date().ok_or_else(|| {
+            ImportError::at(
+                path,
+                line_of_key("date"),
+                "`date` must be a date like 2025-08-06, in the years 1000 to 9999",
+            )
+        })?;
         let days = listings(date, fm.rank, &fm.days, &fm.ranks).ok_or_else(|| {
             ImportError::at(
                 path,
                 line_of_key("days"),
-                "`days` must be a list of dates like [2025-08-06, 2025-08-07], and `ranks` as long as `days`",
+                "`days` must be a list of dates like [2025-08-06, 2025-08-07] (years 1000 to 9999), and `ranks` as long as `days`",
             )
         })?;
         let id = match fm.id {
@@ -325,7 +340,11 @@ impl Paper {
         })?;
         let published = match &fm.published {
             Some(d) => Some(d.to_date().ok_or_else(|| {
-                ImportError::at(path, line_of_key("published"), "`published` must be a date like 2025-08-06")
+                ImportError::at(
+                    path,
+                    line_of_key("published"),
+                    "`published` must be a date like 2025-08-06, in the years 1000 to 9999",
+                )
             })?),
             None => None,
         };
@@ -374,19 +393,21 @@ fn listings(date: Date, rank: Option<u32>, days: &[TomlDate], ranks: &[u32]) -> 
     Some(out)
 }
 
+/// Adds `other` to the sorted `days`: a binary search per listing, and an
+/// append (no move) for a day later than all others, the usual case.
 fn add_listings(days: &mut Vec<Listing>, other: &[Listing]) {
     for listing in other {
-        match days.iter_mut().find(|l| l.date == listing.date) {
-            Some(mine) => {
+        match days.binary_search_by_key(&listing.date, |l| l.date) {
+            Ok(at) => {
+                let mine = &mut days[at];
                 mine.rank = match (mine.rank, listing.rank) {
                     (Some(a), Some(b)) => Some(a.min(b)),
                     (a, b) => a.or(b),
                 }
             }
-            None => days.push(*listing),
+            Err(at) => days.insert(at, *listing),
         }
     }
-    days.sort();
 }
 
 fn render_page(fm: &FrontMatter, body: &str) -> String {
@@ -422,6 +443,30 @@ pub fn validate_id(id: &str) -> Option<String> {
     ok.then(|| id.to_string())
 }
 
+/// What two records known only by their titles must share to be one
+/// paper: the title with formulas as their TeX, compatibility-normalised
+/// (NFKC: `ﬁ` is `fi`), in lower case, with runs of white space as one
+/// space. Symbols count: `C++ Tricks` and `C# Tricks` are two papers.
+pub fn title_key(title: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let text: String = crate::math::source_text(title).nfkc().flat_map(char::to_lowercase).collect();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The id of a paper known only by its title, when [`slug_id`] is already
+/// the id of another paper (`C++ Tricks` and `C# Tricks` both slug to
+/// `c-tricks`; long titles share their first 80 characters): the slug and
+/// a hash of the [`title_key`], the same for the same title on every run.
+pub fn distinct_slug_id(title: &str) -> String {
+    format!("{}-{}", slug_id(title), &hash(&title_key(title))[..8])
+}
+
+/// Whether `id` is what paperpress derives from `title` ([`slug_id`] or
+/// [`distinct_slug_id`]), rather than an id the page's owner chose.
+pub fn is_slug_of(id: &str, title: &str) -> bool {
+    id == slug_id(title) || id == distinct_slug_id(title)
+}
+
 /// The id of a paper known only by its title: a slug of at most 80
 /// characters, cut at a word boundary.
 pub fn slug_id(title: &str) -> String {
@@ -436,15 +481,18 @@ pub fn slug_id(title: &str) -> String {
     if cut.is_empty() { format!("paper-{}", hash(title)) } else { cut.to_string() }
 }
 
-/// `a` followed by the items of `b` it lacks, in order.
-fn united<T: PartialEq + Clone>(a: &[T], b: &[T]) -> Vec<T> {
-    let mut out = a.to_vec();
+/// Appends the items of `b` that `a` lacks, in order; linear in both
+/// (a set of what `a` holds, not a scan of `a` per item).
+fn unite(a: &mut Vec<String>, b: Vec<String>) {
+    if b.is_empty() {
+        return;
+    }
+    let mut seen: std::collections::HashSet<String> = a.iter().cloned().collect();
     for x in b {
-        if !out.contains(x) {
-            out.push(x.clone());
+        if seen.insert(x.clone()) {
+            a.push(x);
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -557,10 +605,55 @@ mod tests {
     }
 
     #[test]
+    fn issue_12_dates_outside_four_digit_years_never_panic() {
+        for text in ["\"-000001-01-01\"", "\"0999-01-01\"", "\"+010000-01-01\""] {
+            let page = format!("+++\ntitle = \"t\"\ndate = {text}\n+++\n");
+            let err = Paper::from_page(&page, Path::new("p.md")).unwrap_err();
+            assert!(err.to_string().contains("in the years 1000 to 9999"), "{err}");
+        }
+        let mut paper = sample();
+        paper.days = vec![Listing::new(date(-1, 1, 1), None)];
+        let page = paper.to_page();
+        assert!(Paper::from_page(&page, Path::new("p.md")).is_err(), "written as text, refused when read: {page}");
+    }
+
+    #[test]
+    fn issue_12_titles_that_differ_in_symbols_are_different_papers() {
+        assert_eq!(slug_id("C++ Tricks for Speed"), slug_id("C# Tricks for Speed"));
+        assert_ne!(title_key("C++ Tricks for Speed"), title_key("C# Tricks for Speed"));
+        assert_ne!(distinct_slug_id("C++ Tricks for Speed"), distinct_slug_id("C# Tricks for Speed"));
+        assert_eq!(title_key("AdaSPEC:  Selective\n Distillation"), title_key("adaspec: selective distillation"));
+        assert_eq!(title_key("Eﬃcient $\\alpha$"), title_key("Efficient \\alpha"), "NFKC, formulas as TeX");
+        assert!(is_slug_of("c-tricks-for-speed", "C++ Tricks for Speed"));
+        assert!(is_slug_of(&distinct_slug_id("C# Tricks for Speed"), "C# Tricks for Speed"));
+        assert!(!is_slug_of("my-notes", "C# Tricks for Speed"));
+        let id = distinct_slug_id(&"word ".repeat(40));
+        assert_eq!(validate_id(&id).as_deref(), Some(id.as_str()));
+    }
+
+    #[test]
+    fn merging_long_lists_takes_linear_time() {
+        let keywords = |from: usize| (from..from + 50_000).map(|i| format!("k{i}")).collect::<Vec<_>>();
+        let mut a = Paper { ai_keywords: keywords(0), code: keywords(0), ..sample() };
+        let b = Paper { ai_keywords: keywords(25_000), code: keywords(25_000), ..sample() };
+        a.merge(b);
+        assert_eq!(a.ai_keywords.len(), 75_000);
+        assert_eq!(a.code.len(), 75_000);
+        assert_eq!(a.ai_keywords[74_999], "k74999");
+        let mut days = Vec::new();
+        let listings: Vec<Listing> =
+            (0..20_000).map(|d| Listing::new(date(2000, 1, 1) + jiff::Span::new().days(d), None)).collect();
+        for listing in listings.iter().rev() {
+            add_listings(&mut days, std::slice::from_ref(listing));
+        }
+        assert_eq!(days, listings, "sorted, whatever the order they come in");
+    }
+
+    #[test]
     fn missing_date_is_a_clear_error() {
         let err = Paper::from_page("+++\ntitle = \"t\"\n+++\nx", Path::new("p.md")).unwrap_err();
         assert!(err.to_string().contains("missing field `date`"), "{err}");
         let err = Paper::from_page("+++\ntitle = \"t\"\ndate = \"soon\"\n+++\nx", Path::new("p.md")).unwrap_err();
-        assert_eq!(err.to_string(), "`p.md` line 3: `date` must be a date like 2025-08-06");
+        assert_eq!(err.to_string(), "`p.md` line 3: `date` must be a date like 2025-08-06, in the years 1000 to 9999");
     }
 }

@@ -7,12 +7,14 @@ use std::path::Path;
 use anstyle::{AnsiColor, Style};
 use paperpress::diagnostics::{Diagnostics, Severity};
 
-/// Prints a line on stdout; a closed pipe (`paperpress topics | head`)
+/// Prints a line on stdout, with what inputs put in it escaped (no escape
+/// sequence reaches the terminal); a closed pipe (`paperpress topics | head`)
 /// ends the output quietly instead of panicking.
 macro_rules! say {
     ($($arg:tt)*) => {{
         use std::io::Write;
-        if writeln!(anstream::stdout(), $($arg)*).is_err() {
+        let line = format!($($arg)*);
+        if writeln!(anstream::stdout(), "{}", paperpress::terminal::escape(&line)).is_err() {
             std::process::exit(0);
         }
     }};
@@ -29,15 +31,22 @@ fn style(severity: Severity) -> Style {
 
 /// Prints `message` on stderr after a coloured `error:`, `warning:` or
 /// `note:`. Control characters (an escape sequence in an imported title)
-/// never reach the terminal.
+/// never reach the terminal: they are shown as `\u{1b}`.
 pub fn print(severity: Severity, message: &str) {
+    let style = style(severity);
+    anstream::eprintln!("{style}{}:{style:#} {}", severity.label(), paperpress::terminal::escape(message));
+}
+
+/// A diagnostic of an input on one line: a line break in a title or id it
+/// quotes is shown as `\u{a}`, so it cannot pass for another message.
+fn print_diagnostic(severity: Severity, message: &str) {
     let style = style(severity);
     anstream::eprintln!("{style}{}:{style:#} {}", severity.label(), printable(message));
 }
 
-/// `text` without control characters, line breaks aside.
-fn printable(text: &str) -> String {
-    text.chars().filter(|&c| !c.is_control() || c == '\n').collect()
+/// `text` for one terminal line: control characters and line breaks escaped.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    paperpress::terminal::escape_line(text)
 }
 
 /// An error that ends the run.
@@ -58,7 +67,7 @@ pub fn note(message: &str) {
 /// Every diagnostic, in the order found.
 pub fn diagnostics(problems: &Diagnostics) {
     for d in &problems.items {
-        print(d.severity, &d.problem.to_string());
+        print_diagnostic(d.severity, &d.problem.to_string());
     }
 }
 
@@ -97,7 +106,10 @@ mod tests {
     #[test]
     fn control_characters_never_reach_the_terminal() {
         let message = "`x.txt` line 3: \"title \u{1b}]0;pwned\u{7} \u{1b}[31mred\u{0}\"\nnext line";
-        assert_eq!(printable(message), "`x.txt` line 3: \"title ]0;pwned [31mred\"\nnext line");
+        assert_eq!(
+            printable(message),
+            "`x.txt` line 3: \"title \\u{1b}]0;pwned\\u{7} \\u{1b}[31mred\\u{0}\"\\u{a}next line"
+        );
     }
 
     #[test]

@@ -79,14 +79,18 @@ fn named_letter(name: &str) -> Option<&'static str> {
 fn convert_text(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
+    // Whether a `` `` `` opened a quote: `''` closes one only then. A flag,
+    // not a search of what was written, so the conversion stays linear.
+    let mut quoted = false;
     let mut i = 0;
     while i < chars.len() {
         if chars[i] == '`' && chars.get(i + 1) == Some(&'`') {
             out.push('\u{201C}');
+            quoted = true;
             i += 2;
             continue;
         }
-        if chars[i] == '\'' && chars.get(i + 1) == Some(&'\'') && out.contains('\u{201C}') {
+        if chars[i] == '\'' && chars.get(i + 1) == Some(&'\'') && quoted {
             out.push('\u{201D}');
             i += 2;
             continue;

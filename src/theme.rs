@@ -71,14 +71,14 @@ impl std::fmt::Debug for Theme {
 }
 
 impl Theme {
+    /// The built-in default theme alone.
+    pub fn built_in() -> Result<Theme> {
+        Ok(Theme { tera: compile(&built_in_templates())?, static_files: built_in_static() })
+    }
+
     /// Loads the theme of `site`, compiling every template once.
     pub fn load(site: &Site) -> Result<Theme> {
-        let mut templates: BTreeMap<String, (String, Origin)> = DEFAULT_TEMPLATES
-            .iter()
-            .map(|(path, text)| {
-                (path.trim_start_matches("templates/").to_string(), (text.to_string(), Origin::BuiltIn))
-            })
-            .collect();
+        let mut templates = built_in_templates();
         if site.config.theme != "default" && !site.theme_dir.is_dir() {
             return Err(anyhow!(
                 "theme `{}` not found: there is no folder `{}`",
@@ -92,17 +92,49 @@ impl Theme {
             }
         }
         let tera = compile(&templates)?;
-        let mut static_files: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
-            .iter()
-            .map(|(path, text)| (path.trim_start_matches("static/").to_string(), text.as_bytes().to_vec()))
-            .collect();
+        let mut static_files = built_in_static();
         for dir in [site.theme_dir.join("static"), site.static_dir.clone()] {
+            check_static_folder(&dir, site)?;
             for (name, path) in files_under(&dir)? {
                 static_files.insert(name, read(&path)?);
             }
         }
         Ok(Theme { tera, static_files })
     }
+}
+
+fn built_in_templates() -> BTreeMap<String, (String, Origin)> {
+    DEFAULT_TEMPLATES
+        .iter()
+        .map(|(path, text)| (path.trim_start_matches("templates/").to_string(), (text.to_string(), Origin::BuiltIn)))
+        .collect()
+}
+
+fn built_in_static() -> BTreeMap<String, Vec<u8>> {
+    DEFAULT_STATIC
+        .iter()
+        .map(|(path, text)| (path.trim_start_matches("static/").to_string(), text.as_bytes().to_vec()))
+        .collect()
+}
+
+/// Refuses a static folder that is a symlink to a folder outside the site,
+/// unless `[build] static_outside_site` says to publish it: everything
+/// under it would go online.
+fn check_static_folder(dir: &Path, site: &Site) -> Result<()> {
+    let is_link = std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link || site.config.build.static_outside_site {
+        return Ok(());
+    }
+    let target = dir.canonicalize().with_context(|| format!("failed to resolve `{}`", dir.display()))?;
+    let root = site.root.canonicalize().with_context(|| format!("failed to resolve `{}`", site.root.display()))?;
+    if target.starts_with(&root) {
+        return Ok(());
+    }
+    Err(anyhow!(
+        "`{}` is a symlink to `{}`, outside the site, and everything in it would be published: copy the files into the site, or set `static_outside_site = true` under `[build]` in site.toml",
+        dir.display(),
+        target.display()
+    ))
 }
 
 fn compile(templates: &BTreeMap<String, (String, Origin)>) -> Result<tera::Tera> {

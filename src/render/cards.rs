@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{Link, date_display, paper_url, topic_url};
 use crate::config::Config;
+use crate::links;
 use crate::markdown::{self, Trust};
 use crate::math;
 use crate::model::Model;
@@ -26,7 +27,7 @@ struct PaperCard<'a> {
     date: String,
     date_display: String,
     arxiv: Option<&'a str>,
-    code: &'a [String],
+    code: Vec<&'a str>,
     project: Option<&'a str>,
     upvotes: Option<u64>,
     // `topics`, the paper's topics most relevant first, is added after
@@ -81,9 +82,9 @@ impl Cards {
             excerpt_html: excerpt_html(&paper.body, config.build.excerpt_chars),
             date: paper.date().to_string(),
             date_display: date_display(paper.date()),
-            arxiv: paper.arxiv.as_deref(),
-            code: &paper.code,
-            project: paper.project.as_deref(),
+            arxiv: web_link(&paper.arxiv),
+            code: paper.code.iter().map(String::as_str).filter(|u| links::is_web_url(u)).collect(),
+            project: web_link(&paper.project),
             upvotes: paper.upvotes,
         };
         let mut map = tera::Value::from_serializable(&card).into_map().expect("a card serializes to a map");
@@ -91,6 +92,12 @@ impl Cards {
         map.insert(tera::value::Key::from("topics"), tera::Value::from(topics));
         tera::Value::from(map)
     }
+}
+
+/// A link field of a paper, if it is a web link: a page may say anything
+/// (an old import, a typo), but only `http(s)` links are published.
+pub(super) fn web_link(link: &Option<String>) -> Option<&str> {
+    link.as_deref().filter(|url| links::is_web_url(url))
 }
 
 fn authors_short(authors: &[String]) -> String {

@@ -48,30 +48,69 @@ pub trait Sink: Sync {
     fn paths(&self) -> Vec<String>;
 }
 
+/// The output paths a build has written so far. No two files may claim
+/// one path: the second would silently replace the first (a topic named
+/// `Index` over the topic overview, a page `papers.md` over a folder).
+#[derive(Debug, Default)]
+pub struct Claims(std::sync::Mutex<std::collections::HashSet<String>>);
+
+impl Claims {
+    /// Claims `path` for one file; an error names it if another file has.
+    pub fn claim(&self, path: &str) -> Result<()> {
+        let mut claimed = self.0.lock().expect("no thread panics holding the claims");
+        if !claimed.insert(path.to_string()) {
+            anyhow::bail!(
+                "two files of the site would both be written to `{path}`: a topic, page or paper has the same \
+                 slug or file name as another output; rename one of them"
+            );
+        }
+        Ok(())
+    }
+
+    /// The paths claimed, sorted.
+    pub fn paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> =
+            self.0.lock().expect("no thread panics holding the claims").iter().cloned().collect();
+        paths.sort();
+        paths
+    }
+
+    /// How many paths are claimed.
+    pub fn len(&self) -> usize {
+        self.0.lock().expect("no thread panics holding the claims").len()
+    }
+
+    /// Whether no path is claimed yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// A sink that keeps the files in memory: for `check`, tests, small jobs.
 #[derive(Debug, Default)]
-pub struct Collect(std::sync::Mutex<Vec<OutputFile>>);
+pub struct Collect {
+    files: std::sync::Mutex<Vec<OutputFile>>,
+    claims: Claims,
+}
 
 impl Sink for Collect {
     fn put(&self, mut file: OutputFile) -> Result<()> {
+        self.claims.claim(&file.path)?;
         // Held until the end: no room to spare.
         file.bytes.shrink_to_fit();
-        self.0.lock().expect("no thread panics holding the files").push(file);
+        self.files.lock().expect("no thread panics holding the files").push(file);
         Ok(())
     }
 
     fn paths(&self) -> Vec<String> {
-        let mut paths: Vec<String> =
-            self.0.lock().expect("no thread panics holding the files").iter().map(|f| f.path.clone()).collect();
-        paths.sort();
-        paths
+        self.claims.paths()
     }
 }
 
 impl Collect {
     /// The files, sorted by path.
     pub fn into_files(self) -> Vec<OutputFile> {
-        let mut files = self.0.into_inner().expect("no thread panics holding the files");
+        let mut files = self.files.into_inner().expect("no thread panics holding the files");
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::bibtex::bibtex;
-use super::cards::{card_list, excerpt_text, with_card};
+use super::cards::{card_list, excerpt_text, web_link, with_card};
 use super::{Link, OutputFile, date_display, day_url, page_context, paper_url, render_file, topic_url};
 use crate::config::Config;
 use crate::enrich::topics::{Topic, TopicKind};
@@ -99,7 +99,7 @@ pub(super) fn paper_page(tera: &tera::Tera, model: &Model, values: &[tera::Value
     let details = PaperDetails {
         title_text: crate::math::plain_text(&paper.title),
         excerpt_text: excerpt_text(&paper.body, 200),
-        pdf: paper.pdf.as_deref(),
+        pdf: web_link(&paper.pdf),
         body_html: markdown::to_html(&paper.body, Trust::Imported),
         days: paper.dates().map(|d| Link { url: day_url(d), label: date_display(d) }).collect(),
         bibtex: bibtex(paper),
@@ -107,7 +107,7 @@ pub(super) fn paper_page(tera: &tera::Tera, model: &Model, values: &[tera::Value
         ai_summary: paper.ai_summary.as_deref(),
         ai_keywords: &paper.ai_keywords,
         categories: &paper.categories,
-        doi: paper.doi.as_deref(),
+        doi: paper.doi.as_deref().filter(|doi| crate::links::is_doi(doi)),
         journal_ref: paper.journal_ref.as_deref(),
         comment: paper.comment.as_deref(),
         published: paper.published.map(date_display),

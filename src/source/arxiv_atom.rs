@@ -21,7 +21,9 @@ use quick_xml::{NsReader, XmlVersion};
 use regex::Regex;
 
 use super::position::Counting;
-use super::record::{Ranks, Record, RecordResult, collect, date_of, one_line, web_url};
+use super::record::{
+    Ranks, Record, RecordResult, collect, date_of, is_out_of_range, one_line, out_of_range_message, web_url,
+};
 use super::{Parsed, paper_from_text};
 use crate::error::ImportError;
 use crate::links;
@@ -404,6 +406,11 @@ impl<R: BufRead> Records<R> {
                 format!("entry {index}{label} was skipped: it has no title; expected a `<title>` with text"),
             ));
         };
+        for (field, text) in [("published", &entry.published), ("updated", &entry.updated)] {
+            if let Some(text) = text.as_deref().filter(|t| is_out_of_range(t)) {
+                return Err(skip(entry.line, entry.column, out_of_range_message(field, text)));
+            }
+        }
         let published = entry.published.as_deref().and_then(date_of);
         let day = self.reference.or(published).or_else(|| entry.updated.as_deref().and_then(date_of)).ok_or_else(|| {
             skip(
@@ -423,8 +430,9 @@ impl<R: BufRead> Records<R> {
         paper.authors = entry.authors;
         paper.primary_category = entry.primary_category;
         paper.categories = paper.primary_category.iter().cloned().collect();
+        let mut seen: std::collections::HashSet<String> = paper.categories.iter().cloned().collect();
         for category in entry.categories {
-            if !paper.categories.contains(&category) {
+            if seen.insert(category.clone()) {
                 paper.categories.push(category);
             }
         }
@@ -436,7 +444,7 @@ impl<R: BufRead> Records<R> {
         paper.journal_ref = entry.journal_ref.as_deref().and_then(one_line);
         paper.comment = entry.comment.as_deref().and_then(one_line);
         paper.published = published;
-        Ok(paper)
+        super::vet::vet(paper, &self.path, entry.line, Some(entry.column))
     }
 
     fn truncated(&self, line: usize, column: usize) -> ImportError {
@@ -485,7 +493,10 @@ fn convert(event: Event<'_>, ns: Ns) -> Result<Ev, String> {
 
 fn tag(start: &BytesStart<'_>, ns: Ns, empty: bool) -> Result<Tag, String> {
     let mut attributes = Vec::new();
-    for attribute in start.attributes() {
+    // Without the duplicate check, which compares each attribute with all
+    // before it: a tag with 100,000 attributes takes linear time (the
+    // first of two equal names wins).
+    for attribute in start.attributes().with_checks(false) {
         let attribute = attribute.map_err(|e| e.to_string())?;
         let value = attribute.normalized_value(XmlVersion::Implicit1_0).map_err(|e| e.to_string())?;
         attributes.push((attribute.key.0.to_string(), value.into_owned()));

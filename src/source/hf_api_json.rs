@@ -25,7 +25,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::record::{Record, RecordResult, collect, date_of, one_line, web_url};
+use super::record::{Record, RecordResult, collect, date_of, is_out_of_range, one_line, out_of_range_message, web_url};
 use super::{Parsed, paper_from_text, pyrepr};
 use crate::error::ImportError;
 use crate::links;
@@ -348,8 +348,13 @@ impl<R> Records<R> {
         let day = self.day(daily_at.as_deref(), listed_at.as_deref(), &fields.label)?;
         let rank = self.ranks.next(day);
         let summary = fields.text("summary", api.summary.or(daily.summary)).unwrap_or_default();
+        let published = api.published_at.and_then(|raw| serde_json::from_str::<String>(raw.get()).ok());
+        if let Some(at) = published.filter(|at| is_out_of_range(at)) {
+            return Err((0, format!("{} was skipped: {}", fields.label, out_of_range_message("publishedAt", &at))));
+        }
         let mut paper = paper_from_text(&title, &summary, arxiv, day, rank, &self.path);
         fill_optional(&mut paper, &api, &mut fields);
+        let paper = super::vet::vet(paper, &self.path, item.line, Some(item.column)).map_err(|e| (0, e.message))?;
         let mut records = vec![Record::Paper(Box::new(paper))];
         records.append(&mut fields.warnings);
         Ok(records)
@@ -359,7 +364,7 @@ impl<R> Records<R> {
     fn day(&self, daily_at: Option<&str>, listed_at: Option<&str>, label: &str) -> Result<Date, (usize, String)> {
         if let Some(at) = daily_at {
             return date_of(at).ok_or_else(|| {
-                (0, format!("{label} was skipped: `submittedOnDailyAt` is `{at}`; expected a date like `2025-10-24T02:14:45Z`"))
+                (0, format!("{label} was skipped: `submittedOnDailyAt` is `{at}`; expected a date like `2025-10-24T02:14:45Z`, in the years 1000 to 9999"))
             });
         }
         if let Some(day) = self.reference.or_else(|| listed_at.and_then(date_of)) {
@@ -450,7 +455,8 @@ fn fill_optional(paper: &mut crate::paper::Paper, api: &ApiPaper, fields: &mut F
 }
 
 fn not_a_link(fields: &mut Fields, name: &str, raw: Raw, value: &str) {
-    let shown: String = value.chars().filter(|c| !c.is_control()).take(80).collect();
+    // Control characters stay: the terminal shows them escaped.
+    let shown: String = value.chars().take(80).collect();
     let message = format!("{}: `{name}` is not a web link and was left out: `{shown}`", fields.label);
     fields.warn(raw.expect("a field with a value"), message);
 }

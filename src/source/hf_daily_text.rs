@@ -13,6 +13,8 @@
 //! A copy whose blank lines were lost (one line per element) is read line
 //! by line.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -22,6 +24,7 @@ use regex::Regex;
 use super::{DayResolver, Parsed, paper_from_text};
 use crate::error::{ImportError, Warning};
 use crate::links;
+use crate::paper::{self, Paper};
 
 /// Lines of the papers page that are navigation, not papers (compared in
 /// lower case). The first ones head a search page and are dropped quietly;
@@ -183,6 +186,7 @@ pub fn parse(text: &str, path: &Path, reference: Option<Date>) -> Result<Parsed,
         rank: 0,
         not_papers: navigation,
         titles_only: !items.iter().any(|i| matches!(i, Item::Block(b) if b.may_be_abstract())),
+        listed: HashMap::new(),
     };
     pairing.run(&items)?;
     let Pairing { mut parsed, not_papers, days, .. } = pairing;
@@ -219,6 +223,9 @@ struct Pairing<'a> {
     not_papers: usize,
     /// The copy has no abstract at all: its titles are kept alone.
     titles_only: bool,
+    /// Where each paper of a day is in `parsed.papers`, by identity, so
+    /// that a copy of any length pairs in linear time.
+    listed: HashMap<(String, Date), usize>,
 }
 
 impl Pairing<'_> {
@@ -293,24 +300,44 @@ impl Pairing<'_> {
         let urls = || block.urls.iter().chain(abstract_block.iter().flat_map(|b| &b.urls));
         let arxiv = urls().find_map(|u| links::arxiv_id_from_url(u));
         let mut paper = paper_from_text(&block.text(), &abstract_text, arxiv, day, self.rank, self.path);
-        for url in urls() {
-            super::add_link(&mut paper, url);
-        }
+        super::add_links(&mut paper, urls().map(String::as_str));
         if let Some(byline) = byline {
             paper.authors = byline.text().split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
         }
-        let parsed = &mut self.parsed;
-        if let Some(first) = parsed.papers.iter().position(|p| p.id == paper.id && p.date() == day) {
-            parsed.warnings.push(Warning::at(
-                self.path,
-                block.line,
-                format!("\"{}\" is listed twice on {day}; the two entries are merged", preview(&paper.title)),
-            ));
-            parsed.papers[first].merge(paper);
-        } else {
-            parsed.papers.push(paper);
+        match super::vet::vet(paper, self.path, block.line, None) {
+            Ok(paper) => add_paper(&mut self.parsed, &mut self.listed, paper, self.path, block.line),
+            Err(e) => self.parsed.skipped.push(e),
         }
         Ok(())
+    }
+}
+
+/// Adds a paper, or merges it into the paper listed before on the same day
+/// (the same arXiv id, or without one the same normalised title): `listed`
+/// finds that one in constant time, so a copy of any length parses in
+/// linear time.
+fn add_paper(parsed: &mut Parsed, listed: &mut HashMap<(String, Date), usize>, paper: Paper, path: &Path, line: usize) {
+    let identity = match links::normalize_arxiv_id(&paper.id) {
+        Some(id) => id,
+        None => format!("title:{}", paper::title_key(&paper.title)),
+    };
+    match listed.entry((identity, paper.date())) {
+        Entry::Occupied(first) => {
+            parsed.warnings.push(Warning::at(
+                path,
+                line,
+                format!(
+                    "\"{}\" is listed twice on {}; the two entries are merged",
+                    preview(&paper.title),
+                    paper.date()
+                ),
+            ));
+            parsed.papers[*first.get()].merge(paper);
+        }
+        Entry::Vacant(slot) => {
+            slot.insert(parsed.papers.len());
+            parsed.papers.push(paper);
+        }
     }
 }
 

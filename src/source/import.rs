@@ -97,13 +97,28 @@ pub fn import(site: &Site, files: &[PathBuf], options: &ImportOptions) -> Result
             }
         };
         report.files += 1;
+        // Records of one paper in a row (one paper listed on 9,000 days)
+        // are merged in memory and written once: writing the page for each
+        // would read and write it again and again, in time that grows with
+        // the square of the records.
+        let mut held: Option<Paper> = None;
         for record in records {
             match record {
-                Record::Paper(paper) => pages.put(*paper, options.force, &mut report)?,
+                Record::Paper(paper) => match &mut held {
+                    Some(first) if same_paper(first, &paper) => merge_record(first, *paper),
+                    _ => {
+                        if let Some(done) = held.replace(*paper) {
+                            pages.put(done, file, options.force, &mut report)?;
+                        }
+                    }
+                },
                 Record::Skipped(e) => report.skipped.push(e),
                 Record::Warning(w) => report.warnings.push(w),
                 Record::Note(n) => report.notes.push(n),
             }
+        }
+        if let Some(done) = held {
+            pages.put(done, file, options.force, &mut report)?;
         }
     }
     pages.tally(&mut report);
@@ -127,6 +142,24 @@ fn inputs(given: &[PathBuf], report: &mut ImportReport) -> Result<Vec<PathBuf>> 
     Ok(files)
 }
 
+/// Whether two records are one paper: one arXiv id, or one normalised title.
+fn same_paper(a: &Paper, b: &Paper) -> bool {
+    if is_arxiv(&a.id) && is_arxiv(&b.id) {
+        return a.id == b.id;
+    }
+    paper::title_key(&a.title) == paper::title_key(&b.title)
+}
+
+/// Merges a record into an earlier one of the same paper, which takes its
+/// arXiv id if it had none (as the page would).
+fn merge_record(first: &mut Paper, next: Paper) {
+    let next_id = next.id.clone();
+    first.merge(next);
+    if !is_arxiv(&first.id) && is_arxiv(&next_id) {
+        first.id = next_id;
+    }
+}
+
 /// What an import did to one page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
@@ -140,7 +173,8 @@ enum Outcome {
 /// title, and what this import did to each.
 struct Pages {
     dir: PathBuf,
-    by_id: HashMap<String, PathBuf>,
+    /// Paper id -> its page, with the title that page has.
+    by_id: HashMap<String, (PathBuf, String)>,
     /// Normalised title -> (id, page), to find a paper met without an arXiv id.
     by_title: HashMap<String, (String, PathBuf)>,
     touched: BTreeMap<PathBuf, Outcome>,
@@ -157,36 +191,63 @@ impl Pages {
             touched: BTreeMap::new(),
             dry_run: false,
         };
-        for (id, path) in content::paper_page_paths(dir)? {
-            if let Ok(text) = std::fs::read_to_string(&path)
-                && let Ok(paper) = Paper::from_page(&text, &path)
-            {
-                pages.by_title.entry(paper::slug_id(&paper.title)).or_insert((id.clone(), path.clone()));
-            }
-            pages.by_id.insert(id, path);
+        for (paper, path) in content::paper_pages(dir)? {
+            pages.by_title.entry(paper::title_key(&paper.title)).or_insert((paper.id.clone(), path.clone()));
+            pages.by_id.insert(paper.id, (path, paper.title));
         }
         Ok(pages)
     }
 
-    /// The page of `paper`: the one with its id; else the one with its
-    /// title, unless both have different arXiv ids; else a new file.
-    fn path_for(&self, paper: &Paper) -> PathBuf {
-        if let Some(path) = self.by_id.get(&paper.id) {
+    /// The page of `paper`: the one with its arXiv id; else the one with
+    /// its normalised title, unless both have different arXiv ids; else the
+    /// one with its id, unless that page is another paper whose title gave
+    /// the same slug (then `paper` gets an id of its own); else a new file.
+    fn path_for(&self, paper: &mut Paper) -> PathBuf {
+        let arxiv = is_arxiv(&paper.id);
+        if arxiv && let Some((path, _)) = self.by_id.get(&paper.id) {
             return path.clone();
         }
-        if let Some((id, path)) = self.by_title.get(&paper::slug_id(&paper.title))
-            && !(is_arxiv(id) && is_arxiv(&paper.id))
+        if let Some((id, path)) = self.by_title.get(&paper::title_key(&paper.title))
+            && !(is_arxiv(id) && arxiv)
         {
             return path.clone();
+        }
+        if !arxiv && let Some((path, title)) = self.by_id.get(&paper.id) {
+            if !paper::is_slug_of(&paper.id, title) {
+                // An id the page's owner chose (or kept while editing the title).
+                return path.clone();
+            }
+            paper.id = self.free_id(&paper.title);
         }
         self.dir.join(format!("{}.md", paper.file_stem()))
     }
 
+    /// An id no page has for a paper titled `title` (see `Catalog`).
+    fn free_id(&self, title: &str) -> String {
+        let base = paper::distinct_slug_id(title);
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.by_id.contains_key(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
     /// Merges one record into its page. `force` replaces a page only the
     /// first time this import meets it; later records are merged into it.
-    fn put(&mut self, paper: Paper, force: bool, report: &mut ImportReport) -> Result<()> {
-        let path = self.path_for(&paper);
-        let (id, title) = (paper.id.clone(), paper::slug_id(&paper.title));
+    /// A record whose page would not read back is skipped (`source` names
+    /// the input it came from).
+    fn put(&mut self, mut paper: Paper, source: &Path, force: bool, report: &mut ImportReport) -> Result<()> {
+        if let Err(why) = reads_back(&paper) {
+            report.skipped.push(ImportError::file(
+                source,
+                format!("the paper \"{}\" was skipped: its page would not read back: {why}", paper.title),
+            ));
+            return Ok(());
+        }
+        let path = self.path_for(&mut paper);
+        let (id, title) = (paper.id.clone(), paper.title.clone());
         let before = self.touched.get(&path).copied();
         let writer = Writer { dry_run: self.dry_run };
         let Some((outcome, final_id)) = write_page(&self.dir, &path, paper, force && before.is_none(), writer, report)?
@@ -198,9 +259,9 @@ impl Pages {
             (Some(before), _) => before,
         };
         self.touched.insert(path.clone(), outcome);
-        self.by_id.insert(id, path.clone());
-        self.by_title.insert(title, (final_id.clone(), path.clone()));
-        self.by_id.insert(final_id, path);
+        self.by_title.insert(paper::title_key(&title), (final_id.clone(), path.clone()));
+        self.by_id.insert(id, (path.clone(), title.clone()));
+        self.by_id.insert(final_id, (path, title));
         Ok(())
     }
 
@@ -248,6 +309,17 @@ struct Writer {
 impl Writer {
     fn write(self, path: &Path, text: &str) -> Result<()> {
         if self.dry_run { Ok(()) } else { write_atomic(path, text.as_bytes()) }
+    }
+}
+
+/// Whether the page of `paper` reads back as `paper`: import never writes
+/// a page that a build would refuse or read otherwise.
+fn reads_back(paper: &Paper) -> std::result::Result<(), String> {
+    let page = paper.to_page();
+    match Paper::from_page(&page, Path::new("page.md")) {
+        Ok(back) if back == *paper => Ok(()),
+        Ok(_) => Err("a field reads back changed".into()),
+        Err(e) => Err(e.message),
     }
 }
 

@@ -14,6 +14,7 @@ mod import;
 mod position;
 pub mod pyrepr;
 mod record;
+pub mod vet;
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -138,7 +139,7 @@ static FILE_DATE: LazyLock<Regex> =
 pub fn date_from_file_name(path: &Path) -> Option<Date> {
     let name = path.file_stem()?.to_str()?;
     let c = FILE_DATE.captures(name)?;
-    Date::new(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?).ok()
+    Date::new(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?).ok().and_then(paper::checked_date)
 }
 
 /// Builds a paper from a title and an abstract as plain text (with TeX).
@@ -150,8 +151,8 @@ pub(crate) fn paper_from_text(
     rank: u32,
     path: &Path,
 ) -> Paper {
-    let title = tex::to_unicode(title.trim());
-    let abstract_text = tex::to_unicode(abstract_text);
+    let title = tex::to_unicode(vet::clean_line(title).trim());
+    let abstract_text = tex::to_unicode(&vet::clean_block(abstract_text));
     let mut paper = Paper {
         id: arxiv.clone().unwrap_or_else(|| paper::slug_id(&title)),
         title,
@@ -164,27 +165,30 @@ pub(crate) fn paper_from_text(
         paper.arxiv = Some(links::arxiv_abs_url(&id));
         paper.pdf = Some(links::arxiv_pdf_url(&id));
     }
-    for (_, url) in links::find_urls(&abstract_text) {
-        add_link(&mut paper, url);
-    }
+    add_links(&mut paper, links::find_urls(&abstract_text).into_iter().map(|(_, url)| url));
     paper
 }
 
-/// Files a URL under code or project page. arXiv links in an abstract
-/// usually cite other papers, so they are not taken as this paper's.
-pub(crate) fn add_link(paper: &mut Paper, url: &str) {
-    match links::kind(url) {
-        LinkKind::Code => {
-            if !paper.code.iter().any(|c| c == url) {
-                paper.code.push(url.to_string());
+/// Files URLs under code or project page, each code URL once (a set, so
+/// an abstract of a hundred thousand links takes linear time). arXiv links
+/// in an abstract usually cite other papers, so they are not taken as this
+/// paper's. Only web links count.
+pub(crate) fn add_links<'a>(paper: &mut Paper, urls: impl Iterator<Item = &'a str>) {
+    let mut code: std::collections::HashSet<String> = paper.code.iter().cloned().collect();
+    for url in urls.filter(|url| links::is_web_url(url)) {
+        match links::kind(url) {
+            LinkKind::Code => {
+                if code.insert(url.to_string()) {
+                    paper.code.push(url.to_string());
+                }
             }
-        }
-        LinkKind::Project => {
-            if paper.project.is_none() && !url.contains("huggingface.co/papers/") {
-                paper.project = Some(url.to_string());
+            LinkKind::Project => {
+                if paper.project.is_none() && !url.contains("huggingface.co/papers/") {
+                    paper.project = Some(url.to_string());
+                }
             }
+            LinkKind::Arxiv => {}
         }
-        LinkKind::Arxiv => {}
     }
 }
 
@@ -247,6 +251,9 @@ impl<'a> DayResolver<'a> {
                 ));
             }
         };
+        if paper::checked_date(date).is_none() {
+            return Err(ImportError::at(self.path, line, format!("`{text}` is outside the years 1000 to 9999")));
+        }
         self.current = Some(date);
         self.matched |= Some(date) == self.reference;
         self.first.get_or_insert_with(|| (line, text.to_string(), date));

@@ -59,32 +59,40 @@ impl Ranks {
     }
 }
 
-/// Text with runs of whitespace (arXiv's hard wraps) made single spaces;
-/// `None` when nothing is left.
+/// Text with runs of whitespace (arXiv's hard wraps) made single spaces
+/// and control characters removed; `None` when nothing is left.
 pub(crate) fn one_line(text: &str) -> Option<String> {
-    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let line = super::vet::collapse(text);
     (!line.is_empty()).then_some(line)
 }
 
-/// A web link, or `None` for anything but an `http(s)` URL without spaces
-/// (an empty field, a `javascript:` link).
-pub(crate) fn web_url(url: &str) -> Option<String> {
-    let url = url.trim();
-    let lower = url.to_ascii_lowercase();
-    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"))?;
-    let host_ok = rest.split('/').next().is_some_and(|h| !h.is_empty());
-    (host_ok && !url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>')))
-        .then(|| url.to_string())
-}
+pub(crate) use crate::links::web_url;
 
 /// The UTC date of a timestamp like `2025-10-24T02:14:45.526Z` or
-/// `2016-10-09T00:00:00-04:00`, or of a plain date `2025-10-24`.
+/// `2016-10-09T00:00:00-04:00`, or of a plain date `2025-10-24`; `None`
+/// for anything else, and for a date outside the years a site can show
+/// ([`crate::paper::checked_date`]).
 pub(crate) fn date_of(text: &str) -> Option<Date> {
+    any_date_of(text).and_then(crate::paper::checked_date)
+}
+
+fn any_date_of(text: &str) -> Option<Date> {
     let text = text.trim();
-    if let Ok(ts) = text.parse::<jiff::Timestamp>() {
-        return Some(jiff::tz::TimeZone::UTC.to_datetime(ts).date());
+    match text.parse::<jiff::Timestamp>() {
+        Ok(ts) => Some(jiff::tz::TimeZone::UTC.to_datetime(ts).date()),
+        Err(_) => text.parse::<Date>().ok(),
     }
-    text.parse::<Date>().ok()
+}
+
+/// Whether `text` is a date, but one outside the years a site can show:
+/// a record error, where a text that is no date at all is only ignored.
+pub(crate) fn is_out_of_range(text: &str) -> bool {
+    any_date_of(text).is_some_and(|d| crate::paper::checked_date(d).is_none())
+}
+
+/// The message for a date field outside the years a site can show.
+pub(crate) fn out_of_range_message(field: &str, text: &str) -> String {
+    format!("`{field}` is `{}`, outside the years 1000 to 9999", text.trim())
 }
 
 #[cfg(test)]
@@ -99,6 +107,7 @@ mod tests {
             Some("AdaSPEC: Selective Knowledge Distillation for Efficient Speculative Decoders")
         );
         assert_eq!(one_line(" \n "), None);
+        assert_eq!(one_line(" Leading and  inner\u{1}space ").as_deref(), Some("Leading and inner space"));
     }
 
     #[test]
@@ -116,6 +125,9 @@ mod tests {
         assert_eq!(date_of("2016-10-09T23:00:00-04:00"), Some(date(2016, 10, 10)), "taken in UTC");
         assert_eq!(date_of("2025-10-24"), Some(date(2025, 10, 24)));
         assert_eq!(date_of("yesterday"), None);
+        assert_eq!(date_of("-000001-01-01T00:00:00Z"), None, "issue 12: a negative year is no date");
+        assert_eq!(date_of("0999-12-31"), None);
+        assert_eq!(date_of("9999-12-31"), Some(date(9999, 12, 31)));
     }
 
     #[test]

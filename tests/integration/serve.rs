@@ -13,7 +13,8 @@ use crate::support::fixture;
 fn get(server: &DevServer, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(server.addr()).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let port = server.addr().port();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n").unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).unwrap();
     let response = String::from_utf8_lossy(&response).into_owned();
@@ -28,6 +29,21 @@ fn eventually(what: &str, mut done: impl FnMut() -> bool) {
     while !done() {
         assert!(start.elapsed() < Duration::from_secs(10), "timed out waiting until {what}");
         std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Waits until no rebuild has happened for half a second: the events of
+/// earlier changes (a folder made, then a file in it) are all handled.
+fn settled(server: &DevServer) {
+    let start = Instant::now();
+    let (mut seen, mut since) = (server.status().0, Instant::now());
+    while since.elapsed() < Duration::from_millis(500) {
+        assert!(start.elapsed() < Duration::from_secs(10), "timed out waiting for the rebuilds to end");
+        std::thread::sleep(Duration::from_millis(50));
+        let now = server.status().0;
+        if now != seen {
+            (seen, since) = (now, Instant::now());
+        }
     }
 }
 
@@ -158,6 +174,7 @@ fn folders_created_after_the_start_are_watched_and_the_change_is_named() {
     std::fs::create_dir(site.path().join("templates")).unwrap();
     std::fs::write(site.path().join("templates/404.html"), "<p>Made after the start</p>").unwrap();
     eventually("the new templates/ is seen", || get(&server, "/nope.html").1.contains("Made after the start"));
+    settled(&server);
     let (before, _) = server.status();
     std::fs::write(site.path().join("templates/404.html"), "<p>And edited again</p>").unwrap();
     eventually("an edit inside it is seen too", || {
@@ -247,4 +264,102 @@ fn serve_open_starts_the_browser_on_the_site() {
     let url = std::fs::read_to_string(&opened).unwrap();
     assert!(url.starts_with("http://127.0.0.1:") && url.trim_end().ends_with('/'), "{url}");
     assert!(line.contains(url.trim_end()), "the address it serves: {line}");
+}
+
+/// Sends `request` as it is and returns the status code of the answer.
+fn status_of(server: &DevServer, request: &[u8]) -> u16 {
+    let mut stream = TcpStream::connect(server.addr()).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    // The server may answer (and close) before it has read everything.
+    let _ = stream.write_all(request);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let response = String::from_utf8_lossy(&response);
+    response.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+}
+
+#[test]
+fn issue_12_only_requests_for_the_local_host_are_answered() {
+    let site = fixture("site");
+    let server = DevServer::start(site.path(), 0).unwrap();
+    let port = server.addr().port();
+    let ask = |host: &str| status_of(&server, format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes());
+    assert_eq!(ask(&format!("127.0.0.1:{port}")), 200);
+    assert_eq!(ask(&format!("localhost:{port}")), 200);
+    for host in [format!("evil.example:{port}"), "127.0.0.1".into(), format!("127.0.0.1:{}", port.wrapping_add(1))] {
+        assert_eq!(ask(&host), 403, "{host}");
+    }
+    assert_eq!(status_of(&server, b"GET / HTTP/1.1\r\n\r\n"), 403, "no Host at all");
+}
+
+#[test]
+fn issue_12_huge_headers_are_refused() {
+    let site = fixture("site");
+    let server = DevServer::start(site.path(), 0).unwrap();
+    let port = server.addr().port();
+    // A header line of 1 MiB: refused once the head passes 16 KiB.
+    let mut huge = format!("GET / HTTP/1.1\r\nHost: localhost:{port}\r\nX-Big: ").into_bytes();
+    huge.extend(std::iter::repeat_n(b'a', 1 << 20));
+    assert_eq!(status_of(&server, &huge), 431);
+    assert_eq!(status_of(&server, format!("GET / HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n").as_bytes()), 200);
+}
+
+/// `paperpress serve` on a copy of the fixture site, with the address and
+/// the preview folder it prints.
+#[cfg(unix)]
+fn serve_process() -> (tempfile::TempDir, std::process::Child, String, std::path::PathBuf) {
+    use std::io::BufRead;
+    let site = fixture("site");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_paperpress"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.split("http://").nth(1).and_then(|r| r.split('/').next()).unwrap().to_string();
+    let folder = line.split(" from ").nth(1).and_then(|r| r.split(" (Ctrl-C").next()).unwrap();
+    (site, child, addr, std::path::PathBuf::from(folder))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn issue_12_idle_connections_take_no_threads() {
+    let (_site, mut child, addr, _) = serve_process();
+    let threads = || std::fs::read_dir(format!("/proc/{}/task", child.id())).unwrap().count();
+    // Its signal handler thread starts just after it prints its address.
+    std::thread::sleep(Duration::from_millis(300));
+    let before = threads();
+    let idle: Vec<TcpStream> = (0..300).filter_map(|_| TcpStream::connect(&addr).ok()).collect();
+    assert!(idle.len() >= 200, "{} connections made", idle.len());
+    std::thread::sleep(Duration::from_millis(500));
+    let during = threads();
+    assert!(during <= before + 1, "{before} threads before, {during} with 300 idle connections");
+    drop(idle);
+    let port = addr.rsplit(':').next().unwrap();
+    eventually("the server answers again", || {
+        let Ok(mut stream) = TcpStream::connect(&addr) else { return false };
+        let _ = write!(stream, "GET / HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n");
+        let mut response = String::new();
+        let _ = stream.read_to_string(&mut response);
+        response.starts_with("HTTP/1.1 200")
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn issue_12_sigterm_and_ctrl_c_remove_the_preview_folder() {
+    for signal in ["TERM", "INT"] {
+        let (_site, mut child, _, preview) = serve_process();
+        assert!(preview.join("index.html").is_file(), "{}", preview.display());
+        let status = std::process::Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status();
+        assert!(status.unwrap().success());
+        let code = child.wait().unwrap();
+        assert!(code.success(), "SIG{signal}: a clean stop, {code:?}");
+        assert!(!preview.parent().unwrap().exists(), "SIG{signal}: {} is removed", preview.display());
+    }
 }

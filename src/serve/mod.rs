@@ -10,18 +10,24 @@
 //! and on the page until the files are fixed. Nothing outside the output
 //! folder is ever served: `..` segments (also percent-encoded) are refused
 //! and every path is resolved, symlinks included, before it is opened.
+//! The HTTP side (bounds, timeouts, `Host` check) is [`http`]'s. Ctrl-C
+//! and SIGTERM stop the server and remove the preview folder.
+
+mod http;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::config::Site;
 use crate::enrich::Doc;
 use crate::enrich::topics::{self, Matcher};
-use crate::error::{Context, Result, anyhow};
+use crate::error::{Context, Result};
 use crate::paper::Paper;
 use crate::{BuildOptions, Built, build_and_keep};
+use http::{Request, Response};
 
 mod watch;
 
@@ -29,6 +35,10 @@ mod watch;
 const WAIT_PATH: &str = "/__paperpress/wait";
 /// How long a reload request waits for a change before answering anyway.
 const WAIT_TIMEOUT: Duration = Duration::from_secs(20);
+/// Reload requests waiting at once (one per open tab); more get `503`
+/// (the page's script then asks again a second later), so waiting tabs
+/// never take every server thread.
+const MAX_WAITING: usize = http::WORKERS / 2;
 
 /// The state of the preview: which build is online, and whether the last
 /// rebuild failed.
@@ -48,13 +58,14 @@ struct Status {
 
 type Shared = Arc<(Mutex<Status>, Condvar)>;
 
-/// A running preview server.
+/// A running preview server. Dropping it stops the server and removes the
+/// preview folder.
 pub struct DevServer {
     addr: SocketAddr,
     output: PathBuf,
     status: Shared,
-    server: Arc<tiny_http::Server>,
-    threads: Vec<std::thread::JoinHandle<()>>,
+    // Fields drop in this order: the server stops before its folder goes.
+    _server: http::Server,
     _watch: Arc<watch::SiteWatch>,
     _temp: tempfile::TempDir,
 }
@@ -81,14 +92,16 @@ impl DevServer {
     /// Like [`DevServer::start`], with every option.
     pub fn start_with(root: &Path, options: &ServeOptions) -> Result<DevServer> {
         Site::load(root)?;
-        let (ip, port) = (options.interface.unwrap_or(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)), options.port);
-        let server = tiny_http::Server::http((ip, port)).map_err(|e| {
-            anyhow!("cannot listen on {ip}:{port}: {e} (is another server running? pass `--port` to pick another)")
-        })?;
-        let addr = server.server_addr().to_ip().ok_or_else(|| anyhow!("the server has no IP address"))?;
         let temp = tempfile::tempdir().context("failed to create a temporary folder for the preview")?;
         let output = temp.path().join("public");
         let status: Shared = Arc::default();
+        let handler: http::Handler = {
+            let (output, status, waiting) = (output.clone(), status.clone(), Arc::new(AtomicUsize::new(0)));
+            Arc::new(move |request: &Request| respond(request, &output, &status, &waiting))
+        };
+        let ip = options.interface.unwrap_or(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+        let server = http::Server::start(ip, options.port, handler)?;
+        let addr = server.addr();
         // Events name canonical paths; so must the paths they are compared with.
         let root = root.canonicalize().with_context(|| format!("failed to resolve `{}`", root.display()))?;
         let base_url = options.base_url.clone().unwrap_or_else(|| format!("http://{addr}/"));
@@ -106,8 +119,7 @@ impl DevServer {
         let watch = Arc::new(watch::SiteWatch::start(&root, sender)?);
         let following = Arc::downgrade(&watch);
 
-        let server = Arc::new(server);
-        let rebuilder = std::thread::spawn(move || {
+        std::thread::spawn(move || {
             while let Ok(mut changed) = events.recv() {
                 // An editor's save is a burst of events: wait for it to end.
                 while let Ok(more) = events.recv_timeout(Duration::from_millis(25)) {
@@ -122,16 +134,7 @@ impl DevServer {
                 rebuilder.run_after(&changed, &names);
             }
         });
-        let listener = {
-            let (server, output, status) = (server.clone(), output.clone(), status.clone());
-            std::thread::spawn(move || {
-                for request in server.incoming_requests() {
-                    let (output, status) = (output.clone(), status.clone());
-                    std::thread::spawn(move || respond(request, &output, &status));
-                }
-            })
-        };
-        Ok(DevServer { addr, output, status, server, threads: vec![listener, rebuilder], _watch: watch, _temp: temp })
+        Ok(DevServer { addr, output, status, _server: server, _watch: watch, _temp: temp })
     }
 
     /// The address being served.
@@ -162,16 +165,17 @@ impl DevServer {
         self.status.0.lock().expect("no thread panics holding the status").message.clone()
     }
 
-    /// Serves until the process is stopped.
-    pub fn wait(mut self) {
-        let listener = self.threads.remove(0);
-        let _ = listener.join();
-    }
-}
-
-impl Drop for DevServer {
-    fn drop(&mut self) {
-        self.server.unblock();
+    /// Serves until Ctrl-C or SIGTERM (SIGHUP too), then stops and removes
+    /// the preview folder.
+    pub fn wait(self) -> Result<()> {
+        let (stop, stopped) = std::sync::mpsc::channel();
+        ctrlc::set_handler(move || {
+            let _ = stop.send(());
+        })
+        .context("failed to set the Ctrl-C handler")?;
+        let _ = stopped.recv();
+        drop(self);
+        Ok(())
     }
 }
 
@@ -214,7 +218,7 @@ impl Rebuilder {
                     Some(names) => format!("rebuilt: {names} ({what}), {ms:.0} ms"),
                     None => format!("{what} in {ms:.0} ms"),
                 };
-                eprintln!("{}", status.message);
+                eprintln!("{}", crate::terminal::escape(&status.message));
                 status.error = None;
                 status.built = true;
                 status.outcome = what;
@@ -228,7 +232,7 @@ impl Rebuilder {
                     "nothing to serve until the site builds: fix it and save"
                 };
                 status.message = format!("error{names}: {message}\n({serving})");
-                eprintln!("{}", status.message);
+                eprintln!("{}", crate::terminal::escape(&status.message));
                 status.error = Some(message);
             }
         }
@@ -241,7 +245,7 @@ impl Rebuilder {
         let options = BuildOptions { base_url: Some(self.base_url.clone()), output: Some(self.output.clone()) };
         let (report, built) = build_and_keep(&site, &options)?;
         for problem in report.skipped.iter().chain(&report.warnings) {
-            eprintln!("warning: {problem}");
+            eprintln!("warning: {}", crate::terminal::escape_line(&problem.to_string()));
         }
         self.built = Some(built);
         Ok(format!("built {} papers", report.papers))
@@ -334,18 +338,17 @@ fn rule_topics_of(model: &crate::model::Model, i: usize) -> Vec<String> {
     slugs
 }
 
-fn respond(request: tiny_http::Request, output: &Path, status: &Shared) {
-    let url = request.url().to_string();
-    let result = if !matches!(request.method(), tiny_http::Method::Get | tiny_http::Method::Head) {
-        request.respond(tiny_http::Response::empty(405))
-    } else if let Some(query) = url.strip_prefix(WAIT_PATH) {
-        let since = query.trim_start_matches("?since=").parse().unwrap_or(0);
-        request.respond(json(wait_for_change(status, since)))
-    } else {
-        request.respond(file_response(&url, output, status))
-    };
-    // A browser that closed the connection early is not an error worth reporting.
-    drop(result);
+fn respond(request: &Request, output: &Path, status: &Shared, waiting: &AtomicUsize) -> Response {
+    let url = &request.target;
+    let Some(query) = url.strip_prefix(WAIT_PATH) else { return file_response(url, output, status) };
+    if waiting.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
+        waiting.fetch_sub(1, Ordering::SeqCst);
+        return Response::text(503, "too many tabs are waiting\n");
+    }
+    let since = query.trim_start_matches("?since=").parse().unwrap_or(0);
+    let answer = json(wait_for_change(status, since));
+    waiting.fetch_sub(1, Ordering::SeqCst);
+    answer
 }
 
 /// Blocks until the generation passes `since` (or a timeout), then reports it.
@@ -362,17 +365,11 @@ fn state_json(status: &Status) -> String {
     serde_json::json!({ "generation": status.generation, "error": status.error }).to_string()
 }
 
-fn json(body: String) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    tiny_http::Response::from_string(body)
-        .with_header(header("Content-Type", "application/json"))
-        .with_header(header("Cache-Control", "no-store"))
+fn json(body: String) -> Response {
+    Response { code: 200, content_type: "application/json", body: body.into_bytes() }
 }
 
-fn header(name: &str, value: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are ASCII")
-}
-
-fn file_response(url: &str, output: &Path, status: &Shared) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+fn file_response(url: &str, output: &Path, status: &Shared) -> Response {
     let state = {
         let status = status.0.lock().expect("no thread panics holding the status");
         (status.generation, status.error.clone(), status.built)
@@ -390,22 +387,16 @@ fn file_response(url: &str, output: &Path, status: &Shared) -> tiny_http::Respon
         None => (output.join("404.html"), 404),
     };
     let Ok(bytes) = std::fs::read(&path) else {
-        return tiny_http::Response::from_string("not found").with_status_code(404);
+        return Response::text(404, "not found");
     };
     if path.extension().is_some_and(|e| e == "html") {
         return html(inject(bytes, &reload_script(generation, error.as_deref())), code);
     }
-    tiny_http::Response::from_data(bytes)
-        .with_status_code(code)
-        .with_header(header("Content-Type", content_type(&path)))
-        .with_header(header("Cache-Control", "no-store"))
+    Response { code, content_type: content_type(&path), body: bytes }
 }
 
-fn html(bytes: Vec<u8>, code: u16) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    tiny_http::Response::from_data(bytes)
-        .with_status_code(code)
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
+fn html(body: Vec<u8>, code: u16) -> Response {
+    Response { code, content_type: "text/html; charset=utf-8", body }
 }
 
 /// The file `url` names inside `output`, or `None` when there is none or
@@ -459,7 +450,7 @@ fn inject(mut page: Vec<u8>, script: &str) -> Vec<u8> {
 /// The live-reload script: asks the server to wait for a rebuild, then
 /// reloads the page, or shows the rebuild error over it.
 fn reload_script(generation: u64, error: Option<&str>) -> String {
-    let error = serde_json::to_string(&error).expect("a string serializes").replace("</", "<\\/");
+    let error = script_string(error);
     format!(
         r#"<script>(function () {{
   var seen = {generation};
@@ -489,6 +480,20 @@ fn reload_script(generation: u64, error: Option<&str>) -> String {
   wait();
 }})();</script>"#
     )
+}
+
+/// `text` as a JavaScript value inside a `<script>` element: JSON with
+/// `<`, `>` and `&` written as `\u003c`..., so no file name or message
+/// (`<!--<script>`, `</script>`) can end the script or change how the
+/// page reads it.
+fn script_string(text: Option<&str>) -> String {
+    serde_json::to_string(&text)
+        .expect("a string serializes")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 #[cfg(test)]
@@ -539,5 +544,17 @@ mod tests {
         assert_eq!(String::from_utf8(page).unwrap(), "<html><body><p>x</p><script></script></body></html>");
         let script = reload_script(3, Some("</script><b>x"));
         assert!(!script.contains("</script><b>"), "an error message cannot close the script");
+    }
+
+    #[test]
+    fn issue_12_the_error_overlay_shows_file_names_as_text() {
+        let error = "failed to read `content/<!--<script>x.md`: </script><script>alert(1)</script> & \u{2028}";
+        let script = reload_script(1, Some(error));
+        let body = script.trim_start_matches("<script>").trim_end_matches("</script>");
+        for bad in ["<!--", "<script", "</script", "&", "\u{2028}"] {
+            assert!(!body.contains(bad), "{bad} in {body}");
+        }
+        let value: Option<String> = serde_json::from_str(&script_string(Some(error))).unwrap();
+        assert_eq!(value.as_deref(), Some(error), "the overlay shows the message as it is");
     }
 }
