@@ -73,13 +73,14 @@ pub struct BuildConfig {
     pub output_dir: PathBuf,
     /// Papers per page on topic listings. Default: 25.
     pub paginate_by: usize,
-    /// Characters of abstract shown in listings. Default: 300.
+    /// Most characters of the one-line summary a listing shows of each
+    /// paper (its AI summary, else the abstract's first sentence). Default: 140.
     pub excerpt_chars: usize,
 }
 
 impl Default for BuildConfig {
     fn default() -> Self {
-        BuildConfig { output_dir: PathBuf::from("public"), paginate_by: 25, excerpt_chars: 300 }
+        BuildConfig { output_dir: PathBuf::from("public"), paginate_by: 25, excerpt_chars: 140 }
     }
 }
 

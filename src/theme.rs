@@ -35,13 +35,22 @@ const DEFAULT_TEMPLATES: &[Embedded] = embed![
     "templates/page.html",
     "templates/404.html",
     "templates/search.html",
+    "templates/saved.html",
     "templates/partials/paper_list.html",
+    "templates/partials/day_head.html",
     "templates/atom.xml",
     "templates/sitemap.xml",
     "templates/sitemap_index.xml",
 ];
 
-const DEFAULT_STATIC: &[Embedded] = embed!["static/style.css", "static/favicon.svg", "static/search.js"];
+const DEFAULT_STATIC: &[Embedded] = embed![
+    "static/style.css",
+    "static/favicon.svg",
+    "static/search.js",
+    "static/list.js",
+    "static/saved.js",
+    "static/cite.js",
+];
 
 /// Where a template or static file came from, for error messages.
 #[derive(Debug, Clone)]
