@@ -118,20 +118,21 @@ fn cell(date: Date, day: Option<&Day>, levels: &Levels) -> Cell {
     }
 }
 
-/// The paper counts that separate the four shades: the quartiles of the
-/// site's days, so that each shade holds about a quarter of them.
-struct Levels([usize; 3]);
+/// Shades by rank: a day's shade is the quarter of the site's days it
+/// reaches (the share of days with as many papers or fewer), so the busiest
+/// days are the darkest and each shade holds about a quarter of the days.
+struct Levels(Vec<usize>);
 
 impl Levels {
     fn new(days: &[Day]) -> Levels {
         let mut counts: Vec<usize> = days.iter().map(|d| d.papers.len()).collect();
         counts.sort_unstable();
-        let quantile = |q: usize| counts.get(counts.len() * q / 4).copied().unwrap_or(0);
-        Levels([quantile(1), quantile(2), quantile(3)])
+        Levels(counts)
     }
 
     fn of(&self, n: usize) -> u8 {
-        1 + self.0.iter().filter(|&&bound| n > bound).count() as u8
+        let at_most = self.0.partition_point(|&c| c <= n);
+        (4 * at_most).div_ceil(self.0.len().max(1)).clamp(1, 4) as u8
     }
 }
 
@@ -169,6 +170,6 @@ mod tests {
         let days: Vec<Day> = (1..=8).map(|n| day(jiff::civil::date(2025, 1, n as i8), n)).collect();
         let levels = Levels::new(&days);
         let shades: Vec<u8> = (1..=8).map(|n| levels.of(n)).collect();
-        assert_eq!(shades, [1, 1, 1, 2, 2, 3, 3, 4]);
+        assert_eq!(shades, [1, 1, 2, 2, 3, 3, 4, 4]);
     }
 }

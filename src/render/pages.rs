@@ -98,7 +98,7 @@ pub(super) fn paper_page(tera: &tera::Tera, model: &Model, values: &[tera::Value
     let url = paper_url(paper);
     let mut ctx = page_context(&url);
     let title_text = crate::math::plain_text(&paper.title);
-    let elsewhere = scholar::elsewhere(paper, &title_text);
+    let elsewhere = scholar::elsewhere(paper);
     let json_ld = scholar::json_ld(paper, &title_text, elsewhere.arxiv_id.as_deref());
     let details = PaperDetails {
         id: &paper.id,

@@ -22,13 +22,14 @@ pub(super) struct Elsewhere {
     pub(super) hf_search: Option<String>,
 }
 
-/// Where paper `paper` (whose title as plain text is `title`) can be read.
-pub(super) fn elsewhere(paper: &Paper, title: &str) -> Elsewhere {
+/// Where paper `paper` can be read. A title search uses the title as
+/// arXiv writes it, formulas as their TeX.
+pub(super) fn elsewhere(paper: &Paper) -> Elsewhere {
     let arxiv_id =
         links::normalize_arxiv_id(&paper.id).or_else(|| paper.arxiv.as_deref().and_then(links::arxiv_id_from_url));
     let new_style = arxiv_id.as_deref().filter(|id| !id.contains('/'));
     let search = arxiv_id.is_none() && paper.arxiv.is_none();
-    let query = query_text(title);
+    let query = query_text(&crate::math::source_text(&paper.title));
     Elsewhere {
         hf: new_style.map(|id| format!("https://huggingface.co/papers/{id}")),
         arxiv_search: search.then(|| format!("https://arxiv.org/search/?query={query}&searchtype=title")),
@@ -94,21 +95,21 @@ mod tests {
 
     #[test]
     fn arxiv_papers_link_to_hugging_face_and_others_search_by_title() {
-        let found = elsewhere(&paper("2510.19779"), "A title");
+        let found = elsewhere(&paper("2510.19779"));
         assert_eq!(found.arxiv_id.as_deref(), Some("2510.19779"));
         assert_eq!(found.hf.as_deref(), Some("https://huggingface.co/papers/2510.19779"));
         assert_eq!((found.arxiv_search, found.hf_search), (None, None));
-        let old = elsewhere(&paper("cond-mat/0412498"), "A title");
+        let old = elsewhere(&paper("cond-mat/0412498"));
         assert_eq!((old.arxiv_id.as_deref(), old.hf), (Some("cond-mat/0412498"), None));
-        let none = elsewhere(&paper("a-slug"), "Q&A: \"quotes\" <b>");
+        let none = elsewhere(&Paper { title: "Q&A: \"quotes\" <b> in $O(n)$".into(), ..paper("a-slug") });
         assert_eq!(none.arxiv_id, None);
         assert_eq!(
             none.arxiv_search.as_deref(),
-            Some("https://arxiv.org/search/?query=Q%26A%3A%20%22quotes%22%20%3Cb%3E&searchtype=title")
+            Some("https://arxiv.org/search/?query=Q%26A%3A%20%22quotes%22%20%3Cb%3E%20in%20O%28n%29&searchtype=title")
         );
         assert_eq!(
             none.hf_search.as_deref(),
-            Some("https://huggingface.co/papers?q=Q%26A%3A%20%22quotes%22%20%3Cb%3E")
+            Some("https://huggingface.co/papers?q=Q%26A%3A%20%22quotes%22%20%3Cb%3E%20in%20O%28n%29")
         );
     }
 

@@ -7,6 +7,7 @@ mod cli;
 mod import;
 mod import_formats;
 mod publish;
+mod reader;
 mod search;
 mod serve;
 mod support;
