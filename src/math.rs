@@ -282,7 +282,10 @@ fn mathml_text(mathml: &str) -> String {
         }
     }
     let root = stack.into_iter().next().map(|(_, c)| c).unwrap_or_default();
-    root.iter().map(node_text).collect()
+    let text: String = root.iter().map(node_text).collect();
+    // Spaces around named operators: one between words, none at the ends or inside brackets.
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    text.replace("( ", "(").replace(" )", ")").replace(" (", "(")
 }
 
 fn node_text(node: &Node) -> String {
@@ -293,10 +296,22 @@ fn node_text(node: &Node) -> String {
             match name.as_str() {
                 "msup" => part(0) + &script(&part(1), SUPERSCRIPTS, '^'),
                 "msub" => part(0) + &script(&part(1), SUBSCRIPTS, '_'),
-                "msubsup" => part(0) + &script(&part(1), SUBSCRIPTS, '_') + &script(&part(2), SUPERSCRIPTS, '^'),
+                "msubsup" | "munderover" => {
+                    part(0) + &script(&part(1), SUBSCRIPTS, '_') + &script(&part(2), SUPERSCRIPTS, '^')
+                }
+                "munder" => part(0).trim_end().to_string() + &script(&part(1), SUBSCRIPTS, '_') + " ",
                 "mfrac" => format!("{}/{}", group(&part(0)), group(&part(1))),
                 "msqrt" => format!("√{}", group(&children.iter().map(node_text).collect::<String>())),
                 "annotation" => String::new(),
+                // A named operator (`\log`, `\max`) reads as a word.
+                "mo" | "mi" => {
+                    let text: String = children.iter().map(node_text).collect();
+                    if text.chars().count() > 1 && text.chars().all(char::is_alphabetic) {
+                        format!(" {text} ")
+                    } else {
+                        text
+                    }
+                }
                 _ => children.iter().map(node_text).collect(),
             }
         }
@@ -389,6 +404,8 @@ mod tests {
         assert_eq!(segs[1], Segment::Math { tex: "L_{1,2}", display: false, source: "\\( L_{1,2} \\)" });
         assert!(matches!(segments("\\[x\\]")[0], Segment::Math { display: true, .. }));
         assert_eq!(plain_text("in \\( O(n^2) \\) time"), "in O(n²) time");
+        assert_eq!(plain_text("in \\( O(n \\log n) \\) time"), "in O(n log n) time");
+        assert_eq!(plain_text("$\\log(x)$ and $\\max_j v_j$"), "log(x) and max_j v_j");
         for text in ["\\(x", "\\( \\)", "\\(a}{\\)", "\\(a\n\nb\\)", "\\(a \\\\)", "\\\\(x\\)"] {
             assert_eq!(math_sources(text), Vec::<&str>::new(), "{text}");
         }
