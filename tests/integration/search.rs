@@ -469,3 +469,14 @@ fn the_header_box_and_keyboard_work_in_a_browser() {
     build(site.path());
     run_node("browser.js", &site.path().join("public"));
 }
+
+#[test]
+#[ignore = "needs node"]
+fn a_readers_search_finds_ids_and_corrects_typos_on_a_split_index() {
+    assert!(has_node(), "needs node");
+    let dir = tempfile::tempdir().unwrap();
+    synthetic_site(dir.path(), 1000);
+    build_into(dir.path(), &dir.path().join("public"), |_| {});
+    assert!(dir.path().join("public/search/v1.js").is_file() && dir.path().join("public/search/i2501.js").is_file());
+    run_node("find.js", &dir.path().join("public"));
+}

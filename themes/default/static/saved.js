@@ -203,6 +203,8 @@
       if (!item) return;
       var links = card.querySelector('.links');
       if (!links) links = card.appendChild(el('p', 'links'));
+      /* A card with no links: the theme can fit the toggle beside the summary. */
+      if (!links.querySelector('a')) links.classList.add('only-save');
       var button = toggle(function () { return fromCard(card); });
       button.dataset.url = item.url;
       links.appendChild(button);
