@@ -43,14 +43,8 @@ const DEFAULT_TEMPLATES: &[Embedded] = embed![
     "templates/sitemap_index.xml",
 ];
 
-const DEFAULT_STATIC: &[Embedded] = embed![
-    "static/style.css",
-    "static/favicon.svg",
-    "static/search.js",
-    "static/list.js",
-    "static/saved.js",
-    "static/cite.js",
-];
+const DEFAULT_STATIC: &[Embedded] =
+    embed!["static/style.css", "static/favicon.svg", "static/search.js", "static/list.js", "static/saved.js",];
 
 /// Where a template or static file came from, for error messages.
 #[derive(Debug, Clone)]

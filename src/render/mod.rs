@@ -339,6 +339,12 @@ fn static_files(theme: &Theme) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> =
         theme.static_files.iter().map(|(path, bytes)| OutputFile::new(path.clone(), bytes.clone())).collect();
     let (light, dark) = markdown::highlight_css();
+    // One stylesheet for both schemes (a page loads one file, not two);
+    // the two files of each scheme stay for templates that name them.
+    let both = format!(
+        "@media (prefers-color-scheme: light), print {{\n{light}}}\n@media not print and (prefers-color-scheme: dark) {{\n{dark}}}\n"
+    );
+    files.push(OutputFile::new("syntax.css", both));
     files.push(OutputFile::new("syntax-light.css", light));
     files.push(OutputFile::new("syntax-dark.css", dark));
     // GitHub Pages: serve the files as they are, without Jekyll.

@@ -102,6 +102,9 @@ fn hand_written_pages_are_rendered_with_highlighted_code() {
     let nested = page(site.path(), "notes/reading.html");
     assert!(nested.contains("href=\"../style.css\""));
     assert!(page(site.path(), "syntax-dark.css").contains(".hl-"));
+    let syntax = page(site.path(), "syntax.css");
+    assert!(syntax.contains("@media not print and (prefers-color-scheme: dark)") && syntax.contains(".hl-"));
+    assert!(nested.contains("href=\"../syntax.css\""), "a hand-written page loads the highlighting");
 }
 
 #[test]

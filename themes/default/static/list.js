@@ -1,4 +1,4 @@
-/* paperpress list controls and keys.
+/* paperpress list controls and keys, and a paper page's copy button.
  *
  * - A day's papers (home and day pages) sort by digest order, upvotes or
  *   code, and filter by topic, in place. The state lives in the address
@@ -8,6 +8,8 @@
  * - Keys: / focuses the search box; j and k move through the papers of a
  *   list (Enter opens one) or, on a paper page, to the next and previous
  *   paper; ? shows the keys.
+ * - A paper page's Copy BibTeX button copies the entry under "Cite" (with
+ *   the Clipboard API, else by selecting it) and says so.
  *
  * A plain script (no modules, which Chromium refuses from file://), with
  * nothing from the network.
@@ -273,8 +275,71 @@
     footer.appendChild(button);
   }
 
+  /* ------------------------------------------------------------------
+   * Copy BibTeX.
+   * ---------------------------------------------------------------- */
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () { return copyBySelection(text); });
+    }
+    return copyBySelection(text);
+  }
+
+  function copyBySelection(text) {
+    return new Promise(function (resolve, reject) {
+      var area = doc.createElement('textarea');
+      area.value = text;
+      area.setAttribute('readonly', '');
+      area.style.position = 'fixed';
+      area.style.opacity = '0';
+      doc.body.appendChild(area);
+      area.select();
+      var done = false;
+      try { done = doc.execCommand('copy'); } catch (ignored) { done = false; }
+      area.remove();
+      if (done) resolve(); else reject(new Error('copy refused'));
+    });
+  }
+
+  function setupCopy() {
+    var section = doc.querySelector('.cite');
+    var pre = section && section.querySelector('pre');
+    var heading = section && section.querySelector('h2');
+    if (!pre || !heading) return;
+    var button = doc.createElement('button');
+    button.type = 'button';
+    button.className = 'copy';
+    button.textContent = 'Copy BibTeX';
+    var status = doc.createElement('span');
+    status.className = 'visually-hidden';
+    status.setAttribute('role', 'status');
+    var timer = 0;
+    function say(text, message) {
+      button.textContent = text;
+      status.textContent = message;
+      clearTimeout(timer);
+      timer = setTimeout(function () { button.textContent = 'Copy BibTeX'; status.textContent = ''; }, 2500);
+    }
+    button.addEventListener('click', function () {
+      copyText(pre.textContent).then(function () {
+        say('Copied ✓', 'BibTeX copied to the clipboard');
+      }, function () {
+        var range = doc.createRange();
+        range.selectNodeContents(pre);
+        var selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        say('Selected: press Ctrl+C', 'The BibTeX is selected: copy it with Ctrl+C or Command+C');
+      });
+    });
+    heading.insertAdjacentElement('afterend', button);
+    section.appendChild(status);
+  }
+
   function setup() {
     setupList();
+    setupCopy();
     setupPicker();
     keysButton();
     doc.addEventListener('keydown', onKey);
