@@ -342,7 +342,7 @@ fn static_files(theme: &Theme) -> Vec<OutputFile> {
     // One stylesheet for both schemes (a page loads one file, not two);
     // the two files of each scheme stay for templates that name them.
     let both = format!(
-        "@media (prefers-color-scheme: light), print {{\n{light}}}\n@media not print and (prefers-color-scheme: dark) {{\n{dark}}}\n"
+        "@media (prefers-color-scheme: light), print {{\n{light}}}\n@media screen and (prefers-color-scheme: dark) {{\n{dark}}}\n"
     );
     files.push(OutputFile::new("syntax.css", both));
     files.push(OutputFile::new("syntax-light.css", light));

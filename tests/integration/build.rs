@@ -103,7 +103,7 @@ fn hand_written_pages_are_rendered_with_highlighted_code() {
     assert!(nested.contains("href=\"../style.css\""));
     assert!(page(site.path(), "syntax-dark.css").contains(".hl-"));
     let syntax = page(site.path(), "syntax.css");
-    assert!(syntax.contains("@media not print and (prefers-color-scheme: dark)") && syntax.contains(".hl-"));
+    assert!(syntax.contains("@media screen and (prefers-color-scheme: dark)") && syntax.contains(".hl-"));
     assert!(nested.contains("href=\"../syntax.css\""), "a hand-written page loads the highlighting");
 }
 
