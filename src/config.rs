@@ -76,7 +76,8 @@ pub struct BuildConfig {
     pub output_dir: PathBuf,
     /// Papers per page on topic listings. Default: 25.
     pub paginate_by: usize,
-    /// Characters of abstract shown in listings. Default: 300.
+    /// Most characters of the one-line summary a listing shows of each
+    /// paper (its AI summary, else the abstract's first sentence). Default: 140.
     pub excerpt_chars: usize,
     /// Publish a `static/` folder (the site's or the theme's) that is a
     /// symlink to a folder outside the site. Default: false, so a link to
@@ -89,7 +90,7 @@ impl Default for BuildConfig {
         BuildConfig {
             output_dir: PathBuf::from("public"),
             paginate_by: 25,
-            excerpt_chars: 300,
+            excerpt_chars: 140,
             static_outside_site: false,
         }
     }

@@ -240,11 +240,11 @@ pub fn build_in_memory(config: &config::Config, records: Vec<paper::Paper>) -> R
 
 /// The HTML pages a build renders, as its progress bar counts them: one per
 /// paper, day, hand-written page and topic page, the search page, and the
-/// home, archive, topics and 404 pages.
+/// home, archive, topics, saved-papers and 404 pages.
 pub fn page_count(config: &config::Config, model: &model::Model) -> usize {
     let per_page = config.build.paginate_by.max(1);
     let topic_pages: usize = model.topics.topics.iter().map(|t| t.papers.len().div_ceil(per_page)).sum();
-    model.papers.len() + model.days.len() + model.pages.len() + topic_pages + usize::from(config.search.enabled) + 4
+    model.papers.len() + model.days.len() + model.pages.len() + topic_pages + usize::from(config.search.enabled) + 5
 }
 
 /// A sink that moves the progress bar on at each HTML page it passes on.

@@ -202,6 +202,12 @@ fn escape_paragraph(paragraph: &str, out: &mut String) {
     let start = out.len();
     for segment in math::segments(paragraph) {
         match segment {
+            // Markdown reads `\(` as an escaped bracket: LaTeX's own
+            // delimiters are written as dollars, which it reads as math.
+            Segment::Math { source, tex, display } if source.starts_with('\\') => {
+                let delim = if display { "$$" } else { "$" };
+                out.extend([delim, tex, delim]);
+            }
             Segment::Math { source, .. } => out.push_str(source),
             Segment::Text(text) => {
                 let mut last = 0;
@@ -292,6 +298,8 @@ mod tests {
             "Under $0.1 and $5-$6, escaped \\$7, math $x^2$ kept",
             "back\\slash \\textbf{x} and trailing \\",
             "Code at https://github.com/a/b. And http://pretrain.nlpedia.ai/ too",
+            "their \\( O(n^3) \\) time and \\[ \\sum_i x_i \\], not \\(x or \\[ y",
+            "\\(x\\)5 and a\\(y\\)b.",
         ];
         for text in cases {
             let markdown = from_plain_text(text);
@@ -344,6 +352,10 @@ mod tests {
         let html = to_html(&from_plain_text("See https://github.com/a/b. Value $x^2$ here."), Trust::Imported);
         assert!(html.contains("<a href=\"https://github.com/a/b\">https://github.com/a/b</a>."), "{html}");
         assert!(html.contains("<math"), "{html}");
+        let html = to_html(&from_plain_text("Cost \\( O(n^3) \\) and \\[ x^2 \\] too."), Trust::Imported);
+        assert!(html.contains("Cost <math><mi>O</mi>"), "{html}");
+        assert!(html.contains("<span class=\"math-display\"><math display=\"block\">"), "{html}");
+        assert!(!html.contains("\\("), "{html}");
     }
 
     #[test]

@@ -1,5 +1,7 @@
-//! TeX math in titles and abstracts: finding `$...$` spans and rendering
-//! them to MathML at build time (no JavaScript, no network).
+//! TeX math in titles and abstracts: finding `$...$`, `$$...$$`, `\(...\)`
+//! and `\[...\]` spans and rendering them to MathML at build time (no
+//! JavaScript, no network). Display math comes in its own box, which the
+//! theme lets scroll sideways so a wide formula never widens the page.
 //!
 //! [`segments`] is the one place that decides what is math, so the importer
 //! (which escapes every other `$` when it writes Markdown) and the renderer
@@ -17,11 +19,12 @@ use pulldown_cmark_escape::{FmtWriter, escape_html};
 pub enum Segment<'a> {
     /// Text outside math, exactly as written (a `\$` stays `\$`).
     Text(&'a str),
-    /// A formula: its TeX, whether it was `$$...$$`, and the source with delimiters.
+    /// A formula: its TeX, whether it is display math, and the source with delimiters.
     Math {
-        /// The TeX between the delimiters.
+        /// The TeX between the delimiters (without the spaces that
+        /// `\( x \)` may hold inside).
         tex: &'a str,
-        /// `$$...$$` rather than `$...$`.
+        /// `$$...$$` or `\[...\]` rather than `$...$` or `\(...\)`.
         display: bool,
         /// The formula with its delimiters, as written.
         source: &'a str,
@@ -30,10 +33,12 @@ pub enum Segment<'a> {
 
 /// Splits `text` into text and math segments.
 ///
-/// The rules follow pulldown-cmark's math extension, plus Pandoc's rule that
-/// a closing `$` is not followed by a digit: an opening `$` is not followed
-/// by a space, a closing `$` is not preceded by a space or a backslash,
-/// braces inside are balanced, and `\$` is always a literal dollar.
+/// The rules for `$` follow pulldown-cmark's math extension, plus Pandoc's
+/// rule that a closing `$` is not followed by a digit: an opening `$` is not
+/// followed by a space, a closing `$` is not preceded by a space or a
+/// backslash, braces inside are balanced, and `\$` is always a literal
+/// dollar. `\(...\)` and `\[...\]` are LaTeX's own delimiters: braces
+/// inside are balanced, and they hold no `$` and no blank line.
 pub fn segments(text: &str) -> Vec<Segment<'_>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -42,22 +47,20 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
     // Most text has neither: jump from one backslash or `$` to the next.
     while let Some(skip) = bytes.get(i..).and_then(|rest| memchr::memchr2(b'\\', b'$', rest)) {
         i += skip;
-        if bytes[i] == b'\\' {
-            i += 2;
+        let span = if bytes[i] == b'\\' { bracket_span(text, i) } else { math_span(text, i) };
+        let Some((end, display)) = span else {
+            i += if bytes[i] == b'\\' { 2 } else { 1 };
             continue;
+        };
+        if text_start < i {
+            out.push(Segment::Text(&text[text_start..i]));
         }
-        match math_span(text, i) {
-            Some((end, display)) => {
-                if text_start < i {
-                    out.push(Segment::Text(&text[text_start..i]));
-                }
-                let delim = if display { 2 } else { 1 };
-                out.push(Segment::Math { tex: &text[i + delim..end - delim], display, source: &text[i..end] });
-                i = end;
-                text_start = end;
-            }
-            None => i += 1,
-        }
+        let bracket = bytes[i] == b'\\';
+        let delim = if display || bracket { 2 } else { 1 };
+        let tex = &text[i + delim..end - delim];
+        out.push(Segment::Math { tex: if bracket { tex.trim() } else { tex }, display, source: &text[i..end] });
+        i = end;
+        text_start = end;
     }
     if text_start < text.len() {
         out.push(Segment::Text(&text[text_start..]));
@@ -115,6 +118,43 @@ fn math_span(text: &str, start: usize) -> Option<(usize, bool)> {
     None
 }
 
+/// If `\(` or `\[` opens a formula at byte `start` (a backslash), returns
+/// the byte just past its `\)` or `\]` and whether it is display math.
+fn bracket_span(text: &str, start: usize) -> Option<(usize, bool)> {
+    let bytes = text.as_bytes();
+    let (display, close) = match bytes.get(start + 1)? {
+        b'(' => (false, b')'),
+        b'[' => (true, b']'),
+        _ => return None,
+    };
+    let mut depth = 0i32;
+    let mut i = start + 2;
+    while i < bytes.len() && i - start <= MAX_FORMULA {
+        match bytes[i] {
+            b'\\' if bytes.get(i + 1) == Some(&close) => {
+                let tex = text[start + 2..i].trim();
+                // Empty, unbalanced or ending in a backslash: not a formula
+                // that `$...$` could carry into Markdown.
+                let ok = depth == 0 && !tex.is_empty() && !tex.ends_with('\\');
+                return ok.then_some((i + 2, display));
+            }
+            b'\\' => i += 1,
+            b'{' => depth += 1,
+            b'}' if depth == 0 => return None,
+            b'}' => depth -= 1,
+            b'$' => return None,
+            b'\n' if bytes.get(i + 1) == Some(&b'\n') => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The longest formula, in bytes: anything longer is text between two
+/// unrelated delimiters.
+const MAX_FORMULA: usize = 400;
+
 /// Formulas are short and symbolic. A span that reads like a sentence is
 /// text between two unrelated dollar signs (`$300k. We show ... AstroM$`).
 fn looks_like_prose(tex: &str) -> bool {
@@ -125,7 +165,7 @@ fn looks_like_prose(tex: &str) -> bool {
             w.len() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic())
         })
         .count();
-    words >= 4 || tex.len() > 400
+    words >= 4 || tex.len() > MAX_FORMULA
 }
 
 static CONVERTER: LazyLock<LatexToMathML> = LazyLock::new(|| {
@@ -197,9 +237,15 @@ fn em_per(unit: &str) -> f64 {
 }
 
 /// HTML for a formula: MathML, or the escaped source in a marked span when
-/// it cannot be converted.
+/// it cannot be converted. Display math comes in a `math-display` box, which
+/// the theme lets scroll sideways on a narrow screen.
 pub fn formula_html(tex: &str, display: bool, source: &str, out: &mut String) {
     match to_mathml(tex, display) {
+        Some(mathml) if display => {
+            out.push_str("<span class=\"math-display\">");
+            out.push_str(&mathml);
+            out.push_str("</span>");
+        }
         Some(mathml) => out.push_str(&mathml),
         None => {
             out.push_str("<span class=\"tex-source\">");
@@ -294,7 +340,10 @@ fn mathml_text(mathml: &str) -> String {
         }
     }
     let root = stack.into_iter().next().map(|(_, c)| c).unwrap_or_default();
-    root.iter().map(node_text).collect()
+    let text: String = root.iter().map(node_text).collect();
+    // Spaces around named operators: one between words, none at the ends or inside brackets.
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    text.replace("( ", "(").replace(" )", ")").replace(" (", "(")
 }
 
 fn node_text(node: &Node) -> String {
@@ -305,10 +354,22 @@ fn node_text(node: &Node) -> String {
             match name.as_str() {
                 "msup" => part(0) + &script(&part(1), SUPERSCRIPTS, '^'),
                 "msub" => part(0) + &script(&part(1), SUBSCRIPTS, '_'),
-                "msubsup" => part(0) + &script(&part(1), SUBSCRIPTS, '_') + &script(&part(2), SUPERSCRIPTS, '^'),
+                "msubsup" | "munderover" => {
+                    part(0) + &script(&part(1), SUBSCRIPTS, '_') + &script(&part(2), SUPERSCRIPTS, '^')
+                }
+                "munder" => part(0).trim_end().to_string() + &script(&part(1), SUBSCRIPTS, '_') + " ",
                 "mfrac" => format!("{}/{}", group(&part(0)), group(&part(1))),
                 "msqrt" => format!("√{}", group(&children.iter().map(node_text).collect::<String>())),
                 "annotation" => String::new(),
+                // A named operator (`\log`, `\max`) reads as a word.
+                "mo" | "mi" => {
+                    let text: String = children.iter().map(node_text).collect();
+                    if text.chars().count() > 1 && text.chars().all(char::is_alphabetic) {
+                        format!(" {text} ")
+                    } else {
+                        text
+                    }
+                }
                 _ => children.iter().map(node_text).collect(),
             }
         }
@@ -391,6 +452,31 @@ mod tests {
         assert_eq!(math_sources("display $$a+b$$ here"), ["$$a+b$$"]);
         assert_eq!(math_sources("from $200k-$300k. We then show that this is not math, but AstroM$^3$ is"), ["$^3$"]);
         assert_eq!(math_sources("$\\text{for all } x \\in X$"), ["$\\text{for all } x \\in X$"]);
+    }
+
+    #[test]
+    fn latex_delimiters_are_math() {
+        assert_eq!(math_sources("their \\( O(n^3) \\) time"), ["\\( O(n^3) \\)"]);
+        assert_eq!(math_sources("a sum \\[\\sum_i x_i\\] here"), ["\\[\\sum_i x_i\\]"]);
+        let segs = segments("the \\( L_{1,2} \\) norm");
+        assert_eq!(segs[1], Segment::Math { tex: "L_{1,2}", display: false, source: "\\( L_{1,2} \\)" });
+        assert!(matches!(segments("\\[x\\]")[0], Segment::Math { display: true, .. }));
+        assert_eq!(plain_text("in \\( O(n^2) \\) time"), "in O(n²) time");
+        assert_eq!(plain_text("in \\( O(n \\log n) \\) time"), "in O(n log n) time");
+        assert_eq!(plain_text("$\\log(x)$ and $\\max_j v_j$"), "log(x) and max_j v_j");
+        for text in ["\\(x", "\\( \\)", "\\(a}{\\)", "\\(a\n\nb\\)", "\\(a \\\\)", "\\\\(x\\)"] {
+            assert_eq!(math_sources(text), Vec::<&str>::new(), "{text}");
+        }
+        assert_eq!(math_sources("\\(a $b$ c\\)"), ["$b$"], "a dollar inside ends the bracket span");
+        let long = format!("\\({}\\)", "x".repeat(MAX_FORMULA + 1));
+        assert_eq!(math_sources(&long), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn display_math_comes_in_its_own_box() {
+        let html = inline_html("wide $$x = 1$$ and \\[y\\]");
+        assert_eq!(html.matches("<span class=\"math-display\"><math display=\"block\">").count(), 2, "{html}");
+        assert!(!inline_html("$x$").contains("math-display"));
     }
 
     #[test]

@@ -35,13 +35,16 @@ const DEFAULT_TEMPLATES: &[Embedded] = embed![
     "templates/page.html",
     "templates/404.html",
     "templates/search.html",
+    "templates/saved.html",
     "templates/partials/paper_list.html",
+    "templates/partials/day_head.html",
     "templates/atom.xml",
     "templates/sitemap.xml",
     "templates/sitemap_index.xml",
 ];
 
-const DEFAULT_STATIC: &[Embedded] = embed!["static/style.css", "static/favicon.svg", "static/search.js"];
+const DEFAULT_STATIC: &[Embedded] =
+    embed!["static/style.css", "static/favicon.svg", "static/search.js", "static/list.js", "static/saved.js",];
 
 /// Every file of the built-in theme: its path inside the theme folder
 /// (`templates/base.html`, `static/style.css`) and its text.

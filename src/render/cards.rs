@@ -1,37 +1,52 @@
-//! Paper cards: what a listing shows of a paper (title, authors, excerpt,
-//! topics, links), built once per paper and shared, as Tera values, by
-//! every page that lists it.
+//! Paper cards: what a listing shows of a paper (title, authors, a one-line
+//! summary, its links and votes), built once per paper and shared, as Tera
+//! values, by every page that lists it.
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Link, date_display, paper_url, topic_url};
+use super::{date_display, paper_url, topic_url};
 use crate::config::Config;
 use crate::links;
 use crate::markdown::{self, Trust};
 use crate::math;
 use crate::model::Model;
+use crate::paper::Paper;
 
 /// A paper in a listing. Only what listings show: a paper's own page adds
-/// its details (`pages::PaperDetails`). Thirteen fields keep a card's Tera
+/// its details (`pages::PaperDetails`). Fourteen fields keep a card's Tera
 /// map at 16 slots; at 100,000 papers every slot is 6 MB.
 #[derive(Serialize)]
 struct PaperCard<'a> {
-    id: &'a str,
     url: String,
     title_html: String,
-    authors: &'a [String],
+    /// The title as plain text, only where the HTML holds formulas (whose
+    /// text content reads badly): for the reading list.
+    title_text: Option<String>,
     /// At most five names, then "et al.".
     authors_short: String,
-    excerpt_html: String,
+    /// The AI summary, else the abstract's first sentence, cut to fit.
+    summary_html: String,
     date: String,
     date_display: String,
     arxiv: Option<&'a str>,
-    code: Vec<&'a str>,
+    pdf: Option<&'a str>,
+    /// The first code repository.
+    code: Option<&'a str>,
+    stars: Option<u64>,
     project: Option<&'a str>,
     upvotes: Option<u64>,
     // `topics`, the paper's topics most relevant first, is added after
     // serialization: links shared by every card of a topic.
+}
+
+/// A topic as cards link to it; `slug` is what the topic filter of a day
+/// matches.
+#[derive(Serialize)]
+struct TopicLink<'a> {
+    url: String,
+    label: &'a str,
+    slug: &'a str,
 }
 
 /// Every paper's card as a Tera value, built once and shared by every page
@@ -55,7 +70,9 @@ impl Cards {
             .topics
             .topics
             .iter()
-            .map(|t| tera::Value::from_serializable(&Link { url: topic_url(&t.slug), label: t.name.clone() }))
+            .map(|t| {
+                tera::Value::from_serializable(&TopicLink { url: topic_url(&t.slug), label: &t.name, slug: &t.slug })
+            })
             .collect();
         let mut cards = Cards { values: Vec::new(), topic_links };
         cards.values = (0..model.papers.len()).into_par_iter().map(|i| cards.card(config, model, i)).collect();
@@ -73,17 +90,19 @@ impl Cards {
 
     fn card(&self, config: &Config, model: &Model, i: usize) -> tera::Value {
         let paper = &model.papers[i];
+        let title_html = math::inline_html(&paper.title);
         let card = PaperCard {
-            id: &paper.id,
             url: paper_url(paper),
-            title_html: math::inline_html(&paper.title),
-            authors: &paper.authors,
+            title_text: title_html.contains("<math").then(|| math::plain_text(&paper.title)),
+            title_html,
             authors_short: authors_short(&paper.authors),
-            excerpt_html: excerpt_html(&paper.body, config.build.excerpt_chars),
+            summary_html: summary_html(paper, config.build.excerpt_chars),
             date: paper.date().to_string(),
             date_display: date_display(paper.date()),
             arxiv: web_link(&paper.arxiv),
-            code: paper.code.iter().map(String::as_str).filter(|u| links::is_web_url(u)).collect(),
+            pdf: web_link(&paper.pdf),
+            code: paper.code.iter().map(String::as_str).find(|u| links::is_web_url(u)),
+            stars: paper.github_stars.filter(|_| !paper.code.is_empty()),
             project: web_link(&paper.project),
             upvotes: paper.upvotes,
         };
@@ -100,7 +119,7 @@ pub(super) fn web_link(link: &Option<String>) -> Option<&str> {
     link.as_deref().filter(|url| links::is_web_url(url))
 }
 
-fn authors_short(authors: &[String]) -> String {
+pub(super) fn authors_short(authors: &[String]) -> String {
     if authors.len() > 6 { format!("{} et al.", authors[..5].join(", ")) } else { authors.join(", ") }
 }
 
@@ -116,14 +135,67 @@ pub(super) fn excerpt_text(body: &str, max_chars: usize) -> String {
     format!("{}…", text[..end].rfind(' ').map_or(&text[..end], |p| &text[..p]))
 }
 
-/// The start of the first paragraph, cut at a space (so never inside a
-/// formula, a link or an escape) and rendered like the body.
-fn excerpt_html(body: &str, max_chars: usize) -> String {
+/// What a listing says of a paper in one line: its AI summary when there is
+/// one, else the first sentence of its abstract; either cut at a space
+/// before `max_chars`.
+fn summary_html(paper: &Paper, max_chars: usize) -> String {
+    match &paper.ai_summary {
+        Some(summary) => {
+            let (start, cut) = cut_at_space(summary, max_chars);
+            let html = math::inline_html(start);
+            if cut { format!("{html}…") } else { html }
+        }
+        None => first_sentence_html(&paper.body, max_chars),
+    }
+}
+
+/// The first sentence of the first paragraph of a Markdown body, cut at a
+/// space (so never inside a formula, a link or an escape) and rendered like
+/// the body.
+fn first_sentence_html(body: &str, max_chars: usize) -> String {
     let first = body.trim_start().split("\n\n").next().unwrap_or("");
-    let (start, cut) = cut_at_space(first, max_chars);
+    let sentence = &first[..sentence_end(first)];
+    let (start, cut) = cut_at_space(sentence, max_chars);
     let html = markdown::to_html(start, Trust::Imported);
     let html = html.trim_end().trim_start_matches("<p>").trim_end_matches("</p>");
     if cut { format!("{html}…") } else { html.to_string() }
+}
+
+/// Words that end in a full stop without ending a sentence.
+const ABBREVIATIONS: &[&str] =
+    &["e.g", "i.e", "al", "etc", "vs", "cf", "fig", "figs", "eq", "eqs", "no", "sec", "approx", "resp", "mr", "dr"];
+
+/// The byte where the first sentence of `text` ends (after its `.`, `!` or
+/// `?`): the first such mark outside a formula that a space and a capital
+/// letter, a digit or a bracket follow, and that does not end an
+/// abbreviation or an initial. The whole text when there is none.
+fn sentence_end(text: &str) -> usize {
+    let mut offset = 0;
+    for segment in math::segments(text) {
+        let piece = match segment {
+            math::Segment::Text(t) => t,
+            math::Segment::Math { source, .. } => {
+                offset += source.len();
+                continue;
+            }
+        };
+        for (i, c) in piece.char_indices() {
+            if !matches!(c, '.' | '!' | '?') {
+                continue;
+            }
+            let mut after = piece[i + 1..].chars();
+            let starts_sentence = after.next() == Some(' ')
+                && after.next().is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || n == '(' || n == '[');
+            let word = piece[..i].rsplit([' ', '(']).next().unwrap_or("");
+            let abbreviation = ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+                || (word.chars().count() == 1 && word.chars().all(char::is_uppercase));
+            if starts_sentence && (c != '.' || !abbreviation) {
+                return offset + i + 1;
+            }
+        }
+        offset += piece.len();
+    }
+    text.len()
 }
 
 /// `text` up to its last space before character `max_chars`, never inside
@@ -160,10 +232,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn excerpt_cuts_at_a_space_outside_formulas() {
-        let body = "Alpha beta $x^2 + y^2$ gamma delta epsilon.";
-        let html = excerpt_html(body, 15);
+    fn the_summary_is_the_first_sentence_cut_outside_formulas() {
+        let body = "We study $x^2 + y^2$ e.g. in 3.5 dims. Then more. And more.";
+        assert_eq!(
+            first_sentence_html(body, 300),
+            "We study <math><msup><mi>x</mi><mn>2</mn></msup><mo>+</mo><msup><mi>y</mi><mn>2</mn></msup></math> e.g. in 3.5 dims."
+        );
+        let html = first_sentence_html("Alpha beta $x^2 + y^2$ gamma delta epsilon.", 15);
         assert_eq!(html, "Alpha beta…");
-        assert_eq!(excerpt_html("Short.", 300), "Short.");
+        assert_eq!(first_sentence_html("Short.", 300), "Short.");
+        assert_eq!(first_sentence_html("By J. Smith et al. (2020). Next.", 300), "By J. Smith et al. (2020).");
+        assert_eq!(first_sentence_html("Does it work? Yes.", 300), "Does it work?");
+        assert_eq!(first_sentence_html("No full stop at all", 300), "No full stop at all");
+        assert_eq!(first_sentence_html("First.\n\nSecond paragraph.", 300), "First.");
+    }
+
+    #[test]
+    fn the_ai_summary_wins_and_is_escaped() {
+        let mut paper = Paper { body: "Abstract sentence. More.".into(), ..Paper::default() };
+        assert_eq!(summary_html(&paper, 160), "Abstract sentence.");
+        paper.ai_summary = Some("A <b>model</b> with $O(n)$ cost.".into());
+        let html = summary_html(&paper, 160);
+        assert!(html.starts_with("A &lt;b&gt;model&lt;/b&gt; with <math>"), "{html}");
+        assert_eq!(summary_html(&paper, 16), "A &lt;b&gt;model&lt;/b&gt;…");
     }
 }

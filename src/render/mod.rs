@@ -6,9 +6,11 @@
 //! at a domain root and under a sub-path alike. This module only reads the
 //! model and returns files; `output` writes them.
 
+mod archive;
 mod bibtex;
 mod cards;
 mod pages;
+mod scholar;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -200,10 +202,18 @@ pub fn render_all(
         })
     };
     crate::timed("paper pages", || each(&|i| pages::paper_page(tera, model, values, i), model.papers.len()))?;
-    crate::timed("day pages", || each(&|d| pages::day_page(tera, model, values, d), model.days.len()))?;
+    crate::timed("day pages", || {
+        (0..model.days.len()).into_par_iter().try_for_each(|d| -> Result<()> {
+            sink.put(pages::day_page(tera, model, values, d)?)?;
+            sink.put(pages::day_bib(model, d))?;
+            progress.inc(1);
+            Ok(())
+        })
+    })?;
     let numbers = pages::topic_page_numbers(model, per_page);
     crate::timed("topic pages", || {
-        numbers.par_iter().try_for_each(|&tn| sink.put(pages::topic_page(tera, model, values, tn, per_page)?))
+        numbers.par_iter().try_for_each(|&tn| sink.put(pages::topic_page(tera, model, values, tn, per_page)?))?;
+        (0..model.topics.topics.len()).into_par_iter().try_for_each(|t| sink.put(pages::topic_bib(model, t)))
     })?;
     sink.put(pages::topics_overview(tera, model)?)?;
     for page in &model.pages {
@@ -211,7 +221,9 @@ pub fn render_all(
         progress.inc(1);
     }
     sink.put(pages::home_page(tera, model, values)?)?;
-    sink.put(pages::archive_page(tera, model)?)?;
+    sink.put(archive::archive_page(tera, model)?)?;
+    sink.put(archive::dates_script(model))?;
+    sink.put(pages::saved_page(tera)?)?;
     sink.put(pages::not_found_page(tera, config)?)?;
     progress.inc(3);
     static_files(theme).into_iter().try_for_each(|file| sink.put(file))
@@ -224,16 +236,17 @@ pub fn render_search(config: &Config, model: &Model, theme: &Theme, sink: &dyn S
     if !config.search.enabled {
         return Ok(());
     }
-    sink.put(render_file(&theme.tera, "search.html", "search.html", &page_context("search.html"))?)?;
+    sink.put(pages::search_page(&theme.tera, model)?)?;
     let docs = crate::timed("search documents", || search_docs(model));
     search::write(docs, &config.search, sink)
 }
 
-/// The pages that show paper `i`, after it changed: its own page, and, when
-/// its card changed (what listings show of it), the pages listing it: its
-/// days, the home page, its topics' pages, and the pages of the papers that
-/// show it as a neighbour or as related. The search index and the feeds
-/// are left to the next full build.
+/// The pages that show paper `i`, after it changed: its own page and the
+/// `.bib` files of its days and topics, and, when its card changed (what
+/// listings show of it), the pages listing it: its days, the home page, its
+/// topics' pages, and the pages of the papers that show it as a neighbour
+/// or as related. The search index and the feeds are left to the next full
+/// build.
 pub fn pages_of_paper(
     config: &Config,
     model: &Model,
@@ -247,6 +260,11 @@ pub fn pages_of_paper(
     let mut papers = vec![i];
     let mut days = Vec::new();
     let mut topic_pages = Vec::new();
+    let mut files: Vec<OutputFile> = model.topics.of_paper[i].iter().map(|&t| pages::topic_bib(model, t)).collect();
+    for date in model.papers[i].dates() {
+        let d = model.days.binary_search_by_key(&date, |d| d.date).expect("a paper's days are in the model");
+        files.push(pages::day_bib(model, d));
+    }
     if card_changed {
         for date in model.papers[i].dates() {
             let d = model.days.binary_search_by_key(&date, |d| d.date).expect("a paper's days are in the model");
@@ -265,8 +283,7 @@ pub fn pages_of_paper(
     }
     papers.sort_unstable();
     papers.dedup();
-    let mut files =
-        papers.par_iter().map(|&p| pages::paper_page(tera, model, values, p)).collect::<Result<Vec<_>>>()?;
+    files.extend(papers.par_iter().map(|&p| pages::paper_page(tera, model, values, p)).collect::<Result<Vec<_>>>()?);
     for d in days {
         files.push(pages::day_page(tera, model, values, d)?);
         if d + 1 == model.days.len() {
@@ -305,6 +322,8 @@ pub fn search_doc(paper: &Paper, topics: Vec<String>) -> search::SearchDoc {
             text
         },
         date: paper.date().to_string(),
+        arxiv_id: crate::links::normalize_arxiv_id(&paper.id),
+        code: paper.code.first().cloned(),
     }
 }
 
@@ -373,6 +392,12 @@ fn static_files(theme: &Theme) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> =
         theme.static_files.iter().map(|(path, bytes)| OutputFile::new(path.clone(), bytes.clone())).collect();
     let (light, dark) = markdown::highlight_css();
+    // One stylesheet for both schemes (a page loads one file, not two);
+    // the two files of each scheme stay for templates that name them.
+    let both = format!(
+        "@media (prefers-color-scheme: light), print {{\n{light}}}\n@media screen and (prefers-color-scheme: dark) {{\n{dark}}}\n"
+    );
+    files.push(OutputFile::new("syntax.css", both));
     files.push(OutputFile::new("syntax-light.css", light));
     files.push(OutputFile::new("syntax-dark.css", dark));
     // GitHub Pages: serve the files as they are, without Jekyll.

@@ -1,12 +1,14 @@
-//! The pages of a site: a paper's page, day pages and the archive, the
-//! home page, topic pages, hand-written pages and `404.html`.
+//! The pages of a site: a paper's page, day pages, the home page, topic
+//! pages, the reading list, hand-written pages and `404.html`; and the
+//! `.bib` file of each day and topic.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::bibtex::bibtex;
-use super::cards::{card_list, excerpt_text, web_link, with_card};
+use super::bibtex::{bib_file, bibtex};
+use super::cards::{card_list, excerpt_text, with_card};
+use super::scholar::{self, Elsewhere};
 use super::{Link, OutputFile, date_display, day_url, page_context, paper_url, render_file, topic_url};
 use crate::config::Config;
 use crate::enrich::topics::{Topic, TopicKind};
@@ -18,14 +20,22 @@ use crate::page::Page;
 /// What a paper's own page adds to its card.
 #[derive(Serialize)]
 struct PaperDetails<'a> {
+    id: &'a str,
+    authors: &'a [String],
     title_text: String,
     /// Plain-text start of the abstract, for `<meta name=description>`.
     excerpt_text: String,
-    pdf: Option<&'a str>,
     body_html: String,
     days: Vec<Link>,
-    bibtex: Option<String>,
-    github_stars: Option<u64>,
+    bibtex: String,
+    /// Every code repository (the card has the first); web links only.
+    code_links: Vec<&'a str>,
+    #[serde(flatten)]
+    elsewhere: Elsewhere,
+    /// `citation_publication_date`.
+    citation_date: String,
+    /// The JSON-LD `ScholarlyArticle`, safe inside a `<script>`.
+    json_ld: String,
     ai_summary: Option<&'a str>,
     ai_keywords: &'a [String],
     categories: &'a [String],
@@ -54,7 +64,9 @@ struct Pagination {
     total: usize,
     previous: Option<String>,
     next: Option<String>,
-    pages: Vec<Link>,
+    /// The first page, the pages near this one and the last; `None` where
+    /// pages are left out.
+    pages: Vec<Option<Link>>,
 }
 
 #[derive(Serialize)]
@@ -62,20 +74,8 @@ struct DayView {
     date: String,
     date_display: String,
     url: String,
-}
-
-#[derive(Serialize)]
-struct MonthView {
-    label: String,
-    days: Vec<DayLink>,
-}
-
-#[derive(Serialize)]
-struct DayLink {
-    url: String,
-    label: String,
-    weekday: String,
-    count: usize,
+    /// Its papers as one `.bib` file.
+    bib: String,
 }
 
 #[derive(Serialize)]
@@ -89,6 +89,7 @@ struct PageView<'a> {
 struct TopicCount {
     url: String,
     label: String,
+    slug: String,
     count: usize,
 }
 
@@ -96,14 +97,21 @@ pub(super) fn paper_page(tera: &tera::Tera, model: &Model, values: &[tera::Value
     let paper = &model.papers[i];
     let url = paper_url(paper);
     let mut ctx = page_context(&url);
+    let title_text = crate::math::plain_text(&paper.title);
+    let elsewhere = scholar::elsewhere(paper);
+    let json_ld = scholar::json_ld(paper, &title_text, elsewhere.arxiv_id.as_deref());
     let details = PaperDetails {
-        title_text: crate::math::plain_text(&paper.title),
-        excerpt_text: excerpt_text(&paper.body, 200),
-        pdf: web_link(&paper.pdf),
+        id: &paper.id,
+        authors: &paper.authors,
+        excerpt_text: excerpt_text(&paper.body, 160),
         body_html: markdown::to_html(&paper.body, Trust::Imported),
         days: paper.dates().map(|d| Link { url: day_url(d), label: date_display(d) }).collect(),
         bibtex: bibtex(paper),
-        github_stars: paper.github_stars,
+        code_links: paper.code.iter().map(String::as_str).filter(|u| crate::links::is_web_url(u)).collect(),
+        elsewhere,
+        citation_date: scholar::citation_date(paper),
+        json_ld,
+        title_text,
         ai_summary: paper.ai_summary.as_deref(),
         ai_keywords: &paper.ai_keywords,
         categories: &paper.categories,
@@ -131,36 +139,90 @@ pub(super) fn paper_page(tera: &tera::Tera, model: &Model, values: &[tera::Value
 
 /// A day and its papers, for its page and the home page.
 fn day_value(day: &Day, values: &[tera::Value]) -> tera::Value {
-    let view = DayView { date: day.date.to_string(), date_display: date_display(day.date), url: day_url(day.date) };
+    let view = DayView {
+        date: day.date.to_string(),
+        date_display: date_display(day.date),
+        url: day_url(day.date),
+        bib: day_bib_url(day),
+    };
     let mut map = tera::Value::from_serializable(&view).into_map().expect("views serialize to maps");
     map.insert(tera::value::Key::from("papers"), card_list(values, &day.papers));
     tera::Value::from(map)
 }
 
-pub(super) fn day_page(tera: &tera::Tera, model: &Model, values: &[tera::Value], i: usize) -> Result<OutputFile> {
+fn day_bib_url(day: &Day) -> String {
+    format!("days/{}.bib", day.date)
+}
+
+/// What a day's page and the home page share: day `i`, its neighbours,
+/// its topics for the filter, and the first and last days for the picker.
+fn day_context(path: &str, model: &Model, values: &[tera::Value], i: usize) -> tera::Context {
     let day = &model.days[i];
-    let url = day_url(day.date);
-    let mut ctx = page_context(&url);
+    let mut ctx = page_context(path);
     ctx.insert_value("day", day_value(day, values));
     let link = |d: &Day| Link { url: day_url(d.date), label: date_display(d.date) };
     ctx.insert("previous", &i.checked_sub(1).map(|j| link(&model.days[j])));
     ctx.insert("next", &model.days.get(i + 1).map(link));
-    render_file(tera, "day.html", &url, &ctx)
+    ctx.insert("day_topics", &day_topics(model, day));
+    ctx.insert("first_date", &model.days[0].date.to_string());
+    ctx.insert("last_date", &model.days[model.days.len() - 1].date.to_string());
+    ctx
+}
+
+pub(super) fn day_page(tera: &tera::Tera, model: &Model, values: &[tera::Value], i: usize) -> Result<OutputFile> {
+    let url = day_url(model.days[i].date);
+    render_file(tera, "day.html", &url, &day_context(&url, model, values, i))
+}
+
+/// `days/<date>.bib`: the day's papers in digest order.
+pub(super) fn day_bib(model: &Model, i: usize) -> OutputFile {
+    let day = &model.days[i];
+    OutputFile::new(day_bib_url(day), bib_file(model, &day.papers))
 }
 
 pub(super) fn home_page(tera: &tera::Tera, model: &Model, values: &[tera::Value]) -> Result<OutputFile> {
-    let mut ctx = page_context("index.html");
-    ctx.insert_value("day", model.latest_day().map_or_else(tera::Value::none, |d| day_value(d, values)));
-    if model.days.len() > 1 {
-        let previous = &model.days[model.days.len() - 2];
-        ctx.insert("previous", &Link { url: day_url(previous.date), label: date_display(previous.date) });
-    }
+    let mut ctx = match model.days.len() {
+        0 => page_context("index.html"),
+        n => day_context("index.html", model, values, n - 1),
+    };
     if let Some(home) = &model.home {
         ctx.insert("intro_html", &markdown::to_html(&home.body, Trust::Owner));
     }
-    ctx.insert("day_topics", &model.latest_day().map(|d| day_topics(model, d)).unwrap_or_default());
     ctx.insert("topic_count", &model.topics.topics.len());
     render_file(tera, "index.html", "index.html", &ctx)
+}
+
+/// `saved.html`: the reading list, which the browser fills in.
+pub(super) fn saved_page(tera: &tera::Tera) -> Result<OutputFile> {
+    render_file(tera, "saved.html", "saved.html", &page_context("saved.html"))
+}
+
+/// What the search page offers before anything is typed: the biggest
+/// topics and the latest days.
+pub(super) fn search_page(tera: &tera::Tera, model: &Model) -> Result<OutputFile> {
+    let mut ctx = page_context("search.html");
+    let mut topics: Vec<TopicCount> = model.topics.topics.iter().map(|t| topic_count(t, t.papers.len())).collect();
+    topics.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    topics.truncate(12);
+    ctx.insert("topics", &topics);
+    let recent: Vec<TopicCount> = model
+        .days
+        .iter()
+        .rev()
+        .take(7)
+        .map(|d| TopicCount {
+            url: day_url(d.date),
+            label: date_display(d.date),
+            slug: d.date.to_string(),
+            count: d.papers.len(),
+        })
+        .collect();
+    ctx.insert("recent", &recent);
+    render_file(tera, "search.html", "search.html", &ctx)
+}
+
+fn topic_count(topic: &Topic, count: usize) -> TopicCount {
+    TopicCount { url: topic_url(&topic.slug), label: topic.name.clone(), slug: topic.slug.clone(), count }
 }
 
 /// The topics of a day's papers with how many papers of the day each has,
@@ -172,13 +234,8 @@ fn day_topics(model: &Model, day: &Day) -> Vec<TopicCount> {
             *counts.entry(t).or_default() += 1;
         }
     }
-    let mut out: Vec<TopicCount> = counts
-        .into_iter()
-        .map(|(t, count)| {
-            let topic = &model.topics.topics[t];
-            TopicCount { url: topic_url(&topic.slug), label: topic.name.clone(), count }
-        })
-        .collect();
+    let mut out: Vec<TopicCount> =
+        counts.into_iter().map(|(t, count)| topic_count(&model.topics.topics[t], count)).collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
     out
 }
@@ -229,9 +286,14 @@ pub(super) fn topic_page(
     let path = page_url(n);
     let mut ctx = page_context(&path);
     ctx.insert("topic", &topic_view(topic));
+    ctx.insert("bib", &topic_bib_url(topic));
     let slice = &topic.papers[(n - 1) * per_page..(n * per_page).min(topic.papers.len())];
     ctx.insert_value("papers", card_list(values, slice));
     ctx.insert("first_number", &((n - 1) * per_page + 1));
+    let pages = nearby_pages(n, total)
+        .into_iter()
+        .map(|k| k.map(|k| Link { url: page_url(k), label: k.to_string() }))
+        .collect();
     ctx.insert(
         "pagination",
         &Pagination {
@@ -239,31 +301,39 @@ pub(super) fn topic_page(
             total,
             previous: (n > 1).then(|| page_url(n - 1)),
             next: (n < total).then(|| page_url(n + 1)),
-            pages: (1..=total).map(|k| Link { url: page_url(k), label: k.to_string() }).collect(),
+            pages,
         },
     );
     render_file(tera, "topic.html", &path, &ctx)
 }
 
-pub(super) fn archive_page(tera: &tera::Tera, model: &Model) -> Result<OutputFile> {
-    let mut months: Vec<MonthView> = Vec::new();
-    for day in model.days.iter().rev() {
-        let label = day.date.strftime("%B %Y").to_string();
-        if months.last().is_none_or(|m| m.label != label) {
-            months.push(MonthView { label: label.clone(), days: Vec::new() });
+fn topic_bib_url(topic: &Topic) -> String {
+    format!("topics/{}.bib", topic.slug)
+}
+
+/// `topics/<slug>.bib`: every paper of topic `t`, newest first.
+pub(super) fn topic_bib(model: &Model, t: usize) -> OutputFile {
+    let topic = &model.topics.topics[t];
+    OutputFile::new(topic_bib_url(topic), bib_file(model, &topic.papers))
+}
+
+/// The page numbers a pager shows on page `n` of `total`: the first, the
+/// two either side of `n` and the last, with `None` for each gap (a gap of
+/// one page shows that page instead).
+fn nearby_pages(n: usize, total: usize) -> Vec<Option<usize>> {
+    let mut shown: Vec<usize> = [1, total].into_iter().chain(n.saturating_sub(2).max(1)..=(n + 2).min(total)).collect();
+    shown.sort_unstable();
+    shown.dedup();
+    let mut out = Vec::with_capacity(shown.len() + 2);
+    for (i, &k) in shown.iter().enumerate() {
+        match i.checked_sub(1).map(|j| k - shown[j]) {
+            Some(2) => out.push(Some(k - 1)),
+            Some(gap) if gap > 2 => out.push(None),
+            _ => {}
         }
-        let month = months.last_mut().expect("a month was just pushed");
-        month.days.push(DayLink {
-            url: day_url(day.date),
-            label: day.date.strftime("%b %-d").to_string(),
-            weekday: day.date.strftime("%A").to_string(),
-            count: day.papers.len(),
-        });
+        out.push(Some(k));
     }
-    let path = "days/index.html";
-    let mut ctx = page_context(path);
-    ctx.insert("months", &months);
-    render_file(tera, "days.html", path, &ctx)
+    out
 }
 
 /// A hand-written page.
@@ -284,4 +354,26 @@ pub(super) fn not_found_page(tera: &tera::Tera, config: &Config) -> Result<Outpu
         ctx.insert("root", &base);
     }
     render_file(tera, "404.html", "404.html", &ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagers_show_the_first_nearby_and_last_pages() {
+        let show = |n, total| {
+            nearby_pages(n, total)
+                .into_iter()
+                .map(|k| k.map_or("…".to_string(), |k| k.to_string()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(show(1, 1), "1");
+        assert_eq!(show(1, 3), "1 2 3");
+        assert_eq!(show(1, 40), "1 2 3 … 40");
+        assert_eq!(show(20, 40), "1 … 18 19 20 21 22 … 40");
+        assert_eq!(show(5, 40), "1 2 3 4 5 6 7 … 40");
+        assert_eq!(show(40, 40), "1 … 38 39 40");
+    }
 }

@@ -4,12 +4,17 @@
 //! client injects with a `<script>` tag. `search/index.js` holds the
 //! settings and either everything (a small site) or the first stem of each
 //! shard. A shard `search/s<i>.js` holds a run of stems, in the order
-//! elasticlunr.js expands prefixes, with their postings per field. A file
-//! `search/d<i>.js` holds display data of papers `i * docs_per_file ..`.
+//! elasticlunr.js expands prefixes, with their postings per field, and
+//! `search/v<i>.js` the same stems alone, where a misspelt word looks for
+//! its correction. A file `search/d<i>.js` holds display data of papers
+//! `i * docs_per_file ..`, and `search/i<group>.js` the paper numbers of
+//! arXiv ids by the month in the id (`i2508.js` for `2508.10833`).
 
 use std::ops::Range;
 use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
+
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -44,14 +49,49 @@ struct Shard<'a> {
     postings: [Vec<&'a str>; 4],
 }
 
-/// What a result shows: title, URL, date, topics, abstract.
+/// What a result shows: title, URL, date, topics, the abstract's first
+/// [`DISPLAY_CHARS`] characters, authors (at most five, then "et al."), the
+/// first code repository (`""` for none).
 #[derive(Serialize)]
-struct DocRecord<'a>(&'a str, &'a str, &'a str, &'a [String], &'a str);
+struct DocRecord<'a>(&'a str, &'a str, &'a str, &'a [String], &'a str, String, &'a str);
 
 impl<'a> DocRecord<'a> {
     fn of(doc: &'a SearchDoc) -> Self {
-        DocRecord(&doc.title, &doc.url, &doc.date, &doc.topics, &doc.abstract_text)
+        let authors = &doc.authors;
+        let short = if authors.len() > 6 { format!("{} et al.", authors[..5].join(", ")) } else { authors.join(", ") };
+        let code = doc.code.as_deref().unwrap_or("");
+        DocRecord(&doc.title, &doc.url, &doc.date, &doc.topics, display_start(&doc.abstract_text), short, code)
     }
+}
+
+/// Characters of an abstract that results can show an excerpt of. The
+/// whole abstract is indexed; a match further on shows the start. A third
+/// of the display data is saved (0.36 KB a paper on a real archive).
+const DISPLAY_CHARS: usize = 1000;
+
+/// The start of `text`, cut at a space before [`DISPLAY_CHARS`] characters.
+fn display_start(text: &str) -> &str {
+    match text.char_indices().nth(DISPLAY_CHARS) {
+        Some((end, _)) => text[..end].rfind(' ').map_or(&text[..end], |space| &text[..space]),
+        None => text,
+    }
+}
+
+/// Paper numbers by arXiv id, in groups that split the id where its month
+/// ends: `2508.10833` is `10833` in group `2508`, `cond-mat/0412498` is
+/// `498` in group `cond-mat_0412`.
+fn id_groups(docs: &[SearchDoc]) -> BTreeMap<String, BTreeMap<&str, usize>> {
+    let mut groups: BTreeMap<String, BTreeMap<&str, usize>> = BTreeMap::new();
+    for (number, doc) in docs.iter().enumerate() {
+        let Some(id) = doc.arxiv_id.as_deref() else { continue };
+        let (group, rest) = match id.split_once('/') {
+            Some((archive, digits)) if digits.len() > 4 => (format!("{archive}_{}", &digits[..4]), &digits[4..]),
+            _ if id.len() > 5 && id.as_bytes()[4] == b'.' => (id[..4].to_string(), &id[5..]),
+            _ => continue,
+        };
+        groups.entry(group).or_default().insert(rest, number);
+    }
+    groups
 }
 
 /// `search/index.js`.
@@ -67,12 +107,21 @@ struct Meta<'a> {
     /// Split index: the shortest prefix that starts each shard.
     #[serde(skip_serializing_if = "Option::is_none")]
     shard_keys: Option<Vec<String>>,
+    /// Split index: whether `v<i>.js` (the stems of shard `i`) are there.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    vocab: bool,
+    /// Split index: the groups of arXiv ids that have an `i<group>.js`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id_groups: Option<Vec<String>>,
     /// Single file: all postings...
     #[serde(skip_serializing_if = "Option::is_none")]
     shard: Option<Shard<'a>>,
-    /// ...and all display data.
+    /// ...all display data...
     #[serde(skip_serializing_if = "Option::is_none")]
     doc_list: Option<Vec<DocRecord<'a>>>,
+    /// ...and the paper numbers of arXiv ids, by group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ids: Option<BTreeMap<String, BTreeMap<&'a str, usize>>>,
 }
 
 /// What [`write`] wrote, for the build log.
@@ -120,8 +169,11 @@ pub(super) fn write(
         expand: config.expand,
         docs_per_file: DOCS_PER_FILE,
         shard_keys: None,
+        vocab: false,
+        id_groups: None,
         shard: None,
         doc_list: None,
+        ids: None,
     };
     let paper_count = docs.len();
     let (files, bytes) = (AtomicUsize::new(0), AtomicUsize::new(0));
@@ -133,18 +185,25 @@ pub(super) fn write(
     if sizes.iter().sum::<usize>() + docs_size <= config.split_above_kb * 1024 {
         meta.shard = Some(shard(&stems, &lists, 0..stems.len()));
         meta.doc_list = Some(docs.iter().map(DocRecord::of).collect());
+        meta.ids = Some(id_groups(&docs));
         put(script("index", &meta))?;
     } else {
         docs.par_chunks(DOCS_PER_FILE).enumerate().try_for_each(|(i, chunk)| {
             put(script(&format!("d{i}"), &chunk.iter().map(DocRecord::of).collect::<Vec<_>>()))
         })?;
+        let groups = id_groups(&docs);
+        for (group, ids) in &groups {
+            put(script(&format!("i{group}"), ids))?;
+        }
+        meta.id_groups = Some(groups.into_keys().collect());
         drop(docs);
         let ranges = partition(&sizes, SHARD_BYTES);
-        ranges
-            .par_iter()
-            .enumerate()
-            .try_for_each(|(i, r)| put(script(&format!("s{i}"), &shard(&stems, &lists, r.clone()))))?;
+        ranges.par_iter().enumerate().try_for_each(|(i, r)| {
+            put(script(&format!("s{i}"), &shard(&stems, &lists, r.clone())))?;
+            put(script(&format!("v{i}"), &&stems[r.clone()]))
+        })?;
         meta.shard_keys = Some(ranges.iter().map(|r| shard_key(&stems, r.start)).collect());
+        meta.vocab = true;
         put(script("index", &meta))?;
     }
     Ok(Written { docs: paper_count, stems: all_stems.len(), files: files.into_inner(), bytes: bytes.into_inner() })
@@ -263,6 +322,30 @@ mod tests {
         let list = posting_list(&[1, 3], &[1, 40], &lengths, 3);
         assert_eq!(decode(&list), [2, 1, 1, 0, 39, 70, 1200]);
         assert_eq!(posting_list(&[], &[], &lengths, 3), "");
+    }
+
+    #[test]
+    fn results_show_the_start_of_long_abstracts() {
+        assert_eq!(display_start("short"), "short");
+        let long = "word ".repeat(400);
+        let start = display_start(&long);
+        assert!(start.len() <= DISPLAY_CHARS && start.len() > DISPLAY_CHARS - 6, "{}", start.len());
+        assert!(start.ends_with("word"));
+        let wide = "é".repeat(2000);
+        assert_eq!(display_start(&wide).chars().count(), DISPLAY_CHARS);
+    }
+
+    #[test]
+    fn arxiv_ids_are_grouped_by_month() {
+        let doc = |id: Option<&str>| SearchDoc { arxiv_id: id.map(String::from), ..SearchDoc::default() };
+        let docs = [doc(Some("2508.10833")), doc(None), doc(Some("cond-mat/0412498")), doc(Some("2508.00001"))];
+        let groups = id_groups(&docs);
+        let flat: Vec<(String, &str, usize)> =
+            groups.iter().flat_map(|(g, ids)| ids.iter().map(move |(k, &n)| (g.clone(), *k, n))).collect();
+        assert_eq!(
+            flat,
+            [("2508".into(), "00001", 3), ("2508".into(), "10833", 0), ("cond-mat_0412".into(), "498", 2)]
+        );
     }
 
     #[test]

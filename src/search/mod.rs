@@ -49,6 +49,11 @@ pub struct SearchDoc {
     pub abstract_text: String,
     /// `YYYY-MM-DD`, shown with results; newer papers win score ties.
     pub date: String,
+    /// The arXiv id without version, which finds the paper before any
+    /// word does.
+    pub arxiv_id: Option<String>,
+    /// The first code repository, shown with results.
+    pub code: Option<String>,
 }
 
 impl SearchDoc {

@@ -11,6 +11,7 @@ fn doc(title: &str, abstract_text: &str, date: &str) -> SearchDoc {
         topics: vec!["Machine unlearning".into()],
         abstract_text: abstract_text.into(),
         date: date.into(),
+        ..SearchDoc::default()
     }
 }
 
@@ -143,6 +144,7 @@ fn a_small_index_is_one_script_and_a_large_one_is_split() {
     assert_eq!(meta["docs"], 5);
     assert_eq!(meta["bool"], "AND");
     assert_eq!(meta["boost"], serde_json::json!([3, 1, 1, 1]));
+    assert_eq!(meta["ids"], serde_json::json!({}), "no paper of this corpus has an arXiv id");
     let stems = meta["shard"]["stems"].as_array().unwrap();
     assert!(
         !stems.iter().any(|s| s.as_str().unwrap().contains('🚀')),
@@ -155,11 +157,18 @@ fn a_small_index_is_one_script_and_a_large_one_is_split() {
     docs.extend((0..5).map(|i| doc(&format!("Older paper {i}"), "An older abstract.", "2025-08-01")));
     let split = build(&docs, &config);
     let paths: Vec<&str> = split.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(paths, ["search/d0.js", "search/d1.js", "search/elasticlunr.json", "search/index.js", "search/s0.js"]);
+    assert_eq!(
+        paths,
+        ["search/d0.js", "search/d1.js", "search/elasticlunr.json", "search/index.js", "search/s0.js", "search/v0.js"]
+    );
     assert_eq!(script_data(&split[3])["shard_keys"], serde_json::json!([""]));
+    assert_eq!(script_data(&split[3])["vocab"], true);
+    assert_eq!(script_data(&split[5]), script_data(&split[4])["stems"], "a vocabulary file holds its shard's stems");
     let records = script_data(&split[0]);
     assert_eq!(records[1][0], "Machine Unlearning for LLMs");
     assert_eq!(records[1][3], serde_json::json!(["Machine unlearning"]));
+    assert_eq!(records[1][5], "Ada Lovelace, Alan M. Turing");
+    assert_eq!(records[1][6], "");
 }
 
 #[test]

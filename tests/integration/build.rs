@@ -94,10 +94,17 @@ fn hand_written_pages_are_rendered_with_highlighted_code() {
     assert!(about.contains("<pre class=\"code\" data-lang=\"rust\"><code><span class=\"hl-source hl-rust\">"));
     assert!(about.contains("href=\"notes/reading.html\""), "links to .md pages point at .html");
     let home = page(site.path(), "index.html");
-    assert_eq!(texts(&home, ".site-nav a"), ["Days", "Topics", "About the fixture"], "menu = false hides a page");
+    assert_eq!(
+        texts(&home, ".site-nav a"),
+        ["Days", "Topics", "Saved", "About the fixture"],
+        "menu = false hides a page"
+    );
     let nested = page(site.path(), "notes/reading.html");
     assert!(nested.contains("href=\"../style.css\""));
     assert!(page(site.path(), "syntax-dark.css").contains(".hl-"));
+    let syntax = page(site.path(), "syntax.css");
+    assert!(syntax.contains("@media screen and (prefers-color-scheme: dark)") && syntax.contains(".hl-"));
+    assert!(nested.contains("href=\"../syntax.css\""), "a hand-written page loads the highlighting");
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod import;
 mod import_formats;
 mod properties;
 mod publish;
+mod reader;
 mod replay;
 mod search;
 mod serve;

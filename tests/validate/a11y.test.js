@@ -24,18 +24,19 @@ const describe = (where, v) =>
   `${where}: ${v.id} (${v.impact}): ${v.help}\n` +
   v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary.replace(/\n/g, ' ')}`).join('\n');
 
-/// The first paper, topic and day pages linked from the home page.
+/// The first paper and day pages linked from the home page, and the first
+/// topic of the topics overview.
 function landmarks(site) {
-  const home = fs.readFileSync(path.join(site, 'index.html'), 'utf8');
-  const first = (re) => {
-    const m = re.exec(home);
-    assert.ok(m, `the home page links no ${re}`);
+  const read = (rel) => fs.readFileSync(path.join(site, rel), 'utf8');
+  const first = (re, rel) => {
+    const m = re.exec(read(rel));
+    assert.ok(m, `${rel} links no ${re}`);
     return m[1];
   };
   return {
-    paper: first(/href="(papers\/[^"]+\.html)"/),
-    topic: first(/href="(topics\/(?!index)[^"/]+\.html)"/),
-    day: first(/href="(days\/(?!index)[^"]+\.html)"/),
+    paper: first(/href="(papers\/[^"]+\.html)"/, 'index.html'),
+    topic: 'topics/' + first(/href="\.\.\/topics\/((?!index\.)[^"/]+\.html)"/, 'topics/index.html'),
+    day: first(/href="(days\/(?!index)[^"]+\.html)"/, 'index.html'),
   };
 }
 
@@ -96,9 +97,25 @@ test('the example site has no serious or critical accessibility violation', asyn
   const results = async (page) => {
     await page.waitForSelector('.search-result');
   };
+  const saveTwo = async (page) => {
+    await page.goto(lib.fileUrl(site, 'index.html'));
+    await page.click('#papers .paper-card:nth-child(1) button.save');
+    await page.click('#papers .paper-card:nth-child(2) button.save');
+    await page.goto(lib.fileUrl(site, 'saved.html'));
+    await page.waitForSelector('#saved-list .paper-card');
+  };
+  const keys = async (page) => {
+    await page.keyboard.press('?');
+    await page.waitForSelector('dialog.keys[open]');
+  };
   const pages = [
     ['home', 'index.html', null],
     ['home, search box open', 'index.html', typed('unlearning')],
+    ['home, sorted and filtered', 'index.html?sort=upvotes&topic=machine-unlearning', null],
+    ['home, keys shown', 'index.html', keys],
+    ['saved papers', 'saved.html', saveTwo],
+    ['search, typo corrected', 'search.html?q=unlerning', results],
+    ['search, empty', 'search.html', null],
     ['paper', paper, null],
     ['topic', topic, null],
     ['topic, page 2', paged, null],

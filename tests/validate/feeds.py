@@ -153,7 +153,8 @@ class Feeds(unittest.TestCase):
                 self.assertEqual(len(feed.entries), min(FEED_LIMIT, len(papers)))
                 self.assert_entries_lead_to_papers(site, feed)
                 # The papers of the newest day, as its page lists them, come first.
-                newest = site.page("days/index.html").find("ul", "day-list").find("a").attrs["href"]
+                # The archive's first month is the newest; its last linked day the newest day.
+                newest = list(site.page("days/index.html").find("table", "month").find_all("a"))[-1].attrs["href"]
                 day = site.papers_listed(site.local(urljoin(site.url("days/index.html"), newest)))
                 head = [e.link for e in feed.entries[: len(day)]]
                 self.assertEqual(sorted(head), sorted(day[:FEED_LIMIT]))

@@ -50,7 +50,7 @@ test('every page of the example site and of an imported API day is valid HTML', 
   console.log(`vnu: ${pages.length} pages and the CSS and SVG files of 2 sites: 0 errors, ${notes.length} warnings`);
 });
 
-test('the markup search.js builds (results page, header box) is valid HTML', async (t) => {
+test('the markup the theme scripts build (search results, header box, saved papers, a sorted day, the keys) is valid HTML', async (t) => {
   if (!lib.need(t, 'java', 'vnu', 'chromium')) return;
   const site = lib.buildExample();
   const dir = lib.tempDir('vnu-rendered');
@@ -70,9 +70,18 @@ test('the markup search.js builds (results page, header box) is valid HTML', asy
     await page.waitForSelector('.search-hit mark');
     await page.waitForSelector('.search-more');
     await snapshot('search-box.html');
+    // saved.js: toggles on the cards and the Saved page; list.js: a sorted and filtered day, the keys.
+    await page.goto(lib.fileUrl(site, 'index.html') + '?sort=upvotes&topic=machine-unlearning');
+    await page.click('#papers .paper-card:not([hidden]) button.save');
+    await page.keyboard.press('?');
+    await page.waitForSelector('dialog.keys[open]');
+    await snapshot('day-sorted-keys.html');
+    await page.goto(lib.fileUrl(site, 'saved.html'));
+    await page.waitForSelector('#saved-list .paper-card');
+    await snapshot('saved.html');
   } finally {
     await browser.close();
   }
   const found = errors(vnu([dir]));
-  assert.deepStrictEqual(found.map(describe), [], `${found.length} vnu errors in pages as search.js leaves them`);
+  assert.deepStrictEqual(found.map(describe), [], `${found.length} vnu errors in pages as the theme scripts leave them`);
 });

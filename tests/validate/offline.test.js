@@ -65,7 +65,8 @@ test('pages opened from file:// request nothing from another host', async (t) =>
   if (!lib.need(t, 'chromium')) return;
   const site = lib.buildExample();
   const home = fs.readFileSync(path.join(site, 'index.html'), 'utf8');
-  const first = (re) => re.exec(home)[1];
+  const topics = fs.readFileSync(path.join(site, 'topics/index.html'), 'utf8');
+  const first = (re, html = home) => re.exec(html)[1];
   const typeInBox = async (page) => {
     await page.fill('#site-search-input', 'diffusion');
     await page.waitForSelector('.search-hit');
@@ -73,9 +74,11 @@ test('pages opened from file:// request nothing from another host', async (t) =>
   const pages = [
     ['index.html', typeInBox],
     [first(/href="(papers\/[^"]+\.html)"/), typeInBox],
-    [first(/href="(topics\/(?!index)[^"/]+\.html)"/), null],
+    ['topics/' + first(/href="\.\.\/topics\/((?!index\.)[^"/]+\.html)"/, topics), null],
     [first(/href="(days\/(?!index)[^"]+\.html)"/), null],
     ['search.html?q=unlearning', (page) => page.waitForSelector('.search-result')],
+    ['days/index.html', null],
+    ['saved.html', null],
   ];
   const browser = await lib.launch();
   try {

@@ -5,8 +5,11 @@
  * calling paperpressSearchData(name, data), injected with <script> tags
  * (no fetch, no modules). Queries are tokenised and stemmed exactly as
  * elasticlunr-rs built the index, and ranked exactly as elasticlunr.js
- * 0.9.5 would rank them on the full index. The format is described in
- * docs/search.md. Under node (tests) the module exports the engine.
+ * 0.9.5 would rank them on the full index. On top of that ranking, a
+ * reader's search (Engine.find) puts the paper of an arXiv id first and,
+ * when nothing matches, corrects one typo in words of five letters or
+ * more. The format is described in docs/search.md. Under node (tests) the
+ * module exports the engine.
  */
 (function (global) {
   'use strict';
@@ -244,10 +247,18 @@
 
   /* Text -> the stems elasticlunr-rs would index or search for. */
   function analyze(text) {
+    return analyzeWords(text).map(function (w) { return w.stem; });
+  }
+
+  /* Text -> [{word, stem}]: each word that is not a stop word (lowercased,
+   * trimmed as the pipeline trims it) with its stem. */
+  function analyzeWords(text) {
     var out = [];
     tokenize(text).forEach(function (token) {
       var s = stemToken(token);
-      if (s !== null) out.push(s);
+      if (s === null) return;
+      var t = trimBounds(token);
+      out.push({ word: token.slice(t[0], t[1]), stem: s });
     });
     return out;
   }
@@ -459,7 +470,140 @@
     });
   };
 
-  /* Display data of papers `refs`: [{title, url, date, topics, abstract}]. */
+  /* ---------------------------------------------------------------------
+   * A reader's search: arXiv ids first, one typo forgiven.
+   * ------------------------------------------------------------------- */
+
+  var ARXIV_QUERY = new RegExp('^(?:arxiv:\\s*)?(?:https?://(?:www\\.)?(?:arxiv\\.org/(?:abs|pdf)|huggingface\\.co/papers)/)?' +
+    '(\\d{4}\\.\\d{4,5}|[a-z-]+(?:\\.[a-z]{2})?/\\d{7})(?:v\\d+)?(?:\\.pdf)?/?$', 'i');
+
+  /* The arXiv id a whole query is (`2508.10833`, `arXiv:2508.10833v2`, an
+   * arXiv or Hugging Face address), without version; or null. */
+  function arxivId(query) {
+    var m = ARXIV_QUERY.exec(query.trim());
+    if (!m) return null;
+    var slash = m[1].indexOf('/');
+    if (slash < 0) return m[1];
+    var archive = m[1].slice(0, slash).split('.');
+    return archive[0].toLowerCase() + (archive[1] ? '.' + archive[1].toUpperCase() : '') + m[1].slice(slash);
+  }
+
+  /* Where the index files an id: [group, key], as encode.rs groups them. */
+  function idGroup(id) {
+    var slash = id.indexOf('/');
+    if (slash < 0) return [id.slice(0, 4), id.slice(5)];
+    var digits = id.slice(slash + 1);
+    return [id.slice(0, slash) + '_' + digits.slice(0, 4), digits.slice(4)];
+  }
+
+  function own(object, key) {
+    return object && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : null;
+  }
+
+  /* The number of the paper with arXiv id `id`; resolves to null if none. */
+  Engine.prototype.findId = function (id) {
+    var g = idGroup(id);
+    if (this.meta.ids) return Promise.resolve(own(this.meta.ids[g[0]], g[1]));
+    if (!this.meta.id_groups || this.meta.id_groups.indexOf(g[0]) < 0) return Promise.resolve(null);
+    return this.load('i' + g[0]).then(function (ids) { return own(ids, g[1]); });
+  };
+
+  /* Whether `a` becomes `b` with one edit: a letter added, dropped,
+   * replaced, or two neighbours swapped. */
+  function oneEdit(a, b) {
+    if (a === b || Math.abs(a.length - b.length) > 1) return false;
+    var i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    if (a.length > b.length) return a.slice(i + 1) === b.slice(i);
+    if (a.length < b.length) return a.slice(i) === b.slice(i + 1);
+    return a.slice(i + 1) === b.slice(i + 1) ||
+      (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  }
+
+  /* The index's stems that start with the character `first`. */
+  Engine.prototype.vocabulary = function (first) {
+    var self = this;
+    var starts = function (s) { return s.charAt(0) === first; };
+    if (!this.meta.shard_keys) return Promise.resolve(this.shards[0].stems.filter(starts));
+    if (!this.meta.vocab) return Promise.resolve([]);
+    var wanted = this.shardsFor(first, true);
+    return Promise.all(wanted.map(function (i) { return self.load('v' + i); })).then(function (lists) {
+      return [].concat.apply([], lists).filter(starts);
+    });
+  };
+
+  /* Whether `stem` (with its extensions, when `expand`) is in any field. */
+  Engine.prototype.matches = function (stem, expand) {
+    for (var f = 0; f < this.meta.fields.length; f++) {
+      if (this.keysFor(stem, f, expand).length) return true;
+    }
+    return false;
+  };
+
+  /* How many postings hold `stem` itself, over all fields. */
+  Engine.prototype.documentCount = function (stem) {
+    var n = 0;
+    for (var f = 0; f < this.meta.fields.length; f++) {
+      this.keysFor(stem, f, false).forEach(function (k) { n += k[1].docs.length; });
+    }
+    return n;
+  };
+
+  /* The stem one edit away from `stem` that most papers hold; resolves to
+   * null when there is none. */
+  Engine.prototype.correction = function (stem) {
+    var self = this;
+    return this.vocabulary(stem.charAt(0)).then(function (stems) {
+      var candidates = stems.filter(function (s) { return s.length >= 3 && oneEdit(stem, s); }).slice(0, 24);
+      if (!candidates.length) return null;
+      return self.prepare(candidates, false).then(function () {
+        var best = null, most = 0;
+        candidates.forEach(function (s) {
+          var n = self.documentCount(s);
+          if (n > most) { best = s; most = n; }
+        });
+        return best;
+      });
+    });
+  };
+
+  /* A search as a reader wants it: the paper of an arXiv id first, then
+   * elasticlunr's ranking; when that finds nothing, words of five letters
+   * or more that the index lacks are corrected by one edit. Resolves to
+   * {tokens, results, id?, corrected?: [{word, stem}]}. */
+  Engine.prototype.find = function (query, options) {
+    var self = this;
+    var id = arxivId(query);
+    return Promise.all([id ? this.findId(id) : null, this.search(query, options)]).then(function (both) {
+      var ref = both[0], found = both[1];
+      if (ref !== null && ref !== undefined) {
+        found.id = id;
+        found.results = [{ ref: ref, score: Infinity }].concat(found.results.filter(function (r) { return r.ref !== ref; }));
+        return found;
+      }
+      return found.results.length || id ? found : self.corrected(query, found, options);
+    });
+  };
+
+  Engine.prototype.corrected = function (query, found, options) {
+    var self = this;
+    var expand = options && 'expand' in options ? options.expand : this.meta.expand;
+    var words = analyzeWords(query);
+    return Promise.all(words.map(function (w) {
+      return w.word.length < 5 || self.matches(w.stem, expand) ? null : self.correction(w.stem);
+    })).then(function (fixes) {
+      if (!fixes.some(Boolean)) return found;
+      var tokens = words.map(function (w, i) { return fixes[i] || w.stem; });
+      return self.prepare(tokens, expand).then(function () {
+        var corrected = [];
+        words.forEach(function (w, i) { if (fixes[i]) corrected.push({ word: w.word, stem: fixes[i] }); });
+        return { tokens: tokens, results: self.rank(tokens, options), corrected: corrected };
+      });
+    });
+  };
+
+  /* Display data of papers `refs`: [{title, url, date, topics, abstract,
+   * authors, code}]. */
   Engine.prototype.docs = function (refs) {
     var self = this;
     var per = this.meta.docs_per_file;
@@ -471,14 +615,14 @@
     })).then(function () {
       return refs.map(function (r) {
         var d = self.meta.doc_list ? self.meta.doc_list[r] : self.docFiles[Math.floor(r / per)][r % per];
-        return { ref: r, title: d[0], url: d[1], date: d[2], topics: d[3], abstract: d[4] };
+        return { ref: r, title: d[0], url: d[1], date: d[2], topics: d[3], abstract: d[4], authors: d[5] || '', code: d[6] || '' };
       });
     });
   };
 
   var api = {
     tokenize: tokenize, stem: stem, stemToken: stemToken, analyze: analyze, compare: compare,
-    decode: decode, Engine: Engine
+    decode: decode, Engine: Engine, arxivId: arxivId, oneEdit: oneEdit
   };
   if (typeof module === 'object' && module.exports) {
     module.exports = api;
@@ -597,6 +741,20 @@
     if (to < text.length) parent.appendChild(doc.createTextNode('…'));
   }
 
+  /* The links a result offers: PDF and arXiv from an arXiv paper's
+   * address, its code repository. */
+  var ARXIV_PAGE = /^papers\/(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?_\d{7})\.html$/;
+  function actions(d) {
+    var out = [];
+    var m = ARXIV_PAGE.exec(d.url);
+    if (m) {
+      var id = m[1].replace('_', '/');
+      out.push(['PDF', 'https://arxiv.org/pdf/' + id, ''], ['arXiv', 'https://arxiv.org/abs/' + id, '']);
+    }
+    if (/^https?:\/\//.test(d.code)) out.push(['Code', d.code, 'code']);
+    return out;
+  }
+
   /* A result: on the search page a card, in the header box a compact link. */
   function resultCard(d, matches, full) {
     var item = el('li', full ? 'paper-card search-result' : 'search-hit');
@@ -606,6 +764,7 @@
     var meta = el('p', 'search-meta');
     var time = meta.appendChild(el('time', null, displayDate(d.date)));
     time.setAttribute('datetime', d.date);
+    if (!full && d.authors) meta.appendChild(el('span', 'search-hit-authors', d.authors));
     (d.topics || []).forEach(function (t) { meta.appendChild(el('span', 'chip chip-topic', t)); });
     var excerpt = el('p', full ? 'paper-excerpt search-excerpt' : 'search-hit-excerpt');
     appendExcerpt(excerpt, d.abstract || '', matches, full ? 260 : 120);
@@ -613,8 +772,17 @@
       appendMarked(link, d.title, 0, d.title.length, matches);
       title.appendChild(link);
       item.appendChild(title);
+      if (d.authors) {
+        var authors = item.appendChild(el('p', 'paper-authors'));
+        appendMarked(authors, d.authors, 0, d.authors.length, matches);
+      }
       item.appendChild(meta);
       item.appendChild(excerpt);
+      var links = item.appendChild(el('p', 'links'));
+      actions(d).forEach(function (a) {
+        var action = links.appendChild(el('a', a[2] || null, a[0]));
+        action.href = a[1];
+      });
     } else {
       appendMarked(title, d.title, 0, d.title.length, matches);
       link.appendChild(title);
@@ -643,15 +811,50 @@
 
   function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
 
+  /* The query as corrected, in words a reader recognises: each misspelt
+   * word becomes a word of the results with the corrected stem. */
+  function correctedQuery(text, found, docs) {
+    var out = text.trim();
+    found.corrected.forEach(function (c) {
+      var word = c.stem;
+      docs.some(function (d) {
+        return [d.title, d.abstract || ''].some(function (t) {
+          return words(t).some(function (w) {
+            var piece = t.slice(w[0], w[1]);
+            if (stemToken(piece.toLowerCase()) !== c.stem) return false;
+            var b = trimBounds(piece);
+            word = piece.slice(b[0], b[1]).toLowerCase();
+            return true;
+          });
+        });
+      });
+      out = out.replace(new RegExp(c.word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), word);
+    });
+    return out;
+  }
+
+  /* What the status line says of a search for `text`. */
+  function summary(found, text, docs) {
+    var n = found.results.length;
+    var query = '“' + text.trim() + '”';
+    if (found.corrected && n) {
+      return 'No papers match ' + query + '; showing ' + plural(n, 'result') + ' for “' + correctedQuery(text, found, docs) + '”';
+    }
+    if (found.id && n) {
+      return n === 1 ? 'The paper of arXiv ' + found.id : 'The paper of arXiv ' + found.id + ', then ' + plural(n - 1, 'other paper');
+    }
+    return n ? plural(n, 'paper') + ' match ' + query : 'No papers match ' + query;
+  }
+
   /* Runs searches for an input; only the latest one renders. */
   function searcher(render) {
     var latest = 0;
     return function (query, full) {
       var ticket = ++latest;
       var text = full ? query : typedQuery(query);
-      if (!analyze(text).length) { render(null, text); return; }
+      if (!analyze(text).length && !arxivId(text)) { render(null, text); return; }
       engine().then(function (e) {
-        return e.search(text).then(function (found) {
+        return e.find(text).then(function (found) {
           if (ticket === latest) render(found, text, e);
         });
       }).catch(function (error) {
@@ -662,8 +865,14 @@
 
   function setupBox(form) {
     var input = form.querySelector('input[type=search]');
+    if (!input) return;
     var popup = form.querySelector('.search-popup');
-    if (!input || !popup) return;
+    if (!popup) {
+      popup = el('div', 'search-popup');
+      popup.id = 'site-search-popup';
+      popup.hidden = true;
+      form.appendChild(popup);
+    }
     var list = el('ul', 'search-hits');
     var status = el('p', 'search-popup-status');
     status.setAttribute('role', 'status');
@@ -681,6 +890,7 @@
       status.textContent = found.results.length ? plural(found.results.length, 'paper') + ' found' : 'No papers match';
       e.docs(top.map(function (r) { return r.ref; })).then(function (docs) {
         if (mine !== shownQuery) return;
+        if (found.corrected && docs.length) status.textContent = 'Showing results for “' + correctedQuery(text, found, docs) + '”';
         var matches = matcher(found.tokens, e.meta.expand);
         docs.forEach(function (d) { list.appendChild(resultCard(d, matches, false)); });
         if (found.results.length > top.length) {
@@ -705,6 +915,7 @@
     var input = form.querySelector('input[type=search]');
     var list = doc.getElementById('search-results');
     var status = doc.getElementById('search-status');
+    var start = doc.getElementById('search-start');
     if (!input || !list || !status) return;
     var PAGE = 10;
     var shownQuery = 0;
@@ -713,10 +924,10 @@
       list.textContent = '';
       var more = doc.getElementById('search-more');
       if (more) more.remove();
+      if (start) start.hidden = !!text.trim();
       if (!found) { status.textContent = text.trim() ? 'Type a word to search.' : ''; return; }
       if (found.error) { status.textContent = 'Search is unavailable: ' + found.error.message; return; }
       var n = found.results.length;
-      status.textContent = n ? plural(n, 'paper') + ' match “' + text.trim() + '”' : 'No papers match “' + text.trim() + '”';
       var matches = matcher(found.tokens, e.meta.expand);
       var shown = 0;
       function showMore() {
@@ -724,10 +935,12 @@
         shown += next.length;
         return e.docs(next.map(function (r) { return r.ref; })).then(function (docs) {
           if (mine !== shownQuery) return;
+          if (shown === next.length) status.textContent = summary(found, text, docs);
           docs.forEach(function (d) { list.appendChild(resultCard(d, matches, true)); });
+          if (global.paperpressSaved) global.paperpressSaved.decorate(list);
           var button = doc.getElementById('search-more');
           if (shown < n && !button) {
-            button = el('button', 'search-more-button', 'Show more results');
+            button = el('button', 'button search-more-button', 'Show more results');
             button.id = 'search-more';
             button.type = 'button';
             button.addEventListener('click', function () { showMore(); });
@@ -756,7 +969,7 @@
   }
 
   function setup() {
-    Array.prototype.forEach.call(doc.querySelectorAll('form[data-search=box]'), setupBox);
+    Array.prototype.forEach.call(doc.querySelectorAll('form.site-search'), setupBox);
     Array.prototype.forEach.call(doc.querySelectorAll('form[data-search=page]'), setupPage);
   }
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', setup); else setup();

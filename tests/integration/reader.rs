@@ -1,0 +1,263 @@
+//! The reader's site: what cards, paper pages, day pages, the archive and
+//! the search page offer, asserted on the built files of
+//! `tests/fixtures/reader` (real Daily Papers days); and, in Chromium, every
+//! feature driven as a reader would (`tests/search/reader.js`).
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::{build, fixture, page, repo_root, texts};
+
+fn attr(html: &str, selector: &str, name: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse(selector).unwrap();
+    doc.select(&selector).filter_map(|e| e.value().attr(name).map(String::from)).collect()
+}
+
+fn meta(html: &str, name: &str) -> Vec<String> {
+    attr(html, &format!("meta[name=\"{name}\"]"), "content")
+}
+
+#[test]
+fn paper_pages_carry_citation_meta_json_ld_and_open_graph() {
+    let site = fixture("reader");
+    build(site.path());
+    let paper = page(site.path(), "papers/2510.19779.html");
+    let title = "AdaSPEC: Selective Knowledge Distillation for Efficient Speculative Decoders";
+    assert_eq!(meta(&paper, "citation_title"), [title]);
+    assert_eq!(meta(&paper, "citation_author"), ["Yuezhou Hu", "Jiaxin Guo", "Xinyu Feng", "Tuo Zhao"]);
+    assert_eq!(meta(&paper, "citation_publication_date"), ["2025/10/22"]);
+    assert_eq!(meta(&paper, "citation_pdf_url"), ["https://arxiv.org/pdf/2510.19779"]);
+    assert_eq!(meta(&paper, "citation_arxiv_id"), ["2510.19779"]);
+    assert_eq!(attr(&paper, "meta[property=\"og:title\"]", "content"), [title]);
+    assert_eq!(attr(&paper, "meta[property=\"og:type\"]", "content"), ["article"]);
+    assert_eq!(attr(&paper, "meta[property=\"og:site_name\"]", "content"), ["Reader fixture"]);
+    let description = attr(&paper, "meta[property=\"og:description\"]", "content");
+    assert!(description[0].starts_with("Speculative Decoding (SD) accelerates"), "{description:?}");
+    let json = texts(&paper, "script[type=\"application/ld+json\"]");
+    let article: serde_json::Value = serde_json::from_str(&json[0]).unwrap();
+    assert_eq!(article["@type"], "ScholarlyArticle");
+    assert_eq!(article["headline"], title);
+    assert_eq!(article["author"][3]["name"], "Tuo Zhao");
+    assert_eq!(article["sameAs"], "https://arxiv.org/abs/2510.19779");
+}
+
+#[test]
+fn every_paper_page_leads_to_the_paper() {
+    let site = fixture("reader");
+    build(site.path());
+    let adaspec = page(site.path(), "papers/2510.19779.html");
+    assert_eq!(texts(&adaspec, ".actions a"), ["PDF", "arXiv", "Hugging Face", "Code"]);
+    assert_eq!(
+        attr(&adaspec, ".actions a", "href"),
+        [
+            "https://arxiv.org/pdf/2510.19779",
+            "https://arxiv.org/abs/2510.19779",
+            "https://huggingface.co/papers/2510.19779",
+            "https://github.com/yuezhouhu/adaspec",
+        ]
+    );
+    assert_eq!(texts(&adaspec, ".actions .votes"), ["39 upvotes"]);
+    let video = page(site.path(), "papers/2510.20579.html");
+    assert_eq!(texts(&video, ".actions a.code"), ["Code ★ 15 stars"]);
+    assert_eq!(texts(&video, ".actions a").last().unwrap(), "Project page");
+    // A paper known only from a text copy: searches by title.
+    let fast = page(site.path(), "papers/fast-attention-in-o-n-log-n-time-bounds-with-mathbf-k-kernels.html");
+    assert_eq!(texts(&fast, ".actions a"), ["Find on arXiv", "Find on Hugging Face", "Code"]);
+    let query = "Fast%20Attention%20in%20O%28n%20%5Clog%20n%29%20Time%3A%20Bounds%20with%20%5Cmathbf%7BK%7D%20Kernels";
+    assert_eq!(
+        attr(&fast, ".actions a", "href")[..2],
+        [
+            format!("https://arxiv.org/search/?query={query}&searchtype=title"),
+            format!("https://huggingface.co/papers?q={query}")
+        ]
+    );
+    assert!(meta(&fast, "citation_arxiv_id").is_empty() && meta(&fast, "citation_pdf_url").is_empty());
+    assert!(texts(&fast, ".cite pre")[0].starts_with("@misc{fast2025,"), "a paper without an id still has BibTeX");
+}
+
+#[test]
+fn imported_markup_stays_text_in_meta_json_ld_and_bibtex() {
+    let site = fixture("reader");
+    std::fs::write(
+        site.path().join("content/digests/2025-10-26.txt"),
+        "Oct 26\n\n</script><script>alert(1)</script> & <b>bold</b> \"quotes\"\n\nAn abstract that says <img src=x onerror=alert(2)> twice.\n",
+    )
+    .unwrap();
+    build(site.path());
+    let html = page(site.path(), "papers/script-script-alert-1-script-b-bold-b-quotes.html");
+    assert!(!html.contains("<script>alert") && !html.contains("<b>bold") && !html.contains("<img"), "{html}");
+    let title = "</script><script>alert(1)</script> & <b>bold</b> \"quotes\"";
+    assert_eq!(meta(&html, "citation_title"), [title]);
+    assert_eq!(texts(&html, "h1"), [title]);
+    let json = texts(&html, "script[type=\"application/ld+json\"]");
+    assert_eq!(json.len(), 1, "the title cannot close the JSON-LD script");
+    let article: serde_json::Value = serde_json::from_str(&json[0]).unwrap();
+    assert_eq!(article["headline"], title);
+    let home = page(site.path(), "index.html");
+    assert_eq!(texts(&home, ".paper-card .paper-title")[0], title);
+    let bib = std::fs::read_to_string(site.path().join("public/days/2025-10-26.bib")).unwrap();
+    assert!(bib.contains("title = {</script><script>alert(1)</script> \\& <b>bold</b> \"quotes\"}"), "{bib}");
+}
+
+#[test]
+fn cards_show_a_one_line_summary_links_and_votes() {
+    let site = fixture("reader");
+    build(site.path());
+    let day = page(site.path(), "days/2025-10-24.html");
+    assert_eq!(texts(&day, "#papers .paper-card").len(), 18);
+    let first = "#papers .paper-card:first-child";
+    assert_eq!(texts(&day, &format!("{first} .paper-authors")), ["Yuezhou Hu, Jiaxin Guo, Xinyu Feng, Tuo Zhao"]);
+    // The AI summary, cut at a space before 140 characters.
+    let summary = &texts(&day, &format!("{first} .summary"))[0];
+    assert!(summary.starts_with("AdaSPEC enhances speculative decoding") && summary.ends_with('…'), "{summary}");
+    assert!(summary.chars().count() <= 141, "{summary}");
+    assert_eq!(texts(&day, &format!("{first} .links a")), ["PDF", "arXiv", "Code"]);
+    assert_eq!(attr(&day, &format!("{first} .votes"), "value"), ["39"]);
+    assert!(texts(&day, ".paper-card .chip").is_empty(), "no topic pills on cards");
+    // Cards carry their topics for the filter, which lists the day's topics.
+    let topics = attr(&day, "#papers .paper-card", "data-t");
+    assert!(topics.iter().any(|t| t.split(' ').any(|s| s == "diffusion-models")), "{topics:?}");
+    let options = texts(&day, "select[name=topic] option");
+    assert_eq!(options[0], "All topics");
+    assert!(options.iter().any(|o| o.starts_with("Diffusion models (")), "{options:?}");
+    assert_eq!(texts(&day, "select[name=sort] option"), ["Digest order", "Most upvotes", "Has code"]);
+    // A text copy has no AI summary: the abstract's first sentence.
+    let text_day = page(site.path(), "days/2025-10-25.html");
+    let last = texts(&text_day, "#papers .paper-card:last-child .summary");
+    assert_eq!(last[0], "We give attention in O(nlogn) time.");
+    // Days link to the days around them, and to their BibTeX.
+    assert_eq!(attr(&text_day, ".day-nav a[rel=prev]", "href"), ["../days/2025-10-24.html"]);
+    assert!(attr(&text_day, ".day-nav a[rel=next]", "href").is_empty());
+    assert_eq!(attr(&text_day, ".list-bar a.bib", "href"), ["../days/2025-10-25.bib"]);
+    assert_eq!(attr(&text_day, ".day-pick", "min"), ["2025-06-27"]);
+    assert_eq!(attr(&text_day, ".day-pick", "max"), ["2025-10-25"]);
+    let dates = std::fs::read_to_string(site.path().join("public/days/dates.js")).unwrap();
+    assert_eq!(dates, "paperpressDates([\"2025-06-27\",\"2025-10-24\",\"2025-10-25\"]);\n");
+}
+
+#[test]
+fn each_day_and_topic_offers_its_papers_as_one_bib_file() {
+    let site = fixture("reader");
+    build(site.path());
+    let bib = |path: &str| std::fs::read_to_string(site.path().join("public").join(path)).unwrap();
+    let keys = |text: &str| -> Vec<String> {
+        text.lines().filter_map(|l| l.strip_prefix("@misc{")).map(|k| k.trim_end_matches(',').to_string()).collect()
+    };
+    let day = bib("days/2025-10-25.bib");
+    assert_eq!(
+        keys(&day),
+        [
+            "zheng2025thought",
+            "zhong2025impossiblebench",
+            "jo2025loopholing",
+            "hu2025adaspec",
+            "meng2025holocine",
+            "issachar2025dype",
+            "fast2025"
+        ],
+        "the day's papers in digest order"
+    );
+    // The same entry as the paper page's.
+    let html = scraper::Html::parse_document(&page(site.path(), "papers/2510.19779.html"));
+    let pre = scraper::Selector::parse(".cite pre").unwrap();
+    let adaspec: String = html.select(&pre).next().unwrap().text().collect();
+    assert!(day.contains(&format!("{adaspec}\n\n")), "{day}");
+    let topic = page(site.path(), "topics/diffusion-models.html");
+    assert_eq!(attr(&topic, "a[download]", "href"), ["../topics/diffusion-models.bib"]);
+    let topic_bib = bib("topics/diffusion-models.bib");
+    assert_eq!(keys(&topic_bib).len(), texts(&topic, ".paper-card").len());
+    assert!(keys(&topic_bib).contains(&"jo2025loopholing".to_string()));
+}
+
+#[test]
+fn the_archive_is_a_calendar_per_month_grouped_by_year() {
+    let site = fixture("reader");
+    build(site.path());
+    let archive = page(site.path(), "days/index.html");
+    assert_eq!(texts(&archive, ".year h2"), ["2025 34 papers"]);
+    assert_eq!(texts(&archive, ".month caption"), ["October 25 papers", "June 9 papers"]);
+    let october = "#m2025-10";
+    assert_eq!(texts(&archive, &format!("{october} th")), ["M", "T", "W", "T", "F", "S", "S"]);
+    let days: Vec<String> = texts(&archive, &format!("{october} td")).into_iter().filter(|d| !d.is_empty()).collect();
+    assert_eq!(days.len(), 31);
+    assert_eq!(texts(&archive, &format!("{october} tbody tr:first-child td")), ["", "", "1", "2", "3", "4", "5"]);
+    assert_eq!(attr(&archive, &format!("{october} a"), "href"), ["2025-10-24.html", "2025-10-25.html"]);
+    assert_eq!(
+        attr(&archive, &format!("{october} a"), "aria-label"),
+        ["October 24, 2025: 18 papers", "October 25, 2025: 7 papers"]
+    );
+    // Shaded by count: more papers, a darker shade.
+    let shades = attr(&archive, "td a", "class");
+    assert_eq!(shades, ["l4", "l2", "l3"], "Oct 24 (18), Oct 25 (7), Jun 27 (9)");
+}
+
+#[test]
+fn topic_pagers_show_the_first_nearby_and_last_pages() {
+    let site = fixture("reader");
+    let config = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let everything = "[[topics]]\nname = \"Everything\"\nkeywords = [\"a\", \"we\"]\nmin_score = 1\n";
+    std::fs::write(&config, format!("{text}\n{everything}\n[build]\npaginate_by = 1\n")).unwrap();
+    build(site.path());
+    let count = texts(&page(site.path(), "topics/everything.html"), ".lede")[0].clone();
+    let total: usize = count.split(" paper").next().unwrap().parse().unwrap();
+    assert!(total >= 9, "{count}");
+    let middle = page(site.path(), "topics/everything/10.html");
+    let expected: Vec<String> = ["← Newer", "1", "…", "8", "9", "10", "11", "12", "…", &total.to_string(), "Older →"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(texts(&middle, ".pagination > *"), expected);
+    assert_eq!(texts(&middle, ".pagination [aria-current=page]"), ["10"]);
+    let first = page(site.path(), "topics/everything.html");
+    assert_eq!(texts(&first, ".pagination > *"), ["1", "2", "3", "…", &total.to_string(), "Older →"]);
+}
+
+#[test]
+fn the_search_page_suggests_topics_and_recent_days_and_the_index_knows_ids() {
+    let site = fixture("reader");
+    build(site.path());
+    let search = page(site.path(), "search.html");
+    let topics = texts(&search, "#search-start .chip");
+    assert!(topics.len() >= 5 && topics.len() <= 12, "{topics:?}");
+    assert_eq!(
+        texts(&search, ".recent-days li"),
+        ["Oct 25, 2025 7 papers", "Oct 24, 2025 18 papers", "Jun 27, 2025 9 papers"]
+    );
+    let index = std::fs::read_to_string(site.path().join("public/search/index.js")).unwrap();
+    let json = index.trim_start_matches("paperpressSearchData(\"index\",").trim_end().trim_end_matches(");");
+    let meta: serde_json::Value = serde_json::from_str(json).unwrap();
+    let number = meta["ids"]["2510"]["19779"].as_u64().expect("the id of AdaSPEC is in the index") as usize;
+    let record = &meta["doc_list"][number];
+    assert_eq!(record[1], "papers/2510.19779.html");
+    assert_eq!(record[5], "Yuezhou Hu, Jiaxin Guo, Xinyu Feng, Tuo Zhao");
+    assert_eq!(record[6], "https://github.com/yuezhouhu/adaspec");
+}
+
+fn node_and_chromium() -> bool {
+    let chromium = std::env::var_os("PAPERPRESS_CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into());
+    Path::new(&chromium).is_file() && repo_root().join("tests/search/node_modules/playwright-core").is_dir()
+}
+
+#[test]
+#[ignore = "needs chromium and node packages"]
+fn the_readers_site_works_in_a_browser() {
+    assert!(node_and_chromium(), "needs /usr/bin/chromium and `npm ci` in tests/search");
+    let site = fixture("reader");
+    build(site.path());
+    let example = tempfile::tempdir().unwrap();
+    let options = paperpress::BuildOptions { output: Some(example.path().join("site")), ..Default::default() };
+    paperpress::build(&paperpress::config::Site::load(&repo_root()).unwrap(), &options).unwrap();
+    let output = Command::new("node")
+        .arg(repo_root().join("tests/search/reader.js"))
+        .arg(site.path().join("public"))
+        .arg(example.path().join("site"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprintln!("{stdout}{stderr}");
+    assert!(output.status.success(), "reader.js failed:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("density: "), "{stdout}");
+}
