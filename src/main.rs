@@ -52,6 +52,7 @@ fn run(command: Command) -> Result<ExitCode> {
             let (model, read) = paperpress::load_model(&site, &site.config)?;
             let mut problems = Diagnostics::default();
             problems.extend(Severity::Error, &read.skipped);
+            problems.extend(Severity::Error, &read.data_skipped);
             problems.extend(Severity::Warning, &read.warnings);
             term::diagnostics(&problems);
             say!("{}", paperpress::report::topics(&model, papers).trim_end());

@@ -244,7 +244,7 @@ impl Rebuilder {
         let site = Site::load(&self.root)?;
         let options = BuildOptions { base_url: Some(self.base_url.clone()), output: Some(self.output.clone()) };
         let (report, built) = build_and_keep(&site, &options)?;
-        for problem in report.skipped.iter().chain(&report.warnings) {
+        for problem in report.skipped.iter().chain(&report.data_skipped).chain(&report.warnings) {
             eprintln!("warning: {}", crate::terminal::escape_line(&problem.to_string()));
         }
         self.built = Some(built);
