@@ -41,8 +41,9 @@ pub enum FetchCommand {
     /// Hugging Face Daily Papers, one file per day
     /// (content/digests/hf-YYYY-MM-DD.json, as the API sends it; a day
     /// without papers is saved too). Without a date: every day after the
-    /// newest one saved, through today in UTC; before 07:00 UTC, through
-    /// yesterday, since today's list is still growing.
+    /// newest one saved, through today in UTC (before 07:00 UTC, through
+    /// yesterday, since today's list is still growing), and the newest
+    /// days saved again (`[fetch] refresh_days`), for their new upvotes.
     Hf {
         /// Fetch this day (again, if it was saved: the file is updated).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, conflicts_with_all = ["since", "until"])]

@@ -216,6 +216,11 @@ pub struct FetchConfig {
     pub hf_api: String,
     /// The arXiv API (`{arxiv_api}/query`). Default: `"https://export.arxiv.org/api"`.
     pub arxiv_api: String,
+    /// How many of the newest Daily Papers days already saved a fetch of
+    /// new days asks for again, so that their upvotes (which keep coming
+    /// for a day or two after a list is complete) and late papers catch
+    /// up; 0 fetches only days not saved yet. Default: 3.
+    pub refresh_days: u32,
     /// `[[fetch.sources]]`: what a bare `paperpress fetch` downloads.
     /// Default: none (`init` writes one Daily Papers source).
     pub sources: Vec<FetchSource>,
@@ -226,6 +231,7 @@ impl Default for FetchConfig {
         FetchConfig {
             hf_api: "https://huggingface.co/api".into(),
             arxiv_api: "https://export.arxiv.org/api".into(),
+            refresh_days: 3,
             sources: Vec::new(),
         }
     }
