@@ -65,11 +65,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             say!("imported {} file{}: {}", report.files, if report.files == 1 { "" } else { "s" }, report.summary());
             Ok(if report.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
-        Command::Topics { papers } => {
+        Command::Topics { papers, json } => {
             let site = Site::load(&cli.root)?;
             let (model, read) = paperpress::load_model(&site, &site.config)?;
             print_problems(&read.skipped, &read.warnings);
-            say!("{}", paperpress::report::topics(&model, papers).trim_end());
+            let report =
+                if json { paperpress::report::topics_json(&model) } else { paperpress::report::topics(&model, papers) };
+            say!("{}", report.trim_end());
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { port } => {

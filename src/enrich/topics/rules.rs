@@ -1,0 +1,446 @@
+//! Rule topics: how much each `[[topics]]` rule's keywords say about one
+//! paper, and which rules tag it.
+//!
+//! A match counts by where it is (title, AI keywords, the abstract's first
+//! sentence, the rest of the abstract: see [`TaxonomyConfig`]). Three kinds
+//! of match count nothing: one inside a longer keyword match (maximal
+//! munch: `vision-language-action model` is robotics, not the
+//! `vision-language` of multimodal models), one inside a phrase the rule
+//! excludes, and one a negation governs (`without fine-tuning`,
+//! `training-free`). A paper then lands in the most specific rules that
+//! fit: a rule is dropped when one of its descendants also tags the paper.
+//!
+//! Every phrase lookup goes through an index keyed by the phrase's first
+//! word, so the cost grows with the text, not with texts x keywords. The
+//! result depends on the paper and the rules only, never on the other
+//! papers, so a paper keeps its rule topics as days are added.
+
+use rustc_hash::FxHashMap;
+
+use super::super::Doc;
+use super::super::text::{Token, phrase, word_hash};
+use crate::config::{TaxonomyConfig, TopicRule};
+
+/// What a phrase of a rule does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Counts for the rule wherever it occurs.
+    Keyword,
+    /// Counts only in the title.
+    TitleKeyword,
+    /// Hides the rule's keywords inside it.
+    Exclude,
+    /// One of these must occur for the rule to tag a paper.
+    Require,
+    /// None of these may occur in the title, AI keywords or first sentence.
+    Unless,
+}
+
+/// One phrase of the rules.
+#[derive(Debug)]
+struct Phrase {
+    words: Vec<String>,
+    rule: usize,
+    role: Role,
+}
+
+/// Where in a paper a text comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Zone {
+    /// The title: title keywords count.
+    Title,
+    /// An AI keyword.
+    Keyword,
+    /// The abstract's first sentence.
+    Lead,
+    /// The rest of the abstract: `unless` phrases do not count.
+    Body,
+}
+
+/// Rules compiled for matching.
+#[derive(Debug)]
+pub struct Matcher {
+    phrases: Vec<Phrase>,
+    /// Hash of the first word of a phrase -> phrase indexes.
+    by_first: FxHashMap<u64, Vec<u32>>,
+    /// Each rule's ancestors, nearest first.
+    ancestors: Vec<Vec<usize>>,
+    /// Each rule's own `min_score`, if any.
+    min_scores: Vec<Option<u32>>,
+    /// Whether a rule has `requires`.
+    has_requirements: Vec<bool>,
+    /// Whether a rule has children.
+    broad: Vec<bool>,
+}
+
+/// A rule's evidence in one paper.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scores {
+    /// Each rule's score.
+    pub scores: Vec<u32>,
+    /// Whether one of each rule's `requires` phrases occurs.
+    pub required: Vec<bool>,
+    /// Whether one of each rule's `unless` phrases occurs where it counts.
+    pub blocked: Vec<bool>,
+}
+
+/// The matches of one text: the rules whose keywords count (a rule once
+/// per match) and those whose requirements occur.
+#[derive(Debug, Default)]
+struct Hits {
+    rules: Vec<usize>,
+    required: Vec<usize>,
+    blocked: Vec<usize>,
+}
+
+impl Matcher {
+    /// Compiles the phrases of `rules`.
+    pub fn new(rules: &[TopicRule]) -> Matcher {
+        let parents = parents_of(rules);
+        let mut phrases = Vec::new();
+        for (r, rule) in rules.iter().enumerate() {
+            let roles = [
+                (&rule.keywords, Role::Keyword),
+                (&rule.title_keywords, Role::TitleKeyword),
+                (&rule.exclude, Role::Exclude),
+                (&rule.requires, Role::Require),
+                (&rule.unless, Role::Unless),
+            ];
+            for (texts, role) in roles {
+                for text in texts {
+                    let words = phrase(text);
+                    if !words.is_empty() {
+                        phrases.push(Phrase { words, rule: r, role });
+                    }
+                }
+            }
+        }
+        let mut by_first: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        for (p, phrase) in phrases.iter().enumerate() {
+            by_first.entry(word_hash(&phrase.words[0])).or_default().push(p as u32);
+        }
+        let ancestors = (0..rules.len())
+            .map(|r| {
+                let mut chain = Vec::new();
+                let mut at = parents[r];
+                // Config validation rules out cycles; the bound keeps a bad
+                // model from looping.
+                while let Some(p) = at.filter(|_| chain.len() < rules.len()) {
+                    chain.push(p);
+                    at = parents[p];
+                }
+                chain
+            })
+            .collect();
+        Matcher {
+            phrases,
+            by_first,
+            ancestors,
+            min_scores: rules.iter().map(|r| r.min_score).collect(),
+            has_requirements: rules.iter().map(|r| r.requires.iter().any(|k| !phrase(k).is_empty())).collect(),
+            broad: (0..rules.len()).map(|r| parents.contains(&Some(r))).collect(),
+        }
+    }
+
+    /// The number of rules.
+    pub fn len(&self) -> usize {
+        self.ancestors.len()
+    }
+
+    /// Whether there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.ancestors.is_empty()
+    }
+
+    /// Each rule's ancestors, nearest first.
+    pub fn ancestors(&self, rule: usize) -> &[usize] {
+        &self.ancestors[rule]
+    }
+
+    /// The keyword matches in `tokens` of `text` that count, and the
+    /// requirements that occur.
+    fn matches(&self, text: &str, tokens: &[Token], zone: Zone) -> Hits {
+        let mut hits = Hits::default();
+        let mut found: Vec<(usize, usize, u32)> = Vec::new();
+        for (i, token) in tokens.iter().enumerate() {
+            let Some(candidates) = self.by_first.get(&token.hash) else { continue };
+            for &p in candidates {
+                let phrase = &self.phrases[p as usize];
+                let counts_here = match phrase.role {
+                    Role::TitleKeyword => zone == Zone::Title,
+                    Role::Unless => zone != Zone::Body,
+                    _ => true,
+                };
+                let words = &phrase.words;
+                if !counts_here
+                    || tokens.len() < i + words.len()
+                    || !words.iter().zip(&tokens[i..]).all(|(w, t)| *w == t.norm)
+                {
+                    continue;
+                }
+                let end = i + words.len();
+                match phrase.role {
+                    Role::Require | Role::Unless if negated(text, tokens, i, end) => {}
+                    Role::Require => hits.required.push(phrase.rule),
+                    Role::Unless => hits.blocked.push(phrase.rule),
+                    _ => found.push((i, end, p)),
+                }
+            }
+        }
+        // Longest first at each start: whatever covers a match comes before it.
+        found.sort_unstable_by_key(|&(start, end, p)| (start, std::cmp::Reverse(end), p));
+        // The furthest end of the keyword matches before this group of equal
+        // spans, and of each rule's exclude phrases.
+        let mut keyword_end = 0;
+        let mut exclude_end: FxHashMap<usize, usize> = FxHashMap::default();
+        let mut g = 0;
+        while g < found.len() {
+            let (start, end, _) = found[g];
+            let group_len = found[g..].iter().take_while(|m| (m.0, m.1) == (start, end)).count();
+            let group = &found[g..g + group_len];
+            let phrase = |m: &(usize, usize, u32)| &self.phrases[m.2 as usize];
+            for m in group.iter().filter(|m| phrase(m).role == Role::Exclude) {
+                let e = exclude_end.entry(phrase(m).rule).or_default();
+                *e = (*e).max(end);
+            }
+            if keyword_end < end && !negated(text, tokens, start, end) {
+                for m in group {
+                    let p = phrase(m);
+                    if p.role != Role::Exclude && exclude_end.get(&p.rule).is_none_or(|&e| e < end) {
+                        hits.rules.push(p.rule);
+                    }
+                }
+            }
+            if group.iter().any(|m| phrase(m).role != Role::Exclude) {
+                keyword_end = keyword_end.max(end);
+            }
+            g += group_len;
+        }
+        hits
+    }
+
+    /// Each rule's score for `doc` (see [`TaxonomyConfig`]) and whether its
+    /// requirements occur.
+    pub fn scores(&self, doc: &Doc, settings: &TaxonomyConfig) -> Scores {
+        let n = self.len();
+        let mut out = Scores { scores: vec![0; n], required: vec![false; n], blocked: vec![false; n] };
+        let add = |hits: Hits, weight: u32, cap: u32, distinct: bool, out: &mut Scores| {
+            let mut rules = hits.rules;
+            rules.sort_unstable();
+            if distinct {
+                rules.dedup();
+            }
+            for run in rules.chunk_by(|a, b| a == b) {
+                out.scores[run[0]] += (run.len() as u32).min(cap) * weight;
+            }
+            for r in hits.required {
+                out.required[r] = true;
+            }
+            for r in hits.blocked {
+                out.blocked[r] = true;
+            }
+        };
+        add(self.matches(&doc.title, &doc.title_tokens, Zone::Title), settings.title_weight, 2, false, &mut out);
+        let mut keyword_hits = Hits::default();
+        for (keyword, tokens) in doc.keywords.iter().zip(&doc.keyword_tokens) {
+            let mut hits = self.matches(keyword, tokens, Zone::Keyword);
+            hits.rules.sort_unstable();
+            hits.rules.dedup();
+            keyword_hits.rules.extend(hits.rules);
+            keyword_hits.required.extend(hits.required);
+            keyword_hits.blocked.extend(hits.blocked);
+        }
+        add(keyword_hits, settings.keyword_weight, 3, false, &mut out);
+        let lead = doc.lead_tokens();
+        let (lead_tokens, rest) = doc.abstract_tokens.split_at(lead);
+        add(self.matches(&doc.abstract_text, lead_tokens, Zone::Lead), settings.lead_weight, 1, true, &mut out);
+        add(self.matches(&doc.abstract_text, rest, Zone::Body), 1, 3, false, &mut out);
+        out
+    }
+
+    /// The rules that tag a paper with these scores, best first: those
+    /// reaching their minimum score (with their requirements met and no
+    /// `unless` phrase),
+    /// narrowed to the most specific (a rule goes when a descendant is
+    /// there too), then those within `min_share` of the best, then at most
+    /// `max_per_paper` (0: all).
+    pub fn tagging(&self, evidence: &Scores, settings: &TaxonomyConfig) -> Vec<usize> {
+        let scores = &evidence.scores;
+        let passing: Vec<usize> = (0..scores.len())
+            .filter(|&r| scores[r] > 0 && scores[r] >= self.min_scores[r].unwrap_or(settings.min_score))
+            .filter(|&r| (!self.has_requirements[r] || evidence.required[r]) && !evidence.blocked[r])
+            .collect();
+        let mut specific: Vec<usize> =
+            passing.iter().copied().filter(|&r| !passing.iter().any(|&d| self.ancestors[d].contains(&r))).collect();
+        // A broad topic (one with children) elsewhere in the tree goes too,
+        // unless it says more than the narrow ones: a paper on jailbreaking
+        // language models is about jailbreaks.
+        let best_narrow = specific.iter().filter(|&&r| !self.broad[r]).map(|&r| scores[r]).max();
+        if let Some(narrow) = best_narrow {
+            specific.retain(|&r| !self.broad[r] || scores[r] > narrow);
+        }
+        // Narrow topics compete with narrow ones: a broad topic that stays
+        // does not push out a narrow one it outscores.
+        let best = best_narrow.or(specific.iter().map(|&r| scores[r]).max()).unwrap_or(0);
+        specific.retain(|&r| scores[r] * 100 >= best * settings.min_share.min(100));
+        specific.sort_by(|&a, &b| scores[b].cmp(&scores[a]).then(a.cmp(&b)));
+        if settings.max_per_paper > 0 {
+            specific.truncate(settings.max_per_paper);
+        }
+        specific
+    }
+}
+
+/// Each rule's parent, by index.
+fn parents_of(rules: &[TopicRule]) -> Vec<Option<usize>> {
+    rules
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| {
+            let parent = rule.parent.trim();
+            if parent.is_empty() {
+                return None;
+            }
+            rules.iter().position(|r| r.is_named(parent)).filter(|&p| p != i)
+        })
+        .collect()
+}
+
+/// Words that negate what follows them within a clause: `without
+/// fine-tuning`, `no need for retraining`, `does not require RL`.
+const NEGATIONS: &[&str] = &[
+    "avoid",
+    "avoiding",
+    "bypass",
+    "bypassing",
+    "eliminate",
+    "eliminating",
+    "instead",
+    "no",
+    "non",
+    "not",
+    "obviate",
+    "obviating",
+    "rather",
+    "unlike",
+    "without",
+];
+
+/// How many words before a match a negation may stand.
+const NEGATION_REACH: usize = 3;
+
+/// Whether a negation governs the words `tokens[start..end]`: a negating
+/// word shortly before, in the same clause (`not only` does not negate), or
+/// `-free` right after (`fine-tuning-free`, `training-free`).
+fn negated(text: &str, tokens: &[Token], start: usize, end: usize) -> bool {
+    if let Some(next) = tokens.get(end)
+        && next.norm == "free"
+        && matches!(text[tokens[end - 1].end..next.start].trim(), "" | "-")
+    {
+        return true;
+    }
+    let from = start.saturating_sub(NEGATION_REACH);
+    for i in (from..start).rev() {
+        let between = &text[tokens[i].end..tokens[i + 1].start];
+        if between.contains([',', '.', ';', ':', '!', '?', '(', ')']) {
+            return false;
+        }
+        let word = tokens[i].norm.as_str();
+        if NEGATIONS.binary_search(&word).is_ok() {
+            return !(word == "not" && tokens.get(i + 1).is_some_and(|t| t.norm == "only"));
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::enrich::text::tokens;
+
+    fn rule(name: &str, parent: &str, keywords: &[&str]) -> TopicRule {
+        TopicRule {
+            name: name.into(),
+            parent: parent.into(),
+            keywords: keywords.iter().map(|k| k.to_string()).collect(),
+            ..TopicRule::default()
+        }
+    }
+
+    fn matched(matcher: &Matcher, text: &str) -> Vec<usize> {
+        matcher.matches(text, &tokens(text), Zone::Body).rules
+    }
+
+    fn scored(scores: &[u32]) -> Scores {
+        Scores { scores: scores.to_vec(), required: vec![false; scores.len()], blocked: vec![false; scores.len()] }
+    }
+
+    #[test]
+    fn negations_are_sorted() {
+        assert!(NEGATIONS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn negated_mentions_do_not_count() {
+        let matcher = Matcher::new(&[rule("Fine-tuning", "", &["fine-tuning", "fine-tune"])]);
+        for text in [
+            "works without fine-tuning",
+            "requires no additional fine-tuning",
+            "a fine-tuning-free method",
+            "does not fine-tune the model",
+            "unlike fine-tuning, it edits weights",
+        ] {
+            assert_eq!(matched(&matcher, text), Vec::<usize>::new(), "{text}");
+        }
+        for text in [
+            "we study fine-tuning",
+            "not only fine-tuning",
+            "without labels, fine-tuning helps",
+            "no labels are needed and we then fine-tune",
+        ] {
+            assert_eq!(matched(&matcher, text), [0], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_longer_keyword_covers_a_shorter_one() {
+        let matcher = Matcher::new(&[
+            rule("Multimodal", "", &["vision-language", "vision language model"]),
+            rule("Robotics", "", &["vision-language-action", "robot"]),
+        ]);
+        assert_eq!(matched(&matcher, "a vision-language-action model for robots"), [1, 1]);
+        assert_eq!(matched(&matcher, "a vision-language model"), [0], "one match per span, the longest");
+    }
+
+    #[test]
+    fn excluded_phrases_block_their_rule_only() {
+        let mut robotics = rule("Robotics", "", &["manipulation"]);
+        robotics.exclude = vec!["image manipulation".into()];
+        let matcher = Matcher::new(&[robotics, rule("Editing", "", &["manipulation"])]);
+        assert_eq!(matched(&matcher, "image manipulation"), [1]);
+        assert_eq!(matched(&matcher, "dexterous manipulation"), [0, 1]);
+    }
+
+    #[test]
+    fn the_most_specific_rule_wins_over_its_ancestors() {
+        let rules = [
+            rule("Vision", "", &["image"]),
+            rule("Video", "Vision", &["video"]),
+            rule("Video generation", "Video", &["video generation"]),
+            rule("Audio", "", &["audio"]),
+        ];
+        let matcher = Matcher::new(&rules);
+        assert_eq!(matcher.ancestors(2), [1, 0]);
+        let settings = TaxonomyConfig::default();
+        assert_eq!(matcher.tagging(&scored(&[9, 9, 3, 0]), &settings), [2], "narrowed to the leaf, whatever its score");
+        assert_eq!(matcher.tagging(&scored(&[9, 0, 0, 6]), &settings), [0, 3], "a broad topic that says more stays");
+        assert_eq!(matcher.tagging(&scored(&[5, 0, 0, 6]), &settings), [3], "a broad topic that says less goes");
+        assert_eq!(
+            matcher.tagging(&scored(&[20, 0, 0, 6]), &settings),
+            [0, 3],
+            "and one that says more does not push out a narrow one"
+        );
+        assert_eq!(matcher.tagging(&scored(&[9, 0, 0, 2]), &settings), [0], "below min_score");
+        assert_eq!(matcher.tagging(&scored(&[0, 0, 12, 3]), &settings), [2], "under 30% of the best");
+    }
+}
