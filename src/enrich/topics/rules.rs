@@ -203,7 +203,11 @@ impl Matcher {
                 let e = exclude_end.entry(phrase(m).rule).or_default();
                 *e = (*e).max(end);
             }
-            if keyword_end < end && !negated(text, tokens, start, end) {
+            let incidental = match zone {
+                Zone::Lead | Zone::Body => listed(text, tokens, start, end),
+                Zone::Title | Zone::Keyword => false,
+            };
+            if keyword_end < end && !incidental && !negated(text, tokens, start, end) {
                 for m in group {
                     let p = phrase(m);
                     if p.role != Role::Exclude && exclude_end.get(&p.rule).is_none_or(|&e| e < end) {
@@ -258,6 +262,14 @@ impl Matcher {
         out
     }
 
+    /// Whether the `requires` and `unless` of rule `r` and of its ancestors
+    /// (a narrower topic keeps its parents' conditions) let it tag a paper.
+    fn allowed(&self, r: usize, evidence: &Scores) -> bool {
+        std::iter::once(r)
+            .chain(self.ancestors[r].iter().copied())
+            .all(|a| (!self.has_requirements[a] || evidence.required[a]) && !evidence.blocked[a])
+    }
+
     /// The rules that tag a paper with these scores, best first: those
     /// reaching their minimum score (with their requirements met and no
     /// `unless` phrase),
@@ -268,7 +280,7 @@ impl Matcher {
         let scores = &evidence.scores;
         let passing: Vec<usize> = (0..scores.len())
             .filter(|&r| scores[r] > 0 && scores[r] >= self.min_scores[r].unwrap_or(settings.min_score))
-            .filter(|&r| (!self.has_requirements[r] || evidence.required[r]) && !evidence.blocked[r])
+            .filter(|&r| self.allowed(r, evidence))
             .collect();
         let mut specific: Vec<usize> =
             passing.iter().copied().filter(|&r| !passing.iter().any(|&d| self.ancestors[d].contains(&r))).collect();
@@ -305,6 +317,32 @@ fn parents_of(rules: &[TopicRule]) -> Vec<Option<usize>> {
         })
         .collect()
 }
+
+/// Whether the words `tokens[start..end]` are one item of a list (`fields
+/// such as physics, chemistry, and biology`): said in passing, not the
+/// paper's subject. An item stands between list separators (a comma,
+/// `such as`, `including`, `, and`) with another comma close by.
+fn listed(text: &str, tokens: &[Token], start: usize, end: usize) -> bool {
+    let gap = |i: usize| &text[tokens[i - 1].end..tokens[i].start];
+    let is = |i: usize, words: &[&str]| tokens.get(i).is_some_and(|t| words.contains(&t.norm.as_str()));
+    let opens = start > 0
+        && (gap(start).contains(',')
+            || (is(start - 1, &["and", "or"]) && start > 1 && gap(start - 1).contains(','))
+            || (is(start - 1, &["as"]) && start > 1 && is(start - 2, &["such"]))
+            || is(start - 1, &["including", "like"]));
+    let closes = end < tokens.len() && (gap(end).contains(',') || (is(end, &["and", "or"]) && !gap(end).contains('.')));
+    let last = opens && is(start.wrapping_sub(1), &["and", "or"]) && start > 1 && gap(start - 1).contains(',');
+    if !(opens && (closes || last)) {
+        return false;
+    }
+    // Another comma within a few words: a list, not an apposition.
+    let from = tokens[start.saturating_sub(LIST_REACH)].start;
+    let to = tokens[(end + LIST_REACH).min(tokens.len() - 1)].end;
+    text[from..to].matches(',').count() >= 2
+}
+
+/// How many words around a list item the other commas of its list may be.
+const LIST_REACH: usize = 5;
 
 /// Words that negate what follows them within a clause: `without
 /// fine-tuning`, `no need for retraining`, `does not require RL`.
@@ -399,6 +437,25 @@ mod tests {
             "no labels are needed and we then fine-tune",
         ] {
             assert_eq!(matched(&matcher, text), [0], "{text}");
+        }
+    }
+
+    #[test]
+    fn items_of_a_list_are_said_in_passing() {
+        let matcher = Matcher::new(&[rule("Chemistry", "", &["chemistry"]), rule("Video", "", &["video generation"])]);
+        for text in [
+            "fields such as physics, chemistry, and biology",
+            "in physics, chemistry, biology and materials",
+            "tasks including math, chemistry, law, and medicine",
+        ] {
+            assert_eq!(matched(&matcher, text), Vec::<usize>::new(), "{text}");
+        }
+        for text in [
+            "We propose X, a method for video generation, and show that it works.",
+            "Chemistry, the study of matter, is hard.",
+            "We study chemistry.",
+        ] {
+            assert_eq!(matched(&matcher, text).len(), 1, "{text}");
         }
     }
 
