@@ -31,6 +31,12 @@ use crate::config::{TaxonomyConfig, TopicRule, topic_slug};
 use crate::math;
 use crate::paper::Paper;
 
+/// In [`Names::scan`]: a phrase that is no candidate itself.
+const NOT_A_NAME: u32 = u32::MAX >> 1;
+
+/// In [`Names::scan`]: a longer candidate begins with this phrase.
+const BEGINS_NAME: u32 = !NOT_A_NAME;
+
 /// The longest name, in words.
 const MAX_WORDS: usize = 4;
 
@@ -97,8 +103,10 @@ struct Usage {
 pub struct Names {
     /// Phrase key -> candidate.
     index: FxHashMap<u64, u32>,
-    /// Keys of the phrases that begin a longer candidate, to stop early.
-    prefixes: FxHashSet<u64>,
+    /// What abstracts are scanned with, in one lookup a word: phrase key ->
+    /// the candidate it is ([`NOT_A_NAME`] if none), with [`BEGINS_NAME`]
+    /// set when a longer candidate begins with it.
+    scan: FxHashMap<u64, u32>,
     /// Each candidate's normalised words, space-separated, once seen.
     words: Vec<OnceLock<Box<str>>>,
     /// Papers with the candidate in the title.
@@ -119,10 +127,9 @@ pub struct Mention {
 
 /// The phrases of `tokens` (of `text`) that can name a topic: one to
 /// [`MAX_WORDS`] adjacent words (not across punctuation), neither first
-/// nor last a stop word, no number or single letter. Calls `found(start,
-/// end, key)`; with `known`, only phrases whose beginning `known` accepts
-/// are extended.
-fn phrases_of(text: &str, tokens: &[Token], known: Option<&FxHashSet<u64>>, mut found: impl FnMut(usize, usize, u64)) {
+/// nor last a stop word, no number or single letter, and not cutting a
+/// hyphenated compound. Calls `found(start, end, key)`.
+fn phrases_of(text: &str, tokens: &[Token], mut found: impl FnMut(usize, usize, u64)) {
     for start in 0..tokens.len() {
         if tokens[start].stop || !usable(&tokens[start]) || inside_compound(text, tokens, start) {
             continue;
@@ -134,23 +141,10 @@ fn phrases_of(text: &str, tokens: &[Token], known: Option<&FxHashSet<u64>>, mut 
             if !tokens[end - 1].stop && !compound_goes_on {
                 found(start, end, key);
             }
-            if end - start == MAX_WORDS || end == tokens.len() || known.is_some_and(|k| !k.contains(&key)) {
+            if end - start == MAX_WORDS || !extends(text, tokens, end) {
                 break;
             }
-            let next = &tokens[end];
-            if !usable(next) || !adjacent(text, &tokens[end - 1], next) {
-                break;
-            }
-            // A stop word inside a name is part of a compound (`text-to-image`,
-            // `state-of-the-art`) or an `of` (`mixture of experts`); others
-            // join two phrases (`reasoning in LLMs`, `data for training`).
-            let joined = tokens
-                .get(end + 1)
-                .is_some_and(|after| hyphenated(text, &tokens[end - 1], next) && hyphenated(text, next, after));
-            if next.stop && !joined && next.norm != "of" {
-                break;
-            }
-            key = extend_key(key, next.hash);
+            key = extend_key(key, tokens[end].hash);
             end += 1;
         }
     }
@@ -205,9 +199,9 @@ fn title_and_keyword_tokens(paper: &Paper) -> (Words, Vec<Words>) {
 fn paper_keys(paper: &Paper) -> Vec<(u64, bool, bool)> {
     let ((title, title_tokens), keywords) = title_and_keyword_tokens(paper);
     let mut keys: Vec<(u64, bool, bool)> = Vec::new();
-    phrases_of(&title, &title_tokens, None, |start, end, key| keys.push((key, true, end - start == 1)));
+    phrases_of(&title, &title_tokens, |start, end, key| keys.push((key, true, end - start == 1)));
     for (keyword, tokens) in &keywords {
-        phrases_of(keyword, tokens, None, |start, end, key| keys.push((key, false, end - start == 1)));
+        phrases_of(keyword, tokens, |start, end, key| keys.push((key, false, end - start == 1)));
     }
     // Title first for each key, then one entry per key.
     keys.sort_unstable_by_key(|&(key, title, _)| (key, !title));
@@ -244,9 +238,13 @@ impl Names {
             titled: kept.iter().map(|&(_, (t, _))| t).collect(),
             words: (0..kept.len()).map(|_| OnceLock::new()).collect(),
             usage: (0..kept.len()).map(|_| Usage::default()).collect(),
-            prefixes: FxHashSet::default(),
+            scan: FxHashMap::default(),
         };
-        names.prefixes = names.prefixes_of(papers, chunk);
+        let prefixes = names.prefixes_of(papers, chunk);
+        names.scan = names.index.clone();
+        for prefix in prefixes {
+            *names.scan.entry(prefix).or_insert(NOT_A_NAME) |= BEGINS_NAME;
+        }
         names
     }
 
@@ -262,7 +260,7 @@ impl Names {
                     let texts = std::iter::once((title.as_str(), &title_tokens))
                         .chain(keywords.iter().map(|(k, t)| (k.as_str(), t)));
                     for (text, tokens) in texts {
-                        phrases_of(text, tokens, None, |start, end, key| {
+                        phrases_of(text, tokens, |start, end, key| {
                             if end - start > 1 && self.index.contains_key(&key) {
                                 let mut prefix = KEY_SEED;
                                 for token in &tokens[start..end - 1] {
@@ -294,78 +292,101 @@ impl Names {
         if self.is_empty() {
             return Vec::new();
         }
-        #[derive(Default)]
-        struct Seen {
-            title: bool,
-            keyword: bool,
-            lead: bool,
-            later: u32,
-        }
-        let mut seen: FxHashMap<u32, Seen> = FxHashMap::default();
+        // Every sighting as one number (candidate, then what was seen),
+        // sorted and summed per candidate: cheaper than a map per paper.
+        let mut seen: Vec<u64> = Vec::with_capacity(doc.abstract_tokens.len());
         let (title, title_tokens) = (&doc.title, &doc.title_tokens);
-        phrases_of(title, title_tokens, None, |start, end, key| {
+        phrases_of(title, title_tokens, |start, end, key| {
             if let Some(&name) = self.index.get(&key) {
                 self.remember_words(name, &title_tokens[start..end]);
-                let entry = seen.entry(name).or_default();
-                if !entry.title && modifies(title, title_tokens, end) {
-                    self.usage[name as usize].title_modifying.fetch_add(1, Relaxed);
-                }
-                entry.title = true;
+                seen.push(sighting(name, IN_TITLE | if modifies(title, title_tokens, end) { MODIFIES } else { 0 }));
             }
         });
         for (keyword, tokens) in doc.keywords.iter().zip(&doc.keyword_tokens) {
-            phrases_of(keyword, tokens, None, |start, end, key| {
+            phrases_of(keyword, tokens, |start, end, key| {
                 if let Some(&name) = self.index.get(&key) {
                     self.remember_words(name, &tokens[start..end]);
-                    seen.entry(name).or_default().keyword = true;
+                    seen.push(sighting(name, IN_KEYWORD));
                 }
             });
         }
         let lead = doc.lead_tokens();
-        let mut used: FxHashMap<u32, [u32; 4]> = FxHashMap::default();
         let (text, tokens) = (&doc.abstract_text, &doc.abstract_tokens);
-        phrases_of(text, tokens, Some(&self.prefixes), |start, end, key| {
-            let Some(&name) = self.index.get(&key) else { return };
-            let entry = seen.entry(name).or_default();
-            if start < lead {
-                entry.lead = true;
-            } else {
-                entry.later += 1;
-            }
-            let u = used.entry(name).or_default();
-            u[0] += 1;
+        self.scan_abstract(text, tokens, |start, end, name| {
+            let mut flags = if start < lead { IN_LEAD } else { IN_ABSTRACT };
             if !sentence_start(text, tokens, start) {
-                u[1] += 1;
-                u[2] += u32::from(text[tokens[start].start..tokens[end - 1].end].chars().any(char::is_uppercase));
+                flags |= MID_SENTENCE;
+                if text[tokens[start].start..tokens[end - 1].end].chars().any(char::is_uppercase) {
+                    flags |= CAPITALISED;
+                }
             }
-            u[3] += u32::from(modifies(text, tokens, end));
+            if modifies(text, tokens, end) {
+                flags |= MODIFIES;
+            }
+            seen.push(sighting(name, flags));
         });
-        for (&name, s) in &seen {
-            if s.title && (s.lead || s.later > 0) {
-                self.usage[name as usize].title_and_abstract.fetch_add(1, Relaxed);
+        seen.sort_unstable();
+        let mut mentions = Vec::new();
+        for run in seen.chunk_by(|a, b| a >> 32 == b >> 32) {
+            let name = (run[0] >> 32) as u32;
+            if let Some(mention) = self.count(name, run, settings) {
+                mentions.push(mention);
             }
         }
-        for (name, [n, mid, capitalised, modifying]) in used {
-            let usage = &self.usage[name as usize];
-            usage.papers.fetch_add(1, Relaxed);
-            usage.occurrences.fetch_add(n.min(5), Relaxed);
-            usage.mid.fetch_add(mid.min(5), Relaxed);
-            usage.capitalised.fetch_add(capitalised.min(5), Relaxed);
-            usage.modifying.fetch_add(modifying.min(5), Relaxed);
-        }
-        let mut mentions: Vec<Mention> = seen
-            .into_iter()
-            .filter(|(_, s)| {
-                let score = u32::from(s.title) * settings.title_weight
-                    + u32::from(s.keyword) * settings.keyword_weight
-                    + u32::from(s.lead) * settings.lead_weight
-                    + s.later.min(3);
-                score >= settings.min_score.max(1)
-            })
-            .map(|(name, s)| Mention { name, title: s.title })
-            .collect();
-        mentions.sort_unstable_by_key(|m| m.name);
         mentions
+    }
+
+    /// Adds one paper's sightings of candidate `name` to what is known of
+    /// it, and makes a mention of them if they are strong enough.
+    fn count(&self, name: u32, run: &[u64], settings: &TaxonomyConfig) -> Option<Mention> {
+        let has = |flag: u64| run.iter().any(|s| s & flag != 0);
+        let abstract_runs: Vec<u64> = run.iter().copied().filter(|s| s & (IN_LEAD | IN_ABSTRACT) != 0).collect();
+        let usage = &self.usage[name as usize];
+        let title = has(IN_TITLE);
+        if title && run.iter().any(|s| s & (IN_TITLE | MODIFIES) == (IN_TITLE | MODIFIES)) {
+            usage.title_modifying.fetch_add(1, Relaxed);
+        }
+        if !abstract_runs.is_empty() {
+            let count = |flag: u64| (abstract_runs.iter().filter(|s| *s & flag != 0).count() as u32).min(5);
+            usage.papers.fetch_add(1, Relaxed);
+            usage.occurrences.fetch_add((abstract_runs.len() as u32).min(5), Relaxed);
+            usage.mid.fetch_add(count(MID_SENTENCE), Relaxed);
+            usage.capitalised.fetch_add(count(CAPITALISED), Relaxed);
+            usage.modifying.fetch_add(count(MODIFIES), Relaxed);
+            if title {
+                usage.title_and_abstract.fetch_add(1, Relaxed);
+            }
+        }
+        let later = abstract_runs.iter().filter(|s| *s & IN_ABSTRACT != 0).count() as u32;
+        let score = u32::from(title) * settings.title_weight
+            + u32::from(has(IN_KEYWORD)) * settings.keyword_weight
+            + u32::from(has(IN_LEAD)) * settings.lead_weight
+            + later.min(3);
+        (score >= settings.min_score.max(1)).then_some(Mention { name, title })
+    }
+
+    /// Calls `found(start, end, candidate)` for every candidate in an
+    /// abstract, one lookup per word tried.
+    fn scan_abstract(&self, text: &str, tokens: &[Token], mut found: impl FnMut(usize, usize, u32)) {
+        for start in 0..tokens.len() {
+            if tokens[start].stop || !usable(&tokens[start]) || inside_compound(text, tokens, start) {
+                continue;
+            }
+            let mut key = extend_key(KEY_SEED, tokens[start].hash);
+            let mut end = start + 1;
+            while let Some(&entry) = self.scan.get(&key) {
+                let name = entry & NOT_A_NAME;
+                let compound_goes_on = tokens.get(end).is_some_and(|next| hyphenated(text, &tokens[end - 1], next));
+                if name != NOT_A_NAME && !compound_goes_on {
+                    found(start, end, name);
+                }
+                if entry & BEGINS_NAME == 0 || end - start == MAX_WORDS || !extends(text, tokens, end) {
+                    break;
+                }
+                key = extend_key(key, tokens[end].hash);
+                end += 1;
+            }
+        }
     }
 
     fn remember_words(&self, name: u32, words: &[Token]) {
@@ -411,6 +432,34 @@ fn merge_counts(mut a: FxHashMap<u64, (u32, u32)>, b: FxHashMap<u64, (u32, u32)>
         entry.1 += k;
     }
     a
+}
+
+/// What a sighting of a candidate was, as bits under its candidate number.
+const IN_TITLE: u64 = 1;
+const IN_KEYWORD: u64 = 2;
+const IN_LEAD: u64 = 4;
+const IN_ABSTRACT: u64 = 8;
+const MID_SENTENCE: u64 = 16;
+const CAPITALISED: u64 = 32;
+const MODIFIES: u64 = 64;
+
+/// A sighting of candidate `name`, sorting with the others of `name`.
+fn sighting(name: u32, flags: u64) -> u64 {
+    (u64::from(name) << 32) | flags
+}
+
+/// Whether a phrase ending before word `end` may go on to it: a usable word
+/// joined by a space or a hyphen, and a stop word only inside a compound or
+/// as `of` (see [`phrases_of`]).
+fn extends(text: &str, tokens: &[Token], end: usize) -> bool {
+    let Some(next) = tokens.get(end) else { return false };
+    if !usable(next) || !adjacent(text, &tokens[end - 1], next) {
+        return false;
+    }
+    let joined = tokens
+        .get(end + 1)
+        .is_some_and(|after| hyphenated(text, &tokens[end - 1], next) && hyphenated(text, next, after));
+    !next.stop || joined || next.norm == "of"
 }
 
 /// Whether the phrase that ends before word `end` modifies the word after

@@ -40,6 +40,8 @@ enum Role {
 #[derive(Debug)]
 struct Phrase {
     words: Vec<String>,
+    /// Hashes of `words` (see [`word_hash`]), compared first.
+    hashes: Vec<u64>,
     rule: usize,
     role: Role,
 }
@@ -110,14 +112,15 @@ impl Matcher {
                 for text in texts {
                     let words = phrase(text);
                     if !words.is_empty() {
-                        phrases.push(Phrase { words, rule: r, role });
+                        let hashes = words.iter().map(|w| word_hash(w)).collect();
+                        phrases.push(Phrase { words, hashes, rule: r, role });
                     }
                 }
             }
         }
         let mut by_first: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         for (p, phrase) in phrases.iter().enumerate() {
-            by_first.entry(word_hash(&phrase.words[0])).or_default().push(p as u32);
+            by_first.entry(phrase.hashes[0]).or_default().push(p as u32);
         }
         let ancestors = (0..rules.len())
             .map(|r| {
@@ -174,13 +177,13 @@ impl Matcher {
                 let words = &phrase.words;
                 if !counts_here
                     || tokens.len() < i + words.len()
+                    || !phrase.hashes.iter().zip(&tokens[i..]).all(|(&h, t)| h == t.hash)
                     || !words.iter().zip(&tokens[i..]).all(|(w, t)| *w == t.norm)
                 {
                     continue;
                 }
                 let end = i + words.len();
                 match phrase.role {
-                    Role::Require | Role::Unless if negated(text, tokens, i, end) => {}
                     Role::Require => hits.required.push(phrase.rule),
                     Role::Unless => hits.blocked.push(phrase.rule),
                     _ => found.push((i, end, p)),
@@ -192,7 +195,8 @@ impl Matcher {
         // The furthest end of the keyword matches before this group of equal
         // spans, and of each rule's exclude phrases.
         let mut keyword_end = 0;
-        let mut exclude_end: FxHashMap<usize, usize> = FxHashMap::default();
+        // (rule, furthest end): few, and usually none.
+        let mut exclude_end: Vec<(usize, usize)> = Vec::new();
         let mut g = 0;
         while g < found.len() {
             let (start, end, _) = found[g];
@@ -200,8 +204,11 @@ impl Matcher {
             let group = &found[g..g + group_len];
             let phrase = |m: &(usize, usize, u32)| &self.phrases[m.2 as usize];
             for m in group.iter().filter(|m| phrase(m).role == Role::Exclude) {
-                let e = exclude_end.entry(phrase(m).rule).or_default();
-                *e = (*e).max(end);
+                let rule = phrase(m).rule;
+                match exclude_end.iter_mut().find(|(r, _)| *r == rule) {
+                    Some((_, e)) => *e = (*e).max(end),
+                    None => exclude_end.push((rule, end)),
+                }
             }
             let incidental = match zone {
                 Zone::Lead | Zone::Body => listed(text, tokens, start, end),
@@ -210,7 +217,8 @@ impl Matcher {
             if keyword_end < end && !incidental && !negated(text, tokens, start, end) {
                 for m in group {
                     let p = phrase(m);
-                    if p.role != Role::Exclude && exclude_end.get(&p.rule).is_none_or(|&e| e < end) {
+                    let excluded = exclude_end.iter().any(|&(r, e)| r == p.rule && e >= end);
+                    if p.role != Role::Exclude && !excluded {
                         hits.rules.push(p.rule);
                     }
                 }
@@ -364,6 +372,10 @@ const NEGATIONS: &[&str] = &[
     "without",
 ];
 
+/// The hashes of [`NEGATIONS`], for a quick first test.
+static NEGATION_HASHES: std::sync::LazyLock<Vec<u64>> =
+    std::sync::LazyLock::new(|| NEGATIONS.iter().map(|w| word_hash(w)).collect());
+
 /// How many words before a match a negation may stand.
 const NEGATION_REACH: usize = 3;
 
@@ -383,9 +395,8 @@ fn negated(text: &str, tokens: &[Token], start: usize, end: usize) -> bool {
         if between.contains([',', '.', ';', ':', '!', '?', '(', ')']) {
             return false;
         }
-        let word = tokens[i].norm.as_str();
-        if NEGATIONS.binary_search(&word).is_ok() {
-            return !(word == "not" && tokens.get(i + 1).is_some_and(|t| t.norm == "only"));
+        if NEGATION_HASHES.contains(&tokens[i].hash) && NEGATIONS.binary_search(&tokens[i].norm.as_str()).is_ok() {
+            return !(tokens[i].norm == "not" && tokens.get(i + 1).is_some_and(|t| t.norm == "only"));
         }
     }
     false
