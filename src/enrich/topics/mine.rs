@@ -545,7 +545,7 @@ pub fn automatic_topics(names: &Names, context: &Context, settings: &TaxonomyCon
     let mut profiles = without_fragments(profiles, &usable);
     profiles.retain(|p| !p.taken);
     let chosen = choose(profiles, n);
-    place(chosen, context)
+    place(chosen, context, min)
 }
 
 /// How many abstracts use the phrase's rarest word: a name has a word of
@@ -762,10 +762,11 @@ fn words_within(inner: &str, outer: &str) -> bool {
 }
 
 /// Makes topics of the chosen names: each under the rule topic most of its
-/// papers have (the most specific such), named as titles write it. A name
-/// that would only repeat its parent (nearly all of a topic without
-/// children), or whose slug a rule or front matter topic has, is dropped.
-fn place(chosen: Vec<Chosen>, context: &Context) -> Vec<Topic> {
+/// papers have (the most specific such), keeping only papers of that topic,
+/// and named as titles write it. A name that would only repeat its parent
+/// (nearly all of a topic without children, or words its rules already
+/// say), or whose slug a rule or front matter topic has, is dropped.
+fn place(chosen: Vec<Chosen>, context: &Context, min: usize) -> Vec<Topic> {
     let topics = context.topics;
     let sizes = subtree_sizes(context);
     let mut slugs: FxHashSet<String> = topics.iter().map(|t| t.slug.clone()).collect();
@@ -784,9 +785,11 @@ fn place(chosen: Vec<Chosen>, context: &Context) -> Vec<Topic> {
             continue;
         }
         if let Some(p) = parent {
+            // A child narrows its parent: it holds only the parent's papers,
+            // so the parent's page keeps every paper whatever is mined.
+            c.papers.retain(|&paper| holds(context, paper, p));
             let is_leaf = !topics.iter().any(|t| t.parent == Some(p));
-            let common = c.papers.iter().filter(|&&paper| holds(context, paper, p)).count();
-            if is_leaf && common * 10 >= sizes[p] * 8 {
+            if c.papers.len() < min || (is_leaf && c.papers.len() * 10 >= sizes[p] * 8) {
                 continue;
             }
         }
