@@ -504,8 +504,6 @@ struct Profile {
     capitalised: f64,
     /// Share of abstract occurrences that modify a following word.
     modifying: f64,
-    /// Abstract occurrences per paper using it there.
-    burst: f64,
     /// Share of the papers mentioning it that have it in the title.
     keyness: f64,
     /// Share of the papers with it in the title that use it in the
@@ -538,7 +536,6 @@ pub fn automatic_topics(names: &Names, context: &Context, settings: &TaxonomyCon
     for p in &mut profiles {
         p.rarest = rarest_word_papers(names, &p.words);
     }
-    dump(&profiles);
     // A rule's keywords are not mined again, but they still absorb their
     // fragments (`anything` of `segment anything`).
     let usable: Vec<bool> = profiles.iter().map(|p| p.taken || specific(p, min, n)).collect();
@@ -603,31 +600,9 @@ fn profile(names: &Names, c: u32, papers: &[usize], taken: bool) -> Option<Profi
         capitalised: ratio(&usage.capitalised, &usage.mid),
         modifying: (usage.modifying.load(Relaxed) + usage.title_modifying.load(Relaxed)) as f64
             / (usage.occurrences.load(Relaxed) + titled).max(1) as f64,
-        burst: ratio(&usage.occurrences, &usage.papers),
         keyness: titled as f64 / mentioned.max(1) as f64,
         support: ratio_of(usage.title_and_abstract.load(Relaxed), titled),
     })
-}
-
-/// Temporary: candidate measures for tuning.
-fn dump(profiles: &[Profile]) {
-    let Ok(path) = std::env::var("PAPERPRESS_NAMES_DUMP") else { return };
-    let mut out = String::new();
-    for p in profiles {
-        out.push_str(&format!(
-            "{}\t{}\t{}\t{:.2}\t{:.2}\t{:.2}\t{:.2}\t{:.2}\t{}\n",
-            p.words,
-            p.papers.len(),
-            p.titled,
-            p.capitalised,
-            p.modifying,
-            p.burst,
-            p.keyness,
-            p.support,
-            p.rarest
-        ));
-    }
-    let _ = std::fs::write(path, out);
 }
 
 /// Whether a candidate reads as a name rather than a word, for a site of `n`
