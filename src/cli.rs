@@ -69,6 +69,10 @@ pub enum Command {
         /// `papers` the ids of the topic's papers, its descendants' included.
         #[arg(long)]
         json: bool,
+        /// Explain one paper's topics instead: the score of every rule that
+        /// matches it, and why each tags it or not.
+        #[arg(long, value_name = "ID", conflicts_with_all = ["json", "papers"])]
+        explain: Option<String>,
     },
     /// Preview the site while you edit it: builds, serves it on 127.0.0.1,
     /// rebuilds on every change and reloads the browser.

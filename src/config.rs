@@ -171,7 +171,7 @@ pub struct TaxonomyConfig {
     pub min_score: u32,
     /// A rule whose score is below this share (percent) of the paper's best
     /// rule score does not tag it: a paper about video generation that
-    /// mentions robots now and then is not about robotics. Default: 50.
+    /// mentions robots now and then is not about robotics. Default: 65.
     pub min_share: u32,
     /// Most topics per paper, the best-scoring kept, after a paper's
     /// topics are narrowed to the most specific ones; 0 keeps every topic
@@ -193,7 +193,7 @@ impl Default for TaxonomyConfig {
             keyword_weight: 2,
             lead_weight: 2,
             min_score: 3,
-            min_share: 50,
+            min_share: 65,
             max_per_paper: 0,
             auto: true,
             auto_min_papers: 3,
@@ -238,6 +238,10 @@ pub struct TopicRule {
     /// Overrides `[taxonomy] min_score` for this topic (a broad topic may
     /// ask for a title match).
     pub min_score: Option<u32>,
+    /// The topic says what kind of paper it is (a survey, a benchmark, a
+    /// dataset), not what it is about: it neither pushes out a paper's
+    /// subject topics nor is pushed out by them. Default: false.
+    pub facet: bool,
 }
 
 impl TopicRule {

@@ -65,12 +65,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             say!("imported {} file{}: {}", report.files, if report.files == 1 { "" } else { "s" }, report.summary());
             Ok(if report.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
-        Command::Topics { papers, json } => {
+        Command::Topics { papers, json, explain } => {
             let site = Site::load(&cli.root)?;
             let (model, read) = paperpress::load_model(&site, &site.config)?;
             print_problems(&read.skipped, &read.warnings);
-            let report =
-                if json { paperpress::report::topics_json(&model) } else { paperpress::report::topics(&model, papers) };
+            let report = match explain {
+                Some(id) => paperpress::report::explain(&model, &site.config, &id)
+                    .ok_or_else(|| paperpress::error::anyhow!("no paper has the id `{id}`"))?,
+                None if json => paperpress::report::topics_json(&model),
+                None => paperpress::report::topics(&model, papers),
+            };
             say!("{}", report.trim_end());
             Ok(ExitCode::SUCCESS)
         }

@@ -132,6 +132,36 @@ fn suggestions(out: &mut String, topics: &Topics) {
     }
 }
 
+/// Why paper `id` has its topics: the score of every rule that matched it,
+/// where it matched, and whether it tags the paper; `None` when no paper
+/// has that id.
+pub fn explain(model: &Model, config: &crate::config::Config, id: &str) -> Option<String> {
+    let p = model.papers.iter().position(|p| p.id == id)?;
+    let paper = &model.papers[p];
+    let matcher = crate::enrich::topics::Matcher::new(&config.topics);
+    let doc = crate::enrich::Doc::new(paper);
+    let mut out = String::new();
+    let _ = writeln!(out, "{}\n", math::plain_text(&paper.title));
+    let topics: Vec<&str> = model.topics.of_paper[p].iter().map(|&t| model.topics.topics[t].name.as_str()).collect();
+    let _ = writeln!(out, "topics: {}\n", if topics.is_empty() { "none".to_string() } else { topics.join(", ") });
+    if !paper.topics.is_empty() {
+        let _ = writeln!(out, "(its front matter names its topics: rules do not apply)\n");
+    }
+    let _ = writeln!(out, "score  where          rule");
+    for e in matcher.explain(&doc, &config.taxonomy) {
+        let place = if e.headed { "title/lead" } else { "abstract" };
+        let verdict = if e.tags {
+            ""
+        } else if !e.allowed {
+            "  (requires/unless)"
+        } else {
+            "  (not tagged)"
+        };
+        let _ = writeln!(out, "{:>5}  {place:<13}  {}{verdict}", e.score, config.topics[e.rule].name);
+    }
+    Some(out)
+}
+
 /// `paperpress topics --json`.
 #[derive(Debug, Serialize)]
 pub struct TopicsJson<'a> {

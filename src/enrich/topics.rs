@@ -23,7 +23,7 @@ use super::Doc;
 use crate::config::{TaxonomyConfig, TopicRule, topic_slug};
 use crate::paper::Paper;
 pub use mine::{Mention, Names};
-pub use rules::{Matcher, Scores};
+pub use rules::{Matcher, RuleEvidence, Scores};
 
 /// Where a topic comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

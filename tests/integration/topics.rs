@@ -394,3 +394,18 @@ fn rule_topics_keep_their_pages_and_papers_as_days_are_added() {
         }
     }
 }
+
+#[test]
+fn topics_explain_shows_why_a_paper_has_its_topics() {
+    let site = tree_site();
+    let output = paperpress(site.path(), &["topics", "--explain", "2508.00001"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("Sparse Mixture of Experts at Scale\n"), "{text}");
+    assert!(text.contains("topics: Mixture of experts"), "{text}");
+    let row = text.lines().find(|l| l.ends_with("  Mixture of experts")).expect(&text);
+    assert!(row.contains("title/lead"), "a title match is where the paper says what it is about: {row}");
+    let missing = paperpress(site.path(), &["topics", "--explain", "no-such-paper"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no paper has the id `no-such-paper`"));
+}

@@ -624,7 +624,7 @@ fn specific(p: &Profile, min: usize, n: usize) -> bool {
         let discussed = (0.1..=0.5).contains(&p.keyness);
         p.titled as usize >= min && p.capitalised >= 0.8 && p.modifying <= 0.3 && discussed
     } else {
-        p.modifying <= 0.5 && p.keyness >= 0.2
+        p.modifying <= 0.4 && p.keyness >= 0.2
     }
 }
 

@@ -71,8 +71,10 @@ pub struct Matcher {
     min_scores: Vec<Option<u32>>,
     /// Whether a rule has `requires`.
     has_requirements: Vec<bool>,
-    /// Whether a rule has children.
+    /// Whether a rule is a top topic with children: a field, not a subject.
     broad: Vec<bool>,
+    /// Whether a rule is a facet (see [`TopicRule::facet`]).
+    facet: Vec<bool>,
 }
 
 /// A rule's evidence in one paper.
@@ -84,6 +86,9 @@ pub struct Scores {
     pub required: Vec<bool>,
     /// Whether one of each rule's `unless` phrases occurs where it counts.
     pub blocked: Vec<bool>,
+    /// Whether each rule matched in the title, the AI keywords or the first
+    /// sentence: where a paper says what it is about.
+    pub headed: Vec<bool>,
 }
 
 /// The matches of one text: the rules whose keywords count (a rule once
@@ -141,7 +146,8 @@ impl Matcher {
             ancestors,
             min_scores: rules.iter().map(|r| r.min_score).collect(),
             has_requirements: rules.iter().map(|r| r.requires.iter().any(|k| !phrase(k).is_empty())).collect(),
-            broad: (0..rules.len()).map(|r| parents.contains(&Some(r))).collect(),
+            broad: (0..rules.len()).map(|r| parents[r].is_none() && parents.contains(&Some(r))).collect(),
+            facet: rules.iter().map(|r| r.facet).collect(),
         }
     }
 
@@ -235,15 +241,14 @@ impl Matcher {
     /// requirements occur.
     pub fn scores(&self, doc: &Doc, settings: &TaxonomyConfig) -> Scores {
         let n = self.len();
-        let mut out = Scores { scores: vec![0; n], required: vec![false; n], blocked: vec![false; n] };
-        let add = |hits: Hits, weight: u32, cap: u32, distinct: bool, out: &mut Scores| {
+        let mut out =
+            Scores { scores: vec![0; n], required: vec![false; n], blocked: vec![false; n], headed: vec![false; n] };
+        let add = |hits: Hits, weight: u32, cap: u32, heading: bool, out: &mut Scores| {
             let mut rules = hits.rules;
             rules.sort_unstable();
-            if distinct {
-                rules.dedup();
-            }
             for run in rules.chunk_by(|a, b| a == b) {
                 out.scores[run[0]] += (run.len() as u32).min(cap) * weight;
+                out.headed[run[0]] |= heading;
             }
             for r in hits.required {
                 out.required[r] = true;
@@ -252,7 +257,7 @@ impl Matcher {
                 out.blocked[r] = true;
             }
         };
-        add(self.matches(&doc.title, &doc.title_tokens, Zone::Title), settings.title_weight, 2, false, &mut out);
+        add(self.matches(&doc.title, &doc.title_tokens, Zone::Title), settings.title_weight, 2, true, &mut out);
         let mut keyword_hits = Hits::default();
         for (keyword, tokens) in doc.keywords.iter().zip(&doc.keyword_tokens) {
             let mut hits = self.matches(keyword, tokens, Zone::Keyword);
@@ -262,7 +267,7 @@ impl Matcher {
             keyword_hits.required.extend(hits.required);
             keyword_hits.blocked.extend(hits.blocked);
         }
-        add(keyword_hits, settings.keyword_weight, 3, false, &mut out);
+        add(keyword_hits, settings.keyword_weight, 3, true, &mut out);
         let lead = doc.lead_tokens();
         let (lead_tokens, rest) = doc.abstract_tokens.split_at(lead);
         add(self.matches(&doc.abstract_text, lead_tokens, Zone::Lead), settings.lead_weight, 1, true, &mut out);
@@ -278,36 +283,77 @@ impl Matcher {
             .all(|a| (!self.has_requirements[a] || evidence.required[a]) && !evidence.blocked[a])
     }
 
-    /// The rules that tag a paper with these scores, best first: those
-    /// reaching their minimum score (with their requirements met and no
-    /// `unless` phrase),
-    /// narrowed to the most specific (a rule goes when a descendant is
-    /// there too), then those within `min_share` of the best, then at most
-    /// `max_per_paper` (0: all).
+    /// The rules that tag a paper with these scores: its subject topics
+    /// best first, then its facets. A rule needs its minimum score, its
+    /// requirements met and no `unless` phrase. Subjects are narrowed to the
+    /// most specific (a rule goes when a descendant is there too, and a top
+    /// topic with children goes when a narrower subject elsewhere says as
+    /// much); when some subject is named in the title, the AI keywords or
+    /// the first sentence, subjects only the rest of the abstract names go;
+    /// then those under `min_share` of the best go, and all past
+    /// `max_per_paper` (0: no limit).
     pub fn tagging(&self, evidence: &Scores, settings: &TaxonomyConfig) -> Vec<usize> {
         let scores = &evidence.scores;
         let passing: Vec<usize> = (0..scores.len())
             .filter(|&r| scores[r] > 0 && scores[r] >= self.min_scores[r].unwrap_or(settings.min_score))
             .filter(|&r| self.allowed(r, evidence))
             .collect();
-        let mut specific: Vec<usize> =
-            passing.iter().copied().filter(|&r| !passing.iter().any(|&d| self.ancestors[d].contains(&r))).collect();
-        // A broad topic (one with children) elsewhere in the tree goes too,
-        // unless it says more than the narrow ones: a paper on jailbreaking
-        // language models is about jailbreaks.
-        let best_narrow = specific.iter().filter(|&&r| !self.broad[r]).map(|&r| scores[r]).max();
+        let specific = passing.iter().copied().filter(|&r| !passing.iter().any(|&d| self.ancestors[d].contains(&r)));
+        let (mut facets, mut subjects): (Vec<usize>, Vec<usize>) = specific.partition(|&r| self.facet[r]);
+        let best_narrow = subjects.iter().filter(|&&r| !self.broad[r]).map(|&r| scores[r]).max();
         if let Some(narrow) = best_narrow {
-            specific.retain(|&r| !self.broad[r] || scores[r] > narrow);
+            subjects.retain(|&r| !self.broad[r] || scores[r] > narrow);
         }
-        // Narrow topics compete with narrow ones: a broad topic that stays
-        // does not push out a narrow one it outscores.
-        let best = best_narrow.or(specific.iter().map(|&r| scores[r]).max()).unwrap_or(0);
-        specific.retain(|&r| scores[r] * 100 >= best * settings.min_share.min(100));
-        specific.sort_by(|&a, &b| scores[b].cmp(&scores[a]).then(a.cmp(&b)));
+        if subjects.iter().any(|&r| evidence.headed[r]) {
+            subjects.retain(|&r| evidence.headed[r]);
+        }
+        // A top topic that stays does not push out a narrower one it outscores.
+        let narrow_best = subjects.iter().filter(|&&r| !self.broad[r]).map(|&r| scores[r]).max();
+        let best = narrow_best.or(subjects.iter().map(|&r| scores[r]).max()).unwrap_or(0);
+        subjects.retain(|&r| scores[r] * 100 >= best * settings.min_share.min(100));
+        let by_score = |a: &usize, b: &usize| scores[*b].cmp(&scores[*a]).then(a.cmp(b));
+        subjects.sort_by(by_score);
         if settings.max_per_paper > 0 {
-            specific.truncate(settings.max_per_paper);
+            subjects.truncate(settings.max_per_paper);
         }
-        specific
+        facets.sort_by(by_score);
+        subjects.extend(facets);
+        subjects
+    }
+}
+
+/// How one rule fared with one paper, for `paperpress topics --explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleEvidence {
+    /// The rule.
+    pub rule: usize,
+    /// Its score.
+    pub score: u32,
+    /// Whether it matched in the title, AI keywords or first sentence.
+    pub headed: bool,
+    /// Whether its own and its parents' `requires` and `unless` allow it.
+    pub allowed: bool,
+    /// Whether it tags the paper.
+    pub tags: bool,
+}
+
+impl Matcher {
+    /// Every rule with a score for `doc`, best first.
+    pub fn explain(&self, doc: &Doc, settings: &TaxonomyConfig) -> Vec<RuleEvidence> {
+        let evidence = self.scores(doc, settings);
+        let tagged = self.tagging(&evidence, settings);
+        let mut out: Vec<RuleEvidence> = (0..self.len())
+            .filter(|&r| evidence.scores[r] > 0)
+            .map(|r| RuleEvidence {
+                rule: r,
+                score: evidence.scores[r],
+                headed: evidence.headed[r],
+                allowed: self.allowed(r, &evidence),
+                tags: tagged.contains(&r),
+            })
+            .collect();
+        out.sort_by(|a, b| b.score.cmp(&a.score).then(a.rule.cmp(&b.rule)));
+        out
     }
 }
 
@@ -421,7 +467,8 @@ mod tests {
     }
 
     fn scored(scores: &[u32]) -> Scores {
-        Scores { scores: scores.to_vec(), required: vec![false; scores.len()], blocked: vec![false; scores.len()] }
+        let n = scores.len();
+        Scores { scores: scores.to_vec(), required: vec![false; n], blocked: vec![false; n], headed: vec![true; n] }
     }
 
     #[test]

@@ -243,8 +243,8 @@ fn splatting_site() -> Vec<Paper> {
         papers.push(paper(
             &format!("gs{i}"),
             &format!("{three_d}Gaussian Splatting for Scene {i}"),
-            "We build on 3D Gaussian Splatting (3DGS) for scenes. Gaussian Splatting renders fast, and our \
-             Gaussian Splatting variant renders faster.",
+            "3D Gaussian Splatting (3DGS) represents scenes. We speed up Gaussian Splatting, and Gaussian \
+             Splatting then renders in real time.",
         ));
     }
     for i in 0..8 {
