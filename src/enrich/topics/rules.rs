@@ -170,7 +170,46 @@ impl Matcher {
     /// requirements that occur.
     fn matches(&self, text: &str, tokens: &[Token], zone: Zone) -> Hits {
         let mut hits = Hits::default();
-        let mut found: Vec<(usize, usize, u32)> = Vec::new();
+        let mut found = self.find(tokens, zone, &mut hits);
+        // Longest first at each start: whatever covers a match comes before it.
+        found.sort_unstable_by_key(|&(start, end, p)| (start, std::cmp::Reverse(end), p));
+        // The furthest end of the keyword matches before this group of equal
+        // spans, and of each rule's exclude phrases (few, usually none).
+        let mut keyword_end = 0;
+        let mut exclude_end: Vec<(usize, usize)> = Vec::new();
+        for group in found.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            let (start, end, _) = group[0];
+            let phrase = |m: &(usize, usize, u32)| &self.phrases[m.2 as usize];
+            for m in group.iter().filter(|m| phrase(m).role == Role::Exclude) {
+                let rule = phrase(m).rule;
+                match exclude_end.iter_mut().find(|(r, _)| *r == rule) {
+                    Some((_, e)) => *e = (*e).max(end),
+                    None => exclude_end.push((rule, end)),
+                }
+            }
+            let incidental = match zone {
+                Zone::Lead | Zone::Body => listed(text, tokens, start, end),
+                Zone::Title | Zone::Keyword => false,
+            };
+            if keyword_end < end && !incidental && !negated(text, tokens, start, end) {
+                for p in group.iter().map(phrase) {
+                    let excluded = exclude_end.iter().any(|&(r, e)| r == p.rule && e >= end);
+                    if p.role != Role::Exclude && !excluded {
+                        hits.rules.push(p.rule);
+                    }
+                }
+            }
+            if group.iter().any(|m| phrase(m).role != Role::Exclude) {
+                keyword_end = keyword_end.max(end);
+            }
+        }
+        hits
+    }
+
+    /// Every keyword and exclude phrase found in `tokens`, as `(start, end,
+    /// phrase)`; requirements and `unless` phrases go straight to `hits`.
+    fn find(&self, tokens: &[Token], zone: Zone, hits: &mut Hits) -> Vec<(usize, usize, u32)> {
+        let mut found = Vec::new();
         for (i, token) in tokens.iter().enumerate() {
             let Some(candidates) = self.by_first.get(&token.hash) else { continue };
             for &p in candidates {
@@ -188,53 +227,14 @@ impl Matcher {
                 {
                     continue;
                 }
-                let end = i + words.len();
                 match phrase.role {
                     Role::Require => hits.required.push(phrase.rule),
                     Role::Unless => hits.blocked.push(phrase.rule),
-                    _ => found.push((i, end, p)),
+                    _ => found.push((i, i + words.len(), p)),
                 }
             }
         }
-        // Longest first at each start: whatever covers a match comes before it.
-        found.sort_unstable_by_key(|&(start, end, p)| (start, std::cmp::Reverse(end), p));
-        // The furthest end of the keyword matches before this group of equal
-        // spans, and of each rule's exclude phrases.
-        let mut keyword_end = 0;
-        // (rule, furthest end): few, and usually none.
-        let mut exclude_end: Vec<(usize, usize)> = Vec::new();
-        let mut g = 0;
-        while g < found.len() {
-            let (start, end, _) = found[g];
-            let group_len = found[g..].iter().take_while(|m| (m.0, m.1) == (start, end)).count();
-            let group = &found[g..g + group_len];
-            let phrase = |m: &(usize, usize, u32)| &self.phrases[m.2 as usize];
-            for m in group.iter().filter(|m| phrase(m).role == Role::Exclude) {
-                let rule = phrase(m).rule;
-                match exclude_end.iter_mut().find(|(r, _)| *r == rule) {
-                    Some((_, e)) => *e = (*e).max(end),
-                    None => exclude_end.push((rule, end)),
-                }
-            }
-            let incidental = match zone {
-                Zone::Lead | Zone::Body => listed(text, tokens, start, end),
-                Zone::Title | Zone::Keyword => false,
-            };
-            if keyword_end < end && !incidental && !negated(text, tokens, start, end) {
-                for m in group {
-                    let p = phrase(m);
-                    let excluded = exclude_end.iter().any(|&(r, e)| r == p.rule && e >= end);
-                    if p.role != Role::Exclude && !excluded {
-                        hits.rules.push(p.rule);
-                    }
-                }
-            }
-            if group.iter().any(|m| phrase(m).role != Role::Exclude) {
-                keyword_end = keyword_end.max(end);
-            }
-            g += group_len;
-        }
-        hits
+        found
     }
 
     /// Each rule's score for `doc` (see [`TaxonomyConfig`]) and whether its
