@@ -151,14 +151,27 @@ pub enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
-    /// Show how the topics fit the papers: each topic with its count, the
-    /// papers no rule caught, and suggested topics to add to site.toml.
+    /// Show how the topics fit the papers: the quality figures (papers
+    /// with a topic, the largest topic without children, papers with a
+    /// topic of at most a tenth of the site), the topic tree with counts,
+    /// papers without a topic, and the automatic topics as rules to add to
+    /// site.toml.
     Topics {
-        /// Also list the papers of each topic.
-        #[arg(long)]
+        /// Also list the papers each topic holds itself.
+        #[arg(long, conflicts_with = "json")]
         papers: bool,
         #[command(flatten)]
         site: SiteArgs,
+        /// Print JSON for scripts instead: `{"papers": N, "topics": [{"name",
+        /// "slug", "parent", "kind", "count", "papers"}]}`, where `kind` is
+        /// `explicit`, `rule` or `automatic`, `parent` a slug or null, and
+        /// `papers` the ids of the topic's papers, its descendants' included.
+        #[arg(long)]
+        json: bool,
+        /// Explain one paper's topics instead: the score of every rule that
+        /// matches it, and why each tags it or not.
+        #[arg(long, value_name = "ID", conflicts_with_all = ["json", "papers"])]
+        explain: Option<String>,
     },
     /// Preview the site while you edit it: builds, serves it on 127.0.0.1,
     /// rebuilds on every change and reloads the browser.
