@@ -73,8 +73,11 @@ pub struct BuildReport {
     pub size: Vec<(&'static str, u64)>,
     /// Digest files read.
     pub digest_files: usize,
-    /// Records that could not be read.
+    /// The owner's pages that could not be read, left out of the site.
     pub skipped: Vec<ImportError>,
+    /// Digest records and files that could not be read, left out of the
+    /// site (see [`content::ReadReport::data_skipped`]).
+    pub data_skipped: Vec<ImportError>,
     /// Records read with a remark.
     pub warnings: Vec<Warning>,
     /// Inputs worth a word that are not problems (a day without papers).
@@ -143,6 +146,7 @@ pub fn build_and_keep(site: &Site, options: &BuildOptions) -> Result<(BuildRepor
         size,
         digest_files: read.digest_files,
         skipped: read.skipped,
+        data_skipped: read.data_skipped,
         warnings: read.warnings,
         read_notes: read.notes,
         elapsed: start.elapsed(),
@@ -214,6 +218,9 @@ impl BuildReport {
     pub fn diagnostics(&self) -> Diagnostics {
         let mut all = Diagnostics::default();
         all.extend(Severity::Error, &self.skipped);
+        // Data a source sent that could not be read: the rest of the site
+        // is built and published (`check` calls them errors).
+        all.extend(Severity::Warning, &self.data_skipped);
         all.extend(Severity::Warning, &self.warnings);
         all.extend(Severity::Note, &self.read_notes);
         all
@@ -258,6 +265,7 @@ pub fn check(site: &Site, options: &BuildOptions) -> Result<CheckReport> {
     let owner_pages = model.pages.iter().map(|p| p.path.as_str()).collect();
     let unsafe_output = check::unsafe_output(&files, &owner_pages);
     let mut problems = Diagnostics::default();
+    problems.extend(Severity::Error, &read.data_skipped);
     problems.extend(Severity::Error, &read.skipped);
     problems.extend(Severity::Error, &check::located(&broken_links, &model.pages));
     for found in &unsafe_output {

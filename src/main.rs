@@ -47,14 +47,21 @@ fn run(command: Command) -> Result<ExitCode> {
         Command::Import { files, date, format, force, dry_run, site } => {
             import_files(&Site::find(&site.root)?, &files, &ImportOptions { date, format, force, dry_run })
         }
-        Command::Topics { papers, site } => {
+        Command::Topics { papers, json, explain, site } => {
             let site = Site::find(&site.root)?;
             let (model, read) = paperpress::load_model(&site, &site.config)?;
             let mut problems = Diagnostics::default();
             problems.extend(Severity::Error, &read.skipped);
+            problems.extend(Severity::Error, &read.data_skipped);
             problems.extend(Severity::Warning, &read.warnings);
             term::diagnostics(&problems);
-            say!("{}", paperpress::report::topics(&model, papers).trim_end());
+            let report = match explain {
+                Some(id) => paperpress::report::explain(&model, &site.config, &id)
+                    .ok_or_else(|| paperpress::error::anyhow!("no paper has the id `{id}`"))?,
+                None if json => paperpress::report::topics_json(&model),
+                None => paperpress::report::topics(&model, papers),
+            };
+            say!("{}", report.trim_end());
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { port, interface, open, build } => serve(port, interface, open, build),
@@ -219,12 +226,13 @@ fn serve(port: u16, interface: Option<std::net::IpAddr>, open: bool, args: Build
     }
     let options = paperpress::serve::ServeOptions { port, interface, base_url: args.base_url };
     let server = paperpress::serve::DevServer::start_with(&root, &options)?;
-    let url = format!("http://{}/", server.addr());
-    say!("serving {url} from {} (Ctrl-C to stop)", server.output().display());
-    if open && let Err(e) = open_browser(&url) {
-        term::warning(&format!("cannot open a browser ({e}): open {url} yourself"));
-    }
-    server.wait()?;
+    server.wait(|server| {
+        let url = format!("http://{}/", server.addr());
+        say!("serving {url} from {} (Ctrl-C to stop)", server.output().display());
+        if open && let Err(e) = open_browser(&url) {
+            term::warning(&format!("cannot open a browser ({e}): open {url} yourself"));
+        }
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -11,7 +11,7 @@ use super::cards::{card_list, excerpt_text, with_card};
 use super::scholar::{self, Elsewhere};
 use super::{Link, OutputFile, date_display, day_url, page_context, paper_url, render_file, topic_url};
 use crate::config::Config;
-use crate::enrich::topics::{Topic, TopicKind};
+use crate::enrich::topics::{Topic, TopicKind, Topics};
 use crate::error::Result;
 use crate::markdown::{self, Trust};
 use crate::model::{Day, Model};
@@ -53,9 +53,31 @@ struct TopicView<'a> {
     slug: &'a str,
     url: String,
     description: &'a str,
+    /// `rule`, `explicit` or `automatic`.
     kind: TopicKind,
-    /// Papers of the topic; on a topic's pages, only the latest says.
+    /// Papers, its descendants' included; on a topic's pages, only the
+    /// latest says, so that the others stay as they are when papers are added.
     count: Option<usize>,
+    /// Papers in none of its children (none where `count` is none).
+    own: Option<usize>,
+    /// Its broader topics, the top one first.
+    parents: Vec<Link>,
+    /// Its narrower topics, most papers first.
+    children: Vec<TopicCount>,
+}
+
+/// A top topic and everything under it, for the overview.
+#[derive(Serialize)]
+struct TopicGroup<'a> {
+    topic: TopicView<'a>,
+    /// Its descendants, depth first, each with its depth (1 for a child).
+    descendants: Vec<NestedTopic<'a>>,
+}
+
+#[derive(Serialize)]
+struct NestedTopic<'a> {
+    topic: TopicView<'a>,
+    depth: usize,
 }
 
 /// Where a page of a topic is. A topic's pages are numbered from its
@@ -264,7 +286,12 @@ fn day_topics(model: &Model, day: &Day) -> Vec<TopicCount> {
     out
 }
 
-fn topic_view(topic: &Topic) -> TopicView<'_> {
+fn topic_view(topics: &Topics, t: usize) -> TopicView<'_> {
+    let topic = &topics.topics[t];
+    let mut parents: Vec<Link> = std::iter::successors(topic.parent, |&p| topics.topics[p].parent)
+        .map(|p| Link { url: topic_url(&topics.topics[p].slug), label: topics.topics[p].name.clone() })
+        .collect();
+    parents.reverse();
     TopicView {
         name: &topic.name,
         slug: &topic.slug,
@@ -272,17 +299,50 @@ fn topic_view(topic: &Topic) -> TopicView<'_> {
         description: &topic.description,
         kind: topic.kind,
         count: Some(topic.papers.len()),
+        own: Some(topic.own),
+        parents,
+        children: topic
+            .children
+            .iter()
+            .map(|&c| {
+                let child = &topics.topics[c];
+                TopicCount {
+                    url: topic_url(&child.slug),
+                    label: child.name.clone(),
+                    slug: child.slug.clone(),
+                    count: child.papers.len(),
+                }
+            })
+            .collect(),
     }
 }
 
-/// The topics overview, `topics/index.html`.
+/// The topics overview, `topics/index.html`: the top topics, most papers
+/// first, each with the topics under it (`groups`), and every topic in
+/// that order (`topics`).
 pub(super) fn topics_overview(tera: &tera::Tera, model: &Model, site: &tera::Value) -> Result<OutputFile> {
     let path = "topics/index.html";
     let mut ctx = page_context(path);
     ctx.insert_value("site", site.clone());
-    let views: Vec<TopicView> = model.topics.topics.iter().map(topic_view).collect();
+    let topics = &model.topics;
+    let views: Vec<TopicView> = (0..topics.topics.len()).map(|t| topic_view(topics, t)).collect();
     ctx.insert("topics", &views);
+    ctx.insert("groups", &topic_groups(topics));
     render_file(tera, "topics.html", path, &ctx)
+}
+
+/// The top topics, each with its descendants; `topics` is already in tree
+/// order, each topic before its descendants.
+fn topic_groups(topics: &Topics) -> Vec<TopicGroup<'_>> {
+    let mut groups: Vec<TopicGroup> = Vec::new();
+    for t in 0..topics.topics.len() {
+        let depth = std::iter::successors(topics.topics[t].parent, |&p| topics.topics[p].parent).count();
+        match groups.last_mut() {
+            Some(group) if depth > 0 => group.descendants.push(NestedTopic { topic: topic_view(topics, t), depth }),
+            _ => groups.push(TopicGroup { topic: topic_view(topics, t), descendants: Vec::new() }),
+        }
+    }
+    groups
 }
 
 /// Every page of every topic, as `(topic, page number)`; the last number
@@ -341,10 +401,15 @@ impl<'a> TopicPage<'a> {
         let per_page = per_page.max(1);
         let count = topic.papers.len();
         let latest = full_pages(count, per_page) + 1;
-        let mut view = topic_view(topic);
-        // Only the latest page says how many papers the topic has: the
-        // others stay as they are when papers are added.
-        view.count = (n == latest).then_some(count);
+        let mut view = topic_view(&model.topics, t);
+        // Only the latest page says how many papers the topic has and
+        // shows the topics under it: the others stay as they are when
+        // papers are added.
+        if n != latest {
+            view.count = None;
+            view.own = None;
+            view.children.clear();
+        }
         let end = count - (n - 1) * per_page;
         let start = if n == latest { 0 } else { end - per_page };
         TopicPage {

@@ -166,13 +166,15 @@ impl DevServer {
     }
 
     /// Serves until Ctrl-C or SIGTERM (SIGHUP too), then stops and removes
-    /// the preview folder.
-    pub fn wait(self) -> Result<()> {
+    /// the preview folder. The signal handler is in place before `ready`
+    /// runs, so a signal sent once the address is announced stops cleanly.
+    pub fn wait(self, ready: impl FnOnce(&DevServer)) -> Result<()> {
         let (stop, stopped) = std::sync::mpsc::channel();
         ctrlc::set_handler(move || {
             let _ = stop.send(());
         })
         .context("failed to set the Ctrl-C handler")?;
+        ready(&self);
         let _ = stopped.recv();
         drop(self);
         Ok(())
@@ -250,7 +252,7 @@ impl Rebuilder {
             cache: Some(self.cache.clone()),
         };
         let (report, built) = build_and_keep(&site, &options)?;
-        for problem in report.skipped.iter().chain(&report.warnings) {
+        for problem in report.skipped.iter().chain(&report.data_skipped).chain(&report.warnings) {
             eprintln!("warning: {}", crate::terminal::escape_line(&problem.to_string()));
         }
         self.built = Some(built);
