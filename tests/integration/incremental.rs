@@ -17,10 +17,20 @@ const DAYS: &[&str] = &["2024-06-03", "2024-06-04", "2024-06-05", "2024-06-06", 
 /// A site of the days fixture's taxonomy, with small topic pages so that
 /// topics fill several of them; no digests yet.
 fn new_site() -> tempfile::TempDir {
+    let topics = std::fs::read_to_string(repo_root().join("tests/fixtures/reader/site.toml")).unwrap();
+    site_with_topics(&topics[topics.find("[[topics]]").unwrap()..])
+}
+
+/// A site with the example site's taxonomy: the default hierarchy of
+/// rules, with automatic topics under them.
+fn site_with_default_taxonomy() -> tempfile::TempDir {
+    let topics = std::fs::read_to_string(repo_root().join("site.toml")).unwrap();
+    site_with_topics(&topics[topics.find("[taxonomy]").unwrap()..])
+}
+
+fn site_with_topics(topics: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("content/digests")).unwrap();
-    let topics = std::fs::read_to_string(repo_root().join("tests/fixtures/reader/site.toml")).unwrap();
-    let topics = &topics[topics.find("[[topics]]").unwrap()..];
     let config = format!("title = \"Growing\"\n\n[build]\npaginate_by = 3\n\n{topics}");
     std::fs::write(dir.path().join("site.toml"), config).unwrap();
     std::fs::write(dir.path().join("content/about.md"), "+++\ntitle = \"About\"\n+++\nA digest.\n").unwrap();
@@ -116,6 +126,20 @@ fn issue_16_a_site_built_day_by_day_is_what_a_clean_build_writes() {
     let retitled = build_kept(root);
     assert!(!retitled.incremental, "the menu is on every page: everything is built");
     assert_same_as_clean_build(root, "after retitling a page of the menu");
+}
+
+#[test]
+fn issue_16_with_the_default_taxonomy_a_site_built_day_by_day_is_what_a_clean_build_writes() {
+    let site = site_with_default_taxonomy();
+    let root = site.path();
+    for (i, day) in DAYS.iter().enumerate() {
+        add_day(root, day);
+        let report = build_kept(root);
+        assert_eq!(report.incremental, i > 0, "{day}: {:?}", report.notes);
+        assert_same_as_clean_build(root, &format!("after adding {day}"));
+    }
+    let html = std::fs::read_to_string(root.join("public/topics/index.html")).unwrap();
+    assert!(html.matches("class=\"topic-tile").count() > 10, "the taxonomy gives many topics");
 }
 
 #[test]
