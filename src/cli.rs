@@ -199,11 +199,17 @@ pub enum Command {
         #[command(flatten)]
         build: BuildArgs,
     },
-    /// Build the site into the output folder (public/ by default).
+    /// Build the site into the output folder (public/ by default). A
+    /// build keeps a record of what each page read in .paperpress/cache/,
+    /// so that the next one renders only what changed; the result is the
+    /// same as a full build's.
     Build {
         /// Output folder, overriding `[build] output_dir`.
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// Build everything, whatever the record of the last build says.
+        #[arg(long)]
+        full: bool,
         #[command(flatten)]
         build: BuildArgs,
     },

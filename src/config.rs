@@ -140,13 +140,16 @@ impl Default for SearchConfig {
 pub struct FeedConfig {
     /// Write Atom feeds (needs `base_url`). Default: true.
     pub enabled: bool,
-    /// Most recent papers per feed. Default: 50.
+    /// Most recent papers in the site's feed, `atom.xml`. Default: 50.
     pub limit: usize,
+    /// Most recent papers in each topic's feed. Default: 20 (a topic's
+    /// feed is polled as often as the site's, and gets fewer papers a day).
+    pub topic_limit: usize,
 }
 
 impl Default for FeedConfig {
     fn default() -> Self {
-        FeedConfig { enabled: true, limit: 50 }
+        FeedConfig { enabled: true, limit: 50, topic_limit: 20 }
     }
 }
 

@@ -82,6 +82,10 @@ test('paperpress init writes a Pages workflow that fetches, commits, builds and 
   assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1])), `steps in order: ${order}`);
   const cache = steps.find((s) => action(s) === 'actions/cache');
   assert.ok(cache && cache.with.path === '~/.paperpress', 'the source build is cached between runs');
+  const last = stepNamed(steps, 'Restore the last build');
+  assert.strictEqual(action(last), 'actions/cache');
+  assert.deepStrictEqual(last.with.path.trim().split('\n'), ['public', '.paperpress/cache'], 'the last build and its record are kept');
+  assert.ok(steps.indexOf(last) < steps.indexOf(stepNamed(steps, 'Build')), 'restored before the build');
   const fetchStep = stepNamed(steps, 'Fetch new papers');
   assert.strictEqual(fetchStep['continue-on-error'], true, 'a failed source still lets the site deploy');
   assert.deepStrictEqual(fetchStep.env, { SINCE: '${{ inputs.since }}', UNTIL: '${{ inputs.until }}' }, 'inputs reach the script as variables, never as code');
