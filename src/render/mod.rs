@@ -236,7 +236,7 @@ pub fn listed_path(config: &Config, model: &Model, page: Listed) -> String {
         Listed::DayBib(d) => pages::day_bib_url(&model.days[d]),
         Listed::Topic(t, n) => {
             let topic = &model.topics.topics[t];
-            let latest = pages::full_pages(topic.papers.len(), config.build.paginate_by.max(1)) + 1;
+            let latest = pages::full_pages(topic.listed.len(), config.build.paginate_by.max(1)) + 1;
             pages::topic_page_url(topic, n, latest)
         }
         Listed::TopicBib(t) => pages::topic_bib_url(&model.topics.topics[t]),
