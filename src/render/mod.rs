@@ -125,6 +125,8 @@ struct SiteView<'a> {
     description: &'a str,
     language: &'a str,
     base_url: Option<String>,
+    /// Whether the Atom feeds are written (see `feed::written`).
+    feed: bool,
     nav: Vec<Link>,
     extra: &'a toml::Table,
     paper_count: usize,
@@ -151,6 +153,7 @@ pub fn prepare(config: &Config, model: &Model, theme: &mut Theme) {
         description: &config.description,
         language: &config.language,
         base_url: config.base_url(),
+        feed: crate::feed::written(config, model),
         nav: model
             .pages
             .iter()
