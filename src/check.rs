@@ -14,7 +14,7 @@ use crate::config::Site;
 use crate::error::ImportError;
 use crate::page::Page;
 use crate::paper::Paper;
-use crate::render::OutputFile;
+use crate::sink::OutputFile;
 
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)<[a-z][a-z0-9]*\s[^>]*?\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)

@@ -18,7 +18,8 @@ use crate::markdown::{self, Trust};
 use crate::math;
 use crate::model::Model;
 use crate::paper::Paper;
-use crate::render::{OutputFile, href, paper_url};
+use crate::sink::OutputFile;
+use crate::urls::{href, paper_url};
 
 /// The sitemap protocol allows this many URLs per file; larger sites get a
 /// sitemap index pointing at numbered sitemaps.
@@ -107,7 +108,7 @@ fn feed(spec: &FeedSpec, config: &Config, model: &Model, tera: &tera::Tera, base
 fn render_xml(tera: &tera::Tera, template: &str, ctx: &tera::Context, path: &str) -> Result<OutputFile> {
     let xml = tera
         .render(template, ctx)
-        .map_err(crate::render::template_error)
+        .map_err(crate::theme::template_error)
         .with_context(|| format!("failed to render `{path}` with template `{template}`"))?;
     Ok(OutputFile { path: path.to_string(), bytes: xml_chars_only(xml).into_bytes() })
 }

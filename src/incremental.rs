@@ -34,7 +34,8 @@ use crate::enrich::topics::{self, Matcher};
 use crate::error::{Context, Result};
 use crate::model::Model;
 use crate::paper::Paper;
-use crate::render::{self, Cards, Claims, Listed, OutputFile, Sink, reads::Hashes};
+use crate::render::{self, Cards, Listed, reads::Hashes};
+use crate::sink::{Claims, OutputFile, Sink};
 use crate::theme::Theme;
 
 /// What the record file starts with: a record of another version is not read.

@@ -29,10 +29,12 @@ pub mod render;
 pub mod report;
 pub mod search;
 pub mod serve;
+pub mod sink;
 pub mod source;
 pub mod terminal;
 pub mod tex;
 pub mod theme;
+pub mod urls;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -176,7 +178,7 @@ fn full_build(
     let staging = output::Staging::new(output_dir)?;
     let recorder = incremental::Recorder::default();
     let recording = recorder.sink(&staging);
-    let sink: &dyn render::Sink = if options.cache.is_some() { &recording } else { &staging };
+    let sink: &dyn sink::Sink = if options.cache.is_some() { &recording } else { &staging };
     let built = render_model(config, model, theme, sink, progress, |built| built.pages(sink))?;
     let plan = options.cache.as_ref().map(|_| timed("record", || incremental::Plan::new(&built.config, &built.model)));
     let sizes = staging.sizes();
@@ -255,7 +257,7 @@ impl CheckReport {
 /// Builds `site` in memory and reports every problem, writing nothing.
 /// Template errors are errors, as in a build.
 pub fn check(site: &Site, options: &BuildOptions) -> Result<CheckReport> {
-    let sink = render::Collect::default();
+    let sink = sink::Collect::default();
     let (built, read) = render_site(site, effective_config(site, options), &sink, &ProgressBar::hidden())?;
     let files = sink.into_files();
     let model = built.model;
@@ -293,7 +295,7 @@ fn effective_config(site: &Site, options: &BuildOptions) -> config::Config {
 fn render_site(
     site: &Site,
     config: config::Config,
-    sink: &dyn render::Sink,
+    sink: &dyn sink::Sink,
     progress: &ProgressBar,
 ) -> Result<(Built, content::ReadReport)> {
     let (model, read) = load_model(site, &config)?;
@@ -309,7 +311,7 @@ fn render_model(
     config: config::Config,
     model: model::Model,
     theme: theme::Theme,
-    sink: &dyn render::Sink,
+    sink: &dyn sink::Sink,
     progress: &ProgressBar,
     pages: impl FnOnce(&Built) -> Result<()>,
 ) -> Result<Built> {
@@ -329,7 +331,7 @@ fn render_model(
 
 impl Built {
     /// Renders every listed page (papers, days, topics) into `sink`.
-    fn pages(&self, sink: &dyn render::Sink) -> Result<()> {
+    fn pages(&self, sink: &dyn sink::Sink) -> Result<()> {
         render::render_listed_all(&self.config, &self.model, &self.theme, &self.cards, sink)
     }
 }
@@ -339,13 +341,13 @@ impl Built {
 /// theme, feeds included), and returns its files: the last step of the
 /// whole path (bytes, records, pages, parsed pages, HTML) for fuzzing and
 /// property tests, where there is no site folder.
-pub fn build_in_memory(config: &config::Config, records: Vec<paper::Paper>) -> Result<Vec<render::OutputFile>> {
+pub fn build_in_memory(config: &config::Config, records: Vec<paper::Paper>) -> Result<Vec<sink::OutputFile>> {
     let mut catalog = catalog::Catalog::default();
     for record in records {
         catalog.add(record);
     }
     let model = model::Model::new(catalog.into_papers(), Vec::new(), None, config);
-    let sink = render::Collect::default();
+    let sink = sink::Collect::default();
     let mut theme = theme::Theme::built_in()?;
     render::prepare(config, &model, &mut theme);
     render_model(config.clone(), model, theme, &sink, &ProgressBar::hidden(), |built| built.pages(&sink))?;
@@ -363,12 +365,12 @@ pub fn page_count(config: &config::Config, model: &model::Model) -> usize {
 
 /// A sink that moves the progress bar on at each HTML page it passes on.
 struct Progress<'a> {
-    sink: &'a dyn render::Sink,
+    sink: &'a dyn sink::Sink,
     bar: &'a ProgressBar,
 }
 
-impl render::Sink for Progress<'_> {
-    fn put(&self, file: render::OutputFile) -> Result<()> {
+impl sink::Sink for Progress<'_> {
+    fn put(&self, file: sink::OutputFile) -> Result<()> {
         let page = file.path.ends_with(".html");
         self.sink.put(file)?;
         if page {
@@ -384,12 +386,7 @@ impl render::Sink for Progress<'_> {
 
 /// Feeds, sitemap, `robots.txt` and `CNAME`; the sitemap lists the pages
 /// already rendered.
-fn add_feeds(
-    config: &config::Config,
-    model: &model::Model,
-    theme: &theme::Theme,
-    sink: &dyn render::Sink,
-) -> Result<()> {
+fn add_feeds(config: &config::Config, model: &model::Model, theme: &theme::Theme, sink: &dyn sink::Sink) -> Result<()> {
     let pages = sink.paths();
     let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
     let files = feed::feeds(config, model, &theme.tera)?

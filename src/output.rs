@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 use rayon::prelude::*;
 
 use crate::error::{Context, Result, bail, create_dir_all};
-use crate::render::{Claims, OutputFile, Sink};
+use crate::sink::{Claims, OutputFile, Sink};
 
 /// Files every paperpress output has; a non-empty folder without them is
 /// someone else's and is not replaced.

@@ -196,3 +196,14 @@ fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     }
     Ok(files)
 }
+
+/// A rendering error; one that names a variable or field the template does
+/// not have points at the document that lists them all.
+pub fn template_error(e: tera::Error) -> anyhow::Error {
+    let message = e.to_string();
+    if message.contains("is not defined") {
+        anyhow!("{message}\nhelp: every variable of every template, with its type, is listed in docs/templates.md")
+    } else {
+        anyhow!("{message}")
+    }
+}

@@ -23,7 +23,7 @@ use super::analyze::{Analysis, index_order};
 use super::{DIR, FIELDS, SearchDoc};
 use crate::config::SearchConfig;
 use crate::error::Result;
-use crate::render::{OutputFile, Sink};
+use crate::sink::{OutputFile, Sink};
 
 /// Version of the format, checked by the client.
 const FORMAT: u32 = 1;

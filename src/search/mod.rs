@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use crate::config::SearchConfig;
 use crate::error::Result;
-use crate::render::{Collect, OutputFile, Sink};
+use crate::sink::{Collect, OutputFile, Sink};
 
 /// The indexed fields, in the order the client adds up their scores.
 pub const FIELDS: [&str; 4] = ["title", "authors", "topics", "abstract"];

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use paperpress::config::Config;
 use paperpress::paper::{Paper, title_key};
-use paperpress::render::OutputFile;
+use paperpress::sink::OutputFile;
 use paperpress::source::{self, Format};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};

@@ -17,7 +17,7 @@ use paperpress::check::{broken_links, unsafe_output};
 use paperpress::config::Site;
 use paperpress::links::{is_safe_link_target, is_web_url};
 use paperpress::paper::Paper;
-use paperpress::render::OutputFile;
+use paperpress::sink::OutputFile;
 use paperpress::source::{ImportOptions, import};
 
 /// The site an input is imported into: feeds on, two topic rules.
