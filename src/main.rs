@@ -190,12 +190,14 @@ fn serve(port: u16, interface: Option<std::net::IpAddr>, open: bool, args: Build
     }
     let options = paperpress::serve::ServeOptions { port, interface, base_url: args.base_url };
     let server = paperpress::serve::DevServer::start_with(&root, &options)?;
+    // Before the address is out: a Ctrl-C right after it still cleans up.
+    let signals = server.signals()?;
     let url = format!("http://{}/", server.addr());
     say!("serving {url} from {} (Ctrl-C to stop)", server.output().display());
     if open && let Err(e) = open_browser(&url) {
         term::warning(&format!("cannot open a browser ({e}): open {url} yourself"));
     }
-    server.wait()?;
+    server.wait(signals);
     Ok(ExitCode::SUCCESS)
 }
 
