@@ -3,6 +3,16 @@
 
     python3 bench/run.py                       # 1k, 10k and 100k papers
     python3 bench/run.py --sizes 1000,10000 --runs 5 --markdown docs/benchmarks.md
+    python3 bench/run.py --real ../shared/data/hf-daily-papers-archive --runs 5
+
+With --real DIR (a folder of Daily Papers API days, as an archive keeps
+them), the benchmark builds that archive with the repository's site.toml,
+gives Hugo the same papers and topics (bench/hugo_site.rs writes them as
+Hugo pages from paperpress's own model), and reports, in one run: cold and
+warm medians, peak memory and output per paper of both, the output of
+paperpress by part, the daily rebuild of a 10,000-paper site that gains a
+day of 50 papers (with the record of the last build), and the output per
+paper at 100,000 synthetic papers.
 
 For each size it generates a deterministic corpus (Hugging Face Daily
 Papers API JSON, one file per day over a year, the example site's taxonomy;
@@ -51,7 +61,7 @@ def run_measured(cmd, cwd=None):
 
 
 def ensure_tools():
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--examples", "--bins"], cwd=ROOT, check=True)
     if shutil.which("hugo") is None:
         print("installing hugo (Debian package)...", file=sys.stderr)
         subprocess.run(["apt-get", "install", "-y", "-qq", "hugo"], check=True, stdout=subprocess.DEVNULL)
@@ -173,6 +183,132 @@ def bench_size(n, runs, work, with_hugo, with_serve):
     return row
 
 
+BASE_URL = "https://example.github.io/digest/"
+PARTS = [
+    ("paper pages", lambda p: p.startswith("papers/")),
+    ("search index", lambda p: p.startswith("search/")),
+    ("topic .bib files", lambda p: p.startswith("topics/") and p.endswith(".bib") and p.count("/") == 1),
+    ("day .bib files", lambda p: p.startswith("days/") and p.endswith(".bib")),
+    ("topic pages", lambda p: p.startswith("topics/") and p.endswith(".html")),
+    ("day pages", lambda p: p.startswith("days/") and p.endswith(".html")),
+    ("feeds and sitemaps", lambda p: p.endswith(".xml")),
+]
+
+
+def size_by_part(output):
+    """Bytes of a paperpress output by part, as `paperpress build` counts them."""
+    parts = {name: 0 for name, _ in PARTS}
+    parts["everything else"] = 0
+    for folder, _, files in os.walk(output):
+        for name in files:
+            path = os.path.relpath(os.path.join(folder, name), output).replace(os.sep, "/")
+            part = next((n for n, test in PARTS if test(path)), "everything else")
+            parts[part] += os.path.getsize(os.path.join(folder, name))
+    return parts
+
+
+def real_site(archive, work):
+    """The archive as a paperpress site with the repository's site.toml,
+    and the same papers and topics as a Hugo site."""
+    site, hugo = os.path.join(work, "real-site"), os.path.join(work, "real-hugo")
+    if not os.path.isdir(site):
+        os.makedirs(os.path.join(site, "content"))
+        shutil.copy(os.path.join(ROOT, "site.toml"), site)
+        shutil.copytree(archive, os.path.join(site, "content", "digests"))
+    if not os.path.isdir(hugo):
+        sys.path.insert(0, HERE)
+        import gen_corpus
+
+        gen_corpus.write_hugo_skeleton(hugo)
+        exporter = os.path.join(ROOT, "target", "release", "examples", "hugo_site")
+        subprocess.run([exporter, site, hugo], check=True, stdout=subprocess.DEVNULL)
+    return site, hugo
+
+
+def papers_of(site):
+    """The number of papers a build of `site` reports."""
+    result = subprocess.run([BINARY, "build", "--root", site, "--full", "--output", site + "-count"], capture_output=True, text=True, check=True)
+    shutil.rmtree(site + "-count", ignore_errors=True)
+    return int(re.search(r"built ([\d,]+) paper", result.stdout).group(1).replace(",", ""))
+
+
+def bench_real(archive, runs, work):
+    site, hugo = real_site(archive, work)
+    n = papers_of(site)
+    out = os.path.join(work, "real-out")
+    # Full builds (--full): the same work as Hugo's, whatever the record says.
+    build = [BINARY, "build", "--root", site, "--full", "--base-url", BASE_URL, "--output", out]
+    hugo_out = os.path.join(work, "real-hugo-out")
+    hugo_cmd = ["hugo", "--quiet", "--source", hugo, "--destination", hugo_out]
+    row = {"papers": n, "load": os.getloadavg()[0]}
+    # Alternately, so that a change of the machine's state hits both alike.
+    row["cold"], row["cold_mib"] = series(build, out, runs, cold=True)
+    row["hugo_cold"], row["hugo_cold_mib"] = series(hugo_cmd, hugo_out, runs, cold=True)
+    run_measured(build)
+    run_measured(hugo_cmd)
+    row["warm"], row["warm_mib"] = series(build, out, runs, cold=False)
+    row["hugo_warm"], row["hugo_warm_mib"] = series(hugo_cmd, hugo_out, runs, cold=False)
+    row["kb_per_paper"] = folder_bytes(out) / n / 1024
+    row["hugo_kb_per_paper"] = folder_bytes(hugo_out) / n / 1024
+    row["parts"] = {k: v / n / 1024 for k, v in size_by_part(out).items()}
+    row["load_after"] = os.getloadavg()[0]
+    return row
+
+
+def daily_rebuild(work, runs, papers=10000, per_day=50):
+    """Median time of a build with the record of the last one, after a day
+    of `per_day` papers is added to a site of `papers`."""
+    total = papers + per_day
+    site = os.path.join(work, "daily%d" % papers)
+    if not os.path.isdir(site):
+        cmd = [sys.executable, os.path.join(HERE, "gen_corpus.py"), "--papers", str(total), "--days", str(total // per_day)]
+        subprocess.run(cmd + ["--format", "json", "--out", site], check=True)
+    digests = os.path.join(site, "content", "digests")
+    last = sorted(os.listdir(digests))[-1]
+    aside = os.path.join(work, last)
+    out = os.path.join(work, "daily-out")
+    build = [BINARY, "build", "--root", site, "--base-url", BASE_URL, "--output", out]
+    shutil.move(os.path.join(digests, last), aside)
+    subprocess.run(build + ["--full"], check=True, capture_output=True)
+    times, written = [], None
+    for _ in range(runs):
+        shutil.move(aside, os.path.join(digests, last))
+        start = time.perf_counter()
+        result = subprocess.run(build, check=True, capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        written = re.search(r"updated ([\d,]+) of ([\d,]+) files", result.stdout).groups()
+        shutil.move(os.path.join(digests, last), aside)
+        subprocess.run(build, check=True, capture_output=True)
+    shutil.move(aside, os.path.join(digests, last))
+    return statistics.median(times), written
+
+
+def real_table(row, daily, big):
+    speed = lambda a, b: "%.1fx" % (row[b] / row[a])
+    lines = [
+        "| | cold | warm | peak memory | output per paper |",
+        "|---|---|---|---|---|",
+        "| paperpress | %s | %s | %.0f MiB | %.1f KiB |"
+        % (seconds(row["cold"]), seconds(row["warm"]), max(row["cold_mib"], row["warm_mib"]), row["kb_per_paper"]),
+        "| Hugo | %s | %s | %.0f MiB | %.1f KiB |"
+        % (seconds(row["hugo_cold"]), seconds(row["hugo_warm"]), max(row["hugo_cold_mib"], row["hugo_warm_mib"]), row["hugo_kb_per_paper"]),
+        "| paperpress faster by | %s | %s | | |" % (speed("cold", "hugo_cold"), speed("warm", "hugo_warm")),
+        "",
+        "%s real papers; load average %.1f before, %.1f after." % ("{:,}".format(row["papers"]), row["load"], row["load_after"]),
+        "",
+        "| part | KiB per paper |",
+        "|---|---|",
+    ]
+    for part, kib in sorted(row["parts"].items(), key=lambda kv: -kv[1]):
+        lines.append("| %s | %.2f |" % (part, kib))
+    lines.append("| **total** | **%.2f** |" % sum(row["parts"].values()))
+    if daily:
+        lines += ["", "Daily rebuild, 10,000 papers + a day of 50, with the record of the last build: %.2f s (median; %s of %s files written)." % (daily[0], daily[1][0], daily[1][1])]
+    if big:
+        lines += ["", "Output at 100,000 synthetic papers: %.1f KiB per paper (%.2f GB)." % (big / 100000 / 1024, big / 1e9)]
+    return "\n".join(lines)
+
+
 def seconds(value):
     return "%.2f s" % value if value is not None else "—"
 
@@ -213,10 +349,37 @@ def main():
     parser.add_argument("--hugo-max", type=int, default=10000, help="largest size also built with Hugo")
     parser.add_argument("--work", help="folder for corpora and outputs (default: a temporary one)")
     parser.add_argument("--markdown", help="write the table to this file")
+    parser.add_argument("--real", help="a folder of Daily Papers API days: benchmark that archive against Hugo")
+    parser.add_argument("--no-100k", action="store_true", help="with --real, skip the 100,000-paper size")
     args = parser.parse_args()
     ensure_tools()
     work = args.work or tempfile.mkdtemp(prefix="paperpress-bench-")
     os.makedirs(work, exist_ok=True)
+    if args.real:
+        try:
+            row = bench_real(args.real, args.runs, work)
+            print(json.dumps(row), flush=True)
+            daily = daily_rebuild(work, args.runs)
+            print(json.dumps({"daily": daily}), flush=True)
+            big = None
+            if not args.no_100k:
+                site = os.path.join(work, "site100000")
+                if not os.path.isdir(site):
+                    cmd = [sys.executable, os.path.join(HERE, "gen_corpus.py"), "--papers", "100000", "--days", "365"]
+                    subprocess.run(cmd + ["--format", "json", "--out", site], check=True)
+                out = os.path.join(work, "out100000")
+                run_measured([BINARY, "build", "--root", site, "--full", "--base-url", BASE_URL, "--output", out])
+                big = folder_bytes(out)
+                shutil.rmtree(out, ignore_errors=True)
+        finally:
+            for folder in COLD_FOLDERS:
+                shutil.rmtree(folder, ignore_errors=True)
+        table = real_table(row, daily, big)
+        print(table)
+        if args.markdown:
+            with open(args.markdown, "w", encoding="utf-8") as f:
+                f.write(table + "\n")
+        return
     rows = []
     try:
         for n in (int(s) for s in args.sizes.split(",")):

@@ -41,8 +41,9 @@ pub enum FetchCommand {
     /// Hugging Face Daily Papers, one file per day
     /// (content/digests/hf-YYYY-MM-DD.json, as the API sends it; a day
     /// without papers is saved too). Without a date: every day after the
-    /// newest one saved, through today in UTC; before 07:00 UTC, through
-    /// yesterday, since today's list is still growing.
+    /// newest one saved, through today in UTC (before 07:00 UTC, through
+    /// yesterday, since today's list is still growing), and the newest
+    /// days saved again (`[fetch] refresh_days`), for their new upvotes.
     Hf {
         /// Fetch this day (again, if it was saved: the file is updated).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, conflicts_with_all = ["since", "until"])]
@@ -150,14 +151,27 @@ pub enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
-    /// Show how the topics fit the papers: each topic with its count, the
-    /// papers no rule caught, and suggested topics to add to site.toml.
+    /// Show how the topics fit the papers: the quality figures (papers
+    /// with a topic, the largest topic without children, papers with a
+    /// topic of at most a tenth of the site), the topic tree with counts,
+    /// papers without a topic, and the automatic topics as rules to add to
+    /// site.toml.
     Topics {
-        /// Also list the papers of each topic.
-        #[arg(long)]
+        /// Also list the papers each topic holds itself.
+        #[arg(long, conflicts_with = "json")]
         papers: bool,
         #[command(flatten)]
         site: SiteArgs,
+        /// Print JSON for scripts instead: `{"papers": N, "topics": [{"name",
+        /// "slug", "parent", "kind", "count", "papers"}]}`, where `kind` is
+        /// `explicit`, `rule` or `automatic`, `parent` a slug or null, and
+        /// `papers` the ids of the topic's papers, its descendants' included.
+        #[arg(long)]
+        json: bool,
+        /// Explain one paper's topics instead: the score of every rule that
+        /// matches it, and why each tags it or not.
+        #[arg(long, value_name = "ID", conflicts_with_all = ["json", "papers"])]
+        explain: Option<String>,
     },
     /// Preview the site while you edit it: builds, serves it on 127.0.0.1,
     /// rebuilds on every change and reloads the browser.
@@ -185,11 +199,17 @@ pub enum Command {
         #[command(flatten)]
         build: BuildArgs,
     },
-    /// Build the site into the output folder (public/ by default).
+    /// Build the site into the output folder (public/ by default). A
+    /// build keeps a record of what each page read in .paperpress/cache/,
+    /// so that the next one renders only what changed; the result is the
+    /// same as a full build's.
     Build {
         /// Output folder, overriding `[build] output_dir`.
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// Build everything, whatever the record of the last build says.
+        #[arg(long)]
+        full: bool,
         #[command(flatten)]
         build: BuildArgs,
     },

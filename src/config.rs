@@ -140,13 +140,16 @@ impl Default for SearchConfig {
 pub struct FeedConfig {
     /// Write Atom feeds (needs `base_url`). Default: true.
     pub enabled: bool,
-    /// Most recent papers per feed. Default: 50.
+    /// Most recent papers in the site's feed, `atom.xml`. Default: 50.
     pub limit: usize,
+    /// Most recent papers in each topic's feed. Default: 20 (a topic's
+    /// feed is polled as often as the site's, and gets fewer papers a day).
+    pub topic_limit: usize,
 }
 
 impl Default for FeedConfig {
     fn default() -> Self {
-        FeedConfig { enabled: true, limit: 50 }
+        FeedConfig { enabled: true, limit: 50, topic_limit: 20 }
     }
 }
 
@@ -159,19 +162,41 @@ pub struct GithubPagesConfig {
 }
 
 /// `[taxonomy]`: how papers get topics.
+///
+/// A rule's score for a paper adds up where its keywords occur: each match
+/// in the title counts `title_weight` (at most two), each AI keyword that
+/// holds one `keyword_weight` (at most three), a match in the abstract's
+/// first sentence `lead_weight` and any other match in the abstract 1 (at
+/// most three). A match that a negation governs (`without fine-tuning`,
+/// `training-free`) or that a longer keyword of another rule covers
+/// (`vision-language-action` over `vision-language`) counts nothing.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct TaxonomyConfig {
     /// A keyword found in the title counts this many times. Default: 3.
     pub title_weight: u32,
+    /// An AI keyword of the paper (`ai_keywords` from the Daily Papers
+    /// API) holding a keyword counts this many times. Default: 2.
+    pub keyword_weight: u32,
+    /// A keyword in the first sentence of the abstract counts this many
+    /// times. Default: 2.
+    pub lead_weight: u32,
     /// Score a paper needs for a rule to tag it, so that a passing mention
-    /// does not; one title match or two abstract matches by default. Default: 2.
+    /// does not: a title match, or an AI keyword or the first sentence and
+    /// one more mention, or three mentions. Default: 3.
     pub min_score: u32,
-    /// Most rule topics per paper, the best-scoring kept. Default: 3.
+    /// A rule whose score is below this share (percent) of the paper's best
+    /// rule score does not tag it: a paper about video generation that
+    /// mentions robots now and then is not about robotics. Default: 65.
+    pub min_share: u32,
+    /// Most topics per paper, the best-scoring kept, after a paper's
+    /// topics are narrowed to the most specific ones; 0 keeps every topic
+    /// that passes `min_score` and `min_share`. Default: 0.
     pub max_per_paper: usize,
-    /// Mine automatic topics for papers no rule tags. Default: true.
+    /// Mine automatic topics: names and phrases the papers share, offered
+    /// under the rule topic most of their papers have. Default: true.
     pub auto: bool,
-    /// Papers an automatic topic needs. Default: 2.
+    /// Papers an automatic topic needs. Default: 3.
     pub auto_min_papers: usize,
     /// Related papers listed on each paper page. Default: 5.
     pub related: usize,
@@ -179,7 +204,17 @@ pub struct TaxonomyConfig {
 
 impl Default for TaxonomyConfig {
     fn default() -> Self {
-        TaxonomyConfig { title_weight: 3, min_score: 2, max_per_paper: 3, auto: true, auto_min_papers: 2, related: 5 }
+        TaxonomyConfig {
+            title_weight: 3,
+            keyword_weight: 2,
+            lead_weight: 2,
+            min_score: 3,
+            min_share: 65,
+            max_per_paper: 0,
+            auto: true,
+            auto_min_papers: 3,
+            related: 5,
+        }
     }
 }
 
@@ -193,17 +228,69 @@ pub struct TopicRule {
     pub slug: String,
     /// One sentence for the topics overview.
     pub description: String,
-    /// Whole-word, case-insensitive phrases matched against title and abstract.
+    /// The broader topic this one belongs to, by name or slug; its page
+    /// lists this one, and counts its papers. Default: none (a top topic).
+    pub parent: String,
+    /// Whole-word, case-insensitive phrases matched against the title, the
+    /// abstract and the AI keywords. A topic with children may have none:
+    /// it then holds only its children's papers.
     pub keywords: Vec<String>,
+    /// Phrases that count only in the title: words that name a paper's
+    /// subject there but are said in passing in abstracts and AI keywords
+    /// (`benchmark`, `fine-tuning`).
+    pub title_keywords: Vec<String>,
+    /// Phrases that hold a keyword without meaning this topic (`image
+    /// manipulation` for robotics' `manipulation`): a keyword found inside
+    /// one of them does not count.
+    pub exclude: Vec<String>,
+    /// When set, the topic tags only papers that also say one of these
+    /// phrases somewhere (reinforcement learning *for language models*:
+    /// `requires = ["language model", "llm"]`).
+    pub requires: Vec<String>,
+    /// When set, the topic does not tag papers that say one of these in
+    /// the title, the AI keywords or the first sentence (benchmarks of
+    /// language models, `unless = ["multimodal", "video"]`).
+    pub unless: Vec<String>,
     /// Overrides `[taxonomy] min_score` for this topic (a broad topic may
     /// ask for a title match).
     pub min_score: Option<u32>,
+    /// The topic says what kind of paper it is (a survey, a benchmark, a
+    /// dataset), not what it is about: it neither pushes out a paper's
+    /// subject topics nor is pushed out by them. Default: false.
+    pub facet: bool,
 }
 
 impl TopicRule {
-    /// The URL slug: `slug` if set, else derived from the name.
+    /// The URL slug: `slug` if set, else derived from the name (see
+    /// [`topic_slug`]).
     pub fn slug(&self) -> String {
-        if self.slug.is_empty() { slug::slugify(&self.name) } else { self.slug.clone() }
+        if self.slug.is_empty() { topic_slug(&self.name) } else { self.slug.clone() }
+    }
+
+    /// Whether `name` (a name or a slug) refers to this rule.
+    pub fn is_named(&self, name: &str) -> bool {
+        let name = name.trim();
+        self.name.trim().eq_ignore_ascii_case(name) || self.slug() == name || self.slug() == topic_slug(name)
+    }
+}
+
+/// Slugs a topic cannot have, because the topic pages' URL layout uses
+/// them: `topics/index.html` is the overview. Slugs made only of digits
+/// are kept for numbered listing pages too.
+pub fn is_reserved_topic_slug(slug: &str) -> bool {
+    slug == "index" || (!slug.is_empty() && slug.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The slug of a topic named `name`: lowercase ASCII words joined by `-`,
+/// never empty and never a reserved name (`Index` gets `index-topic`).
+pub fn topic_slug(name: &str) -> String {
+    let slug = slug::slugify(name);
+    if slug.is_empty() {
+        "topic".to_string()
+    } else if is_reserved_topic_slug(&slug) {
+        format!("{slug}-topic")
+    } else {
+        slug
     }
 }
 
@@ -216,6 +303,11 @@ pub struct FetchConfig {
     pub hf_api: String,
     /// The arXiv API (`{arxiv_api}/query`). Default: `"https://export.arxiv.org/api"`.
     pub arxiv_api: String,
+    /// How many of the newest Daily Papers days already saved a fetch of
+    /// new days asks for again, so that their upvotes (which keep coming
+    /// for a day or two after a list is complete) and late papers catch
+    /// up; 0 fetches only days not saved yet. Default: 3.
+    pub refresh_days: u32,
     /// `[[fetch.sources]]`: what a bare `paperpress fetch` downloads.
     /// Default: none (`init` writes one Daily Papers source).
     pub sources: Vec<FetchSource>,
@@ -226,6 +318,7 @@ impl Default for FetchConfig {
         FetchConfig {
             hf_api: "https://huggingface.co/api".into(),
             arxiv_api: "https://export.arxiv.org/api".into(),
+            refresh_days: 3,
             sources: Vec::new(),
         }
     }
@@ -309,32 +402,97 @@ impl Config {
         if self.build.paginate_by == 0 {
             return Err(at_key("paginate_by", "`paginate_by` must be at least 1".into()).into());
         }
+        self.validate_topics(&at_key)?;
+        self.fetch.validate(text, path)
+    }
+
+    /// Every rule has a name, a usable and unique slug, keywords or
+    /// children, and a parent that exists without a cycle.
+    fn validate_topics(&self, at_key: &dyn Fn(&str, String) -> ConfigError) -> Result<()> {
         let mut slugs = std::collections::BTreeSet::new();
+        let name_line = |rule: &TopicRule| format!("name = \"{}\"", rule.name);
         for rule in &self.topics {
             if rule.name.trim().is_empty() {
                 return Err(at_key("[[topics]]", "every `[[topics]]` needs a `name`".into()).into());
             }
             let slug = rule.slug();
-            let name_line = format!("name = \"{}\"", rule.name);
             if slug.is_empty() || !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
                 return Err(at_key(
-                    &name_line,
+                    &name_line(rule),
                     format!("topic slug `{slug}` must be lowercase letters, digits and `-`"),
+                )
+                .into());
+            }
+            if is_reserved_topic_slug(&slug) {
+                return Err(at_key(
+                    &name_line(rule),
+                    format!(
+                        "topic slug `{slug}` is taken by the topic pages (`topics/index.html` and numbered pages): give the topic another `slug`"
+                    ),
                 )
                 .into());
             }
             if !slugs.insert(slug.clone()) {
                 return Err(at_key(
-                    &name_line,
+                    &name_line(rule),
                     format!("two topics have the slug `{slug}`: give one a different `slug`"),
                 )
                 .into());
             }
-            if rule.keywords.iter().all(|k| k.trim().is_empty()) {
-                return Err(at_key(&name_line, format!("topic `{}` needs at least one keyword", rule.name)).into());
-            }
         }
-        self.fetch.validate(text, path)
+        for (i, rule) in self.topics.iter().enumerate() {
+            let has_children = self.topics.iter().any(|r| !r.parent.trim().is_empty() && rule.is_named(&r.parent));
+            let no_keywords = rule.keywords.iter().chain(&rule.title_keywords).all(|k| k.trim().is_empty());
+            if !has_children && no_keywords {
+                return Err(
+                    at_key(&name_line(rule), format!("topic `{}` needs at least one keyword", rule.name)).into()
+                );
+            }
+            self.check_ancestry(i, at_key)?;
+        }
+        Ok(())
+    }
+
+    /// The parent of rule `i` exists, and following parents never comes
+    /// back to `i`.
+    fn check_ancestry(&self, i: usize, at_key: &dyn Fn(&str, String) -> ConfigError) -> Result<()> {
+        let rule = &self.topics[i];
+        let mut seen = vec![i];
+        let mut current = rule;
+        while !current.parent.trim().is_empty() {
+            let at = format!("name = \"{}\"", current.name);
+            let Some(parent) = self.topics.iter().position(|r| r.is_named(&current.parent)) else {
+                return Err(at_key(
+                    &at,
+                    format!(
+                        "topic `{}` has parent `{}`, which is no `[[topics]]` name or slug",
+                        current.name, current.parent
+                    ),
+                )
+                .into());
+            };
+            if seen.contains(&parent) {
+                return Err(at_key(
+                    &format!("name = \"{}\"", rule.name),
+                    format!("topic `{}` is its own ancestor: its `parent` chain comes back to it", rule.name),
+                )
+                .into());
+            }
+            seen.push(parent);
+            current = &self.topics[parent];
+        }
+        Ok(())
+    }
+
+    /// The rule index of each rule's parent.
+    pub fn topic_parents(&self) -> Vec<Option<usize>> {
+        self.topics
+            .iter()
+            .map(|rule| {
+                let parent = rule.parent.trim();
+                if parent.is_empty() { None } else { self.topics.iter().position(|r| r.is_named(parent)) }
+            })
+            .collect()
     }
 
     /// The base URL with exactly one trailing slash, or `None` when unset.

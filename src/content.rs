@@ -44,8 +44,15 @@ pub struct Content {
 pub struct ReadReport {
     /// How many digest files were read.
     pub digest_files: usize,
-    /// Records that could not be read, with their lines.
+    /// The owner's files that could not be read (paper pages, hand-written
+    /// pages), with their lines; left out of the site.
     pub skipped: Vec<ImportError>,
+    /// Digest records and digest files that could not be read: data as a
+    /// source sent it, left out of the site while the file stays as it is.
+    /// A build reports them as warnings, so that one bad record from a
+    /// source does not stop a digest from being published; `check` reports
+    /// them as errors.
+    pub data_skipped: Vec<ImportError>,
     /// Records read with a remark.
     pub warnings: Vec<Warning>,
     /// Things worth knowing that are not problems (a day without papers).
@@ -117,12 +124,12 @@ fn load_digests(dir: &Path, catalog: Catalog) -> Result<(Catalog, ReadReport)> {
                     let (parsed, keys): (source::Parsed, Vec<String>) = match result {
                         Ok(parsed) => parsed,
                         Err(e) => {
-                            report.skipped.push(e);
+                            report.data_skipped.push(e);
                             continue;
                         }
                     };
                     report.digest_files += 1;
-                    report.skipped.extend(parsed.skipped);
+                    report.data_skipped.extend(parsed.skipped);
                     report.warnings.extend(parsed.warnings);
                     report.notes.extend(parsed.notes);
                     for (paper, key) in parsed.papers.into_iter().zip(keys) {

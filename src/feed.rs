@@ -59,13 +59,17 @@ pub fn feeds(config: &Config, model: &Model, tera: &tera::Tera) -> Result<Vec<Ou
     }
     let mut all: Vec<usize> = (0..model.papers.len()).collect();
     all.sort_by_cached_key(|&p| newest_first_key(&model.papers[p]));
-    let site_feed =
-        FeedSpec { path: "atom.xml".into(), title: config.title.clone(), alternate: "index.html".into(), papers: &all };
+    let site_feed = FeedSpec {
+        path: "atom.xml".into(),
+        title: config.title.clone(),
+        alternate: "index.html".into(),
+        papers: &all[..all.len().min(config.feed.limit)],
+    };
     let topic_feeds = model.topics.topics.iter().map(|t| FeedSpec {
         path: format!("topics/{}.xml", t.slug),
         title: format!("{} · {}", t.name, config.title),
         alternate: format!("topics/{}.html", t.slug),
-        papers: &t.papers,
+        papers: &t.papers[..t.papers.len().min(config.feed.topic_limit)],
     });
     let specs: Vec<FeedSpec> = std::iter::once(site_feed).chain(topic_feeds).collect();
     specs.par_iter().map(|spec| feed(spec, config, model, tera, &base)).collect()
@@ -80,8 +84,7 @@ struct FeedSpec<'a> {
 }
 
 fn feed(spec: &FeedSpec, config: &Config, model: &Model, tera: &tera::Tera, base: &str) -> Result<OutputFile> {
-    let entries: Vec<EntryView> =
-        spec.papers.iter().take(config.feed.limit).map(|&p| entry(&model.papers[p], model, p, base)).collect();
+    let entries: Vec<EntryView> = spec.papers.iter().map(|&p| entry(&model.papers[p], model, p, base)).collect();
     let updated = entries.iter().map(|e| e.updated.clone()).max().unwrap_or_default();
     let view = FeedView {
         title: spec.title.clone(),

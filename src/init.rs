@@ -19,7 +19,7 @@ const ABOUT: &str = include_str!("scaffold/about.md");
 const WORKFLOW: &str = include_str!("scaffold/pages.yml");
 /// The output folder, and the folders a build writes beside it while it
 /// runs (which a killed build leaves until the next build removes them).
-const GITIGNORE: &str = "/public/\n/.public.building-*/\n/.public.old-*/\n";
+const GITIGNORE: &str = "/public/\n/.public.building-*/\n/.public.old-*/\n/.paperpress/\n";
 /// Where the workflow installs paperpress from, unless told otherwise.
 pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 

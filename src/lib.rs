@@ -16,6 +16,7 @@ pub mod error;
 pub mod feed;
 pub mod fetch;
 pub mod front_matter;
+pub mod incremental;
 pub mod init;
 pub mod links;
 pub mod markdown;
@@ -49,6 +50,10 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Overrides the output folder.
     pub output: Option<PathBuf>,
+    /// Where the build keeps its record of what each output read, so that
+    /// the next build renders only what changed (see [`incremental`]);
+    /// `None` builds everything and keeps no record.
+    pub cache: Option<PathBuf>,
 }
 
 /// What a build did.
@@ -58,12 +63,21 @@ pub struct BuildReport {
     pub papers: usize,
     /// Digest days.
     pub days: usize,
-    /// Files written.
+    /// Files the site has.
     pub files: usize,
+    /// Files written (or removed) by this build: all of them for a full build.
+    pub written: usize,
+    /// Whether the build rendered only what changed since the last one.
+    pub incremental: bool,
+    /// Bytes of the site, by part (paper pages, search, ...), largest first.
+    pub size: Vec<(&'static str, u64)>,
     /// Digest files read.
     pub digest_files: usize,
-    /// Records that could not be read.
+    /// The owner's pages that could not be read, left out of the site.
     pub skipped: Vec<ImportError>,
+    /// Digest records and files that could not be read, left out of the
+    /// site (see [`content::ReadReport::data_skipped`]).
+    pub data_skipped: Vec<ImportError>,
     /// Records read with a remark.
     pub warnings: Vec<Warning>,
     /// Inputs worth a word that are not problems (a day without papers).
@@ -93,28 +107,110 @@ pub struct Built {
 }
 
 /// Builds `site` like [`build`], and keeps what a partial rebuild needs.
+/// With a cache folder whose record fits, renders and writes only what
+/// changed since the last build; else builds everything into a new folder
+/// that replaces the old one.
 pub fn build_and_keep(site: &Site, options: &BuildOptions) -> Result<(BuildReport, Built)> {
     let start = Instant::now();
     let config = effective_config(site, options);
     let output_dir = options.output.clone().unwrap_or_else(|| site.output_dir.clone());
     output::check_target(&output_dir, &site.root)?;
     let progress = progress_bar("reading");
-    let staging = output::Staging::new(&output_dir)?;
-    let (built, read) = render_site(site, config, &staging, &progress)?;
-    let files = timed("swap in the new build", || staging.finish())?;
+    let (model, read) = load_model(site, &config)?;
+    let mut theme = timed("load theme", || theme::Theme::load(site))?;
+    render::prepare(&config, &model, &mut theme);
+    let key = incremental::key(&config, &model, &theme);
+    let mut notes = notes(&config);
+    let record = match &options.cache {
+        Some(cache) => match incremental::load(cache, &output_dir, key) {
+            Ok(state) => Some(state),
+            Err(why) => {
+                notes.extend(why.map(|why| format!("the build record cannot be used ({why}): building everything")));
+                None
+            }
+        },
+        None => None,
+    };
+    let incremental = record.is_some();
+    let (built, files, written, size) = match record {
+        Some(state) => update_site(config, model, theme, state, &output_dir, options)?,
+        None => full_build(config, model, theme, key, &output_dir, options, &progress)?,
+    };
     progress.finish_and_clear();
     let report = BuildReport {
         papers: built.model.papers.len(),
         days: built.model.days.len(),
         files,
+        written,
+        incremental,
+        size,
         digest_files: read.digest_files,
         skipped: read.skipped,
+        data_skipped: read.data_skipped,
         warnings: read.warnings,
         read_notes: read.notes,
         elapsed: start.elapsed(),
-        notes: notes(&built.config),
+        notes,
     };
     Ok((report, built))
+}
+
+/// What a build returns to [`build_and_keep`]: the build, the files of
+/// the site, the files written, and its size by part.
+type Outcome = (Built, usize, usize, Vec<(&'static str, u64)>);
+
+/// Builds everything into a new folder that replaces the old one, and
+/// keeps a record of it when there is a cache folder.
+fn full_build(
+    config: config::Config,
+    model: model::Model,
+    theme: theme::Theme,
+    key: u64,
+    output_dir: &std::path::Path,
+    options: &BuildOptions,
+    progress: &ProgressBar,
+) -> Result<Outcome> {
+    if let Some(cache) = &options.cache {
+        incremental::forget(cache)?;
+    }
+    let staging = output::Staging::new(output_dir)?;
+    let recorder = incremental::Recorder::default();
+    let recording = recorder.sink(&staging);
+    let sink: &dyn render::Sink = if options.cache.is_some() { &recording } else { &staging };
+    let built = render_model(config, model, theme, sink, progress, |built| built.pages(sink))?;
+    let plan = options.cache.as_ref().map(|_| timed("record", || incremental::Plan::new(&built.config, &built.model)));
+    let sizes = staging.sizes();
+    let size = output::size_by_part(sizes.iter().map(|(path, &size)| (path.as_str(), size)));
+    let files = timed("swap in the new build", || staging.finish())?;
+    if let (Some(cache), Some(plan)) = (&options.cache, plan) {
+        let mut state = incremental::State::of_full_build(key, &plan, recorder, &sizes);
+        incremental::save(cache, &mut state, output_dir)?;
+    }
+    Ok((built, files, files, size))
+}
+
+/// Renders what changed since the build `state` records, and applies it
+/// to the output folder in place.
+fn update_site(
+    config: config::Config,
+    model: model::Model,
+    theme: theme::Theme,
+    state: incremental::State,
+    output_dir: &std::path::Path,
+    options: &BuildOptions,
+) -> Result<Outcome> {
+    let cache = options.cache.as_ref().expect("an incremental build has a cache folder");
+    let changes = incremental::Changes::new(state);
+    let built = render_model(config, model, theme, &changes, &ProgressBar::hidden(), |built| {
+        let plan = timed("what each page reads", || incremental::Plan::new(&built.config, &built.model));
+        timed("changed pages", || changes.render_listed(&plan, &built.config, &built.model, &built.theme, &built.cards))
+    })?;
+    let (files, removed, mut state) = changes.finish();
+    let size = state.size_by_part();
+    incremental::forget(cache)?;
+    timed("write the changes", || output::apply(output_dir, &files, &removed))?;
+    incremental::save(cache, &mut state, output_dir)?;
+    Ok((built, state.len(), files.len() + removed.len(), size))
 }
 
 impl BuildReport {
@@ -122,6 +218,9 @@ impl BuildReport {
     pub fn diagnostics(&self) -> Diagnostics {
         let mut all = Diagnostics::default();
         all.extend(Severity::Error, &self.skipped);
+        // Data a source sent that could not be read: the rest of the site
+        // is built and published (`check` calls them errors).
+        all.extend(Severity::Warning, &self.data_skipped);
         all.extend(Severity::Warning, &self.warnings);
         all.extend(Severity::Note, &self.read_notes);
         all
@@ -166,6 +265,7 @@ pub fn check(site: &Site, options: &BuildOptions) -> Result<CheckReport> {
     let owner_pages = model.pages.iter().map(|p| p.path.as_str()).collect();
     let unsafe_output = check::unsafe_output(&files, &owner_pages);
     let mut problems = Diagnostics::default();
+    problems.extend(Severity::Error, &read.data_skipped);
     problems.extend(Severity::Error, &read.skipped);
     problems.extend(Severity::Error, &check::located(&broken_links, &model.pages));
     for found in &unsafe_output {
@@ -197,29 +297,41 @@ fn render_site(
     progress: &ProgressBar,
 ) -> Result<(Built, content::ReadReport)> {
     let (model, read) = load_model(site, &config)?;
-    let theme = timed("load theme", || theme::Theme::load(site))?;
-    Ok((render_model(config, model, theme, sink, progress)?, read))
+    let mut theme = timed("load theme", || theme::Theme::load(site))?;
+    render::prepare(&config, &model, &mut theme);
+    Ok((render_model(config, model, theme, sink, progress, |built| built.pages(sink))?, read))
 }
 
-/// Renders a model, feeds and sitemap included, into `sink`.
+/// Renders a model, feeds and sitemap included, into `sink`, the theme
+/// prepared; `pages` renders the listed pages (all of them, or those that
+/// changed) once the cards are made.
 fn render_model(
     config: config::Config,
     model: model::Model,
-    mut theme: theme::Theme,
+    theme: theme::Theme,
     sink: &dyn render::Sink,
     progress: &ProgressBar,
+    pages: impl FnOnce(&Built) -> Result<()>,
 ) -> Result<Built> {
-    render::prepare(&config, &model, &mut theme);
-    let pages = page_count(&config, &model);
-    progress.set_length(pages as u64);
-    progress.set_message(format!("rendering {} pages", diagnostics::thousands(pages)));
+    let count = page_count(&config, &model);
+    progress.set_length(count as u64);
+    progress.set_message(format!("rendering {} pages", diagnostics::thousands(count)));
     let sink = &Progress { sink, bar: progress };
     timed("search", || render::render_search(&config, &model, &theme, sink))?;
     let cards = timed("cards", || render::Cards::new(&config, &model));
-    let hidden = ProgressBar::hidden();
-    timed("render and write", || render::render_all(&config, &model, &theme, &cards, sink, &hidden))?;
-    timed("feeds and sitemap", || add_feeds(&config, &model, &theme, sink))?;
-    Ok(Built { config, model, theme, cards })
+    let built = Built { config, model, theme, cards };
+    pages(&built)?;
+    let Built { config, model, theme, cards } = &built;
+    timed("site pages", || render::render_site_pages(config, model, theme, cards, sink))?;
+    timed("feeds and sitemap", || add_feeds(config, model, theme, sink))?;
+    Ok(built)
+}
+
+impl Built {
+    /// Renders every listed page (papers, days, topics) into `sink`.
+    fn pages(&self, sink: &dyn render::Sink) -> Result<()> {
+        render::render_listed_all(&self.config, &self.model, &self.theme, &self.cards, sink)
+    }
 }
 
 /// Builds a site of `records` in memory, as a build of digests holding
@@ -234,7 +346,9 @@ pub fn build_in_memory(config: &config::Config, records: Vec<paper::Paper>) -> R
     }
     let model = model::Model::new(catalog.into_papers(), Vec::new(), None, config);
     let sink = render::Collect::default();
-    render_model(config.clone(), model, theme::Theme::built_in()?, &sink, &ProgressBar::hidden())?;
+    let mut theme = theme::Theme::built_in()?;
+    render::prepare(config, &model, &mut theme);
+    render_model(config.clone(), model, theme, &sink, &ProgressBar::hidden(), |built| built.pages(&sink))?;
     Ok(sink.into_files())
 }
 

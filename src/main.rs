@@ -47,25 +47,33 @@ fn run(command: Command) -> Result<ExitCode> {
         Command::Import { files, date, format, force, dry_run, site } => {
             import_files(&Site::find(&site.root)?, &files, &ImportOptions { date, format, force, dry_run })
         }
-        Command::Topics { papers, site } => {
+        Command::Topics { papers, json, explain, site } => {
             let site = Site::find(&site.root)?;
             let (model, read) = paperpress::load_model(&site, &site.config)?;
             let mut problems = Diagnostics::default();
             problems.extend(Severity::Error, &read.skipped);
+            problems.extend(Severity::Error, &read.data_skipped);
             problems.extend(Severity::Warning, &read.warnings);
             term::diagnostics(&problems);
-            say!("{}", paperpress::report::topics(&model, papers).trim_end());
+            let report = match explain {
+                Some(id) => paperpress::report::explain(&model, &site.config, &id)
+                    .ok_or_else(|| paperpress::error::anyhow!("no paper has the id `{id}`"))?,
+                None if json => paperpress::report::topics_json(&model),
+                None => paperpress::report::topics(&model, papers),
+            };
+            say!("{}", report.trim_end());
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { port, interface, open, build } => serve(port, interface, open, build),
         Command::Check { strict, build } => {
             let site = Site::find(&build.site.root)?;
-            let report = paperpress::check(&site, &BuildOptions { base_url: build.base_url, output: None })?;
+            let report =
+                paperpress::check(&site, &BuildOptions { base_url: build.base_url, ..BuildOptions::default() })?;
             term::diagnostics(&report.problems);
             say!("checked {}: {}", plural(report.files, "file"), report.problems.summary());
             Ok(exit_code(report.problems.fails(strict)))
         }
-        Command::Build { output, build } => build_site(output, build),
+        Command::Build { output, full, build } => build_site(output, full, build),
         Command::Theme(ThemeCommand::Eject { site }) => {
             let site = Site::find(&site.root)?;
             let written = init::eject_theme(&site)?;
@@ -159,26 +167,54 @@ fn import_files(site: &Site, files: &[std::path::PathBuf], options: &ImportOptio
 }
 
 /// `paperpress build`.
-fn build_site(output: Option<std::path::PathBuf>, args: BuildArgs) -> Result<ExitCode> {
+fn build_site(output: Option<std::path::PathBuf>, full: bool, args: BuildArgs) -> Result<ExitCode> {
     let site = Site::find(&args.site.root)?;
     let output_dir = output.clone().unwrap_or_else(|| site.output_dir.clone());
-    let report = build(&site, &BuildOptions { base_url: args.base_url, output })?;
+    let cache = site.root.join(".paperpress").join("cache");
+    if full {
+        paperpress::incremental::forget(&cache)?;
+    }
+    let report = build(&site, &BuildOptions { base_url: args.base_url, output, cache: Some(cache) })?;
     let problems = report.diagnostics();
     term::diagnostics(&problems);
     for note in &report.notes {
         term::note(note);
     }
+    if let Some(warning) = size_warning(&report.size) {
+        term::warning(&warning);
+    }
+    let how = if report.incremental {
+        format!("updated {} of {}", report.written, plural(report.files, "file"))
+    } else {
+        plural(report.files, "file")
+    };
     say!(
-        "built {} over {} from {} into {} ({}) in {:.2} s",
+        "built {} over {} from {} into {} ({how}) in {:.2} s",
         plural(report.papers, "paper"),
         plural(report.days, "day"),
         plural(report.digest_files, "digest"),
         output_dir.display(),
-        plural(report.files, "file"),
         report.elapsed.as_secs_f64()
     );
     term::summary(&problems);
     Ok(exit_code(problems.fails(false)))
+}
+
+/// A warning when the site is larger than GitHub Pages publishes, with
+/// what takes the room.
+fn size_warning(size: &[(&str, u64)]) -> Option<String> {
+    let total: u64 = size.iter().map(|(_, bytes)| bytes).sum();
+    if total <= paperpress::output::PAGES_LIMIT {
+        return None;
+    }
+    let mb = |bytes: u64| format!("{:.0} MB", bytes as f64 / 1e6);
+    let parts: Vec<String> = size.iter().map(|(part, bytes)| format!("{part} {}", mb(*bytes))).collect();
+    Some(format!(
+        "the site is {}, more than the 1 GB GitHub Pages publishes: {}. Fewer papers per topic feed, a smaller \
+         `related` or `excerpt_chars`, or a second site for older days make it smaller",
+        mb(total),
+        parts.join(", ")
+    ))
 }
 
 fn serve(port: u16, interface: Option<std::net::IpAddr>, open: bool, args: BuildArgs) -> Result<ExitCode> {
@@ -190,14 +226,13 @@ fn serve(port: u16, interface: Option<std::net::IpAddr>, open: bool, args: Build
     }
     let options = paperpress::serve::ServeOptions { port, interface, base_url: args.base_url };
     let server = paperpress::serve::DevServer::start_with(&root, &options)?;
-    // Before the address is out: a Ctrl-C right after it still cleans up.
-    let signals = server.signals()?;
-    let url = format!("http://{}/", server.addr());
-    say!("serving {url} from {} (Ctrl-C to stop)", server.output().display());
-    if open && let Err(e) = open_browser(&url) {
-        term::warning(&format!("cannot open a browser ({e}): open {url} yourself"));
-    }
-    server.wait(signals);
+    server.wait(|server| {
+        let url = format!("http://{}/", server.addr());
+        say!("serving {url} from {} (Ctrl-C to stop)", server.output().display());
+        if open && let Err(e) = open_browser(&url) {
+            term::warning(&format!("cannot open a browser ({e}): open {url} yourself"));
+        }
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

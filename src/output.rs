@@ -129,6 +129,11 @@ impl Staging {
         })
     }
 
+    /// Every file of the build so far, with its size.
+    pub fn sizes(&self) -> std::collections::HashMap<String, u64> {
+        self.paths.sizes()
+    }
+
     /// Puts the new build in place of the old one; returns the number of files.
     pub fn finish(mut self) -> Result<usize> {
         self.stop_writer()?;
@@ -196,7 +201,7 @@ fn write_all(queue: Receiver<Job>) -> Result<()> {
 
 impl Sink for Staging {
     fn put(&self, file: OutputFile) -> Result<()> {
-        self.paths.claim(&file.path)?;
+        self.paths.claim(&file.path, file.bytes.len() as u64)?;
         let dir = self.dir.as_ref().expect("files are put before the build finishes");
         let path = dir.path().join(&file.path);
         // Comparing with the previous build only reads: done here, on the
@@ -260,6 +265,73 @@ pub fn update(output: &Path, files: &[OutputFile]) -> Result<()> {
         crate::error::write_atomic(&output.join(&file.path), &file.bytes)?;
     }
     Ok(())
+}
+
+/// Whether a path is in a part of the site.
+type InPart = fn(&str) -> bool;
+
+/// The parts of a site, by the paths of their files.
+const PARTS: &[(&str, InPart)] = &[
+    ("paper pages", |p| p.starts_with("papers/")),
+    ("search index", |p| p.starts_with("search/")),
+    ("topic .bib files", |p| p.starts_with("topics/") && p.ends_with(".bib") && p.matches('/').count() == 1),
+    ("day .bib files", |p| p.starts_with("days/") && p.ends_with(".bib")),
+    ("topic pages", |p| p.starts_with("topics/") && p.ends_with(".html")),
+    ("day pages", |p| p.starts_with("days/") && p.ends_with(".html")),
+    ("feeds and sitemaps", |p| p.ends_with(".xml")),
+];
+
+/// The bytes of a site by part (paper pages, search index, ...), largest
+/// first, from its files and their sizes.
+pub fn size_by_part<'a>(files: impl IntoIterator<Item = (&'a str, u64)>) -> Vec<(&'static str, u64)> {
+    let mut totals: Vec<(&'static str, u64)> = PARTS.iter().map(|(name, _)| (*name, 0)).collect();
+    totals.push(("everything else", 0));
+    for (path, size) in files {
+        let part = PARTS.iter().position(|(_, is)| is(path)).unwrap_or(PARTS.len());
+        totals[part].1 += size;
+    }
+    totals.retain(|(_, size)| *size > 0);
+    totals.sort_by_key(|&(_, size)| std::cmp::Reverse(size));
+    totals
+}
+
+/// GitHub Pages publishes sites of at most this many bytes.
+pub const PAGES_LIMIT: u64 = 1_000_000_000;
+
+/// Applies an incremental build to the output folder in place: writes
+/// each of `files` atomically (a temporary file, then a rename) and
+/// removes `removed`, with the folders they leave empty. Paths that would
+/// leave the folder are refused.
+pub fn apply(output: &Path, files: &[OutputFile], removed: &[String]) -> Result<()> {
+    let _lock = lock_folder(&parent_of(output));
+    for file in files {
+        crate::error::write_atomic(&output.join(inside(&file.path)?), &file.bytes)?;
+    }
+    for path in removed {
+        let path = output.join(inside(path)?);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("failed to remove `{}`", path.display()));
+            }
+            _ => {}
+        }
+        // Folders the build no longer fills go too, as a full build would not make them.
+        for folder in path.ancestors().skip(1).take_while(|f| *f != output) {
+            if std::fs::remove_dir(folder).is_err() {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `path` if it is a relative path that stays inside the output folder.
+fn inside(path: &str) -> Result<&Path> {
+    let relative = Path::new(path);
+    if path.is_empty() || !relative.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+        bail!("`{path}` is not a path inside the output folder");
+    }
+    Ok(relative)
 }
 
 fn swap_in(staging: tempfile::TempDir, output: &Path, parent: &Path, name: &str) -> Result<()> {

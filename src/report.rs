@@ -1,62 +1,209 @@
-//! Text reports for the terminal: `paperpress topics`, which tells a site
-//! owner how the taxonomy fits their papers and what to add to it.
+//! Reports for `paperpress topics`: how the taxonomy fits the papers, as
+//! text for the owner (quality figures, the topic tree, papers left out,
+//! suggested rules) or as JSON for scripts and CI checks.
 
 use std::fmt::Write;
 
-use crate::enrich::topics::TopicKind;
+use serde::Serialize;
+
+use crate::enrich::topics::quality::{BROAD_SHARE, Quality};
+use crate::enrich::topics::{TopicKind, Topics};
 use crate::math;
 use crate::model::Model;
 
-/// Each topic with its count (and its papers, with `list_papers`); the
-/// papers front matter and rules left
-/// without a topic; and the automatic topics as `[[topics]]` rules ready to
-/// paste into `site.toml`.
+/// Share of papers with a topic the default taxonomy aims at (percent).
+const COVERAGE_TARGET: f64 = 97.0;
+/// Share of papers with a topic of at most [`BROAD_SHARE`] percent it aims at.
+const SPECIFIC_TARGET: f64 = 90.0;
+
+/// The quality figures, the topic tree with counts (and papers, with
+/// `list_papers`), the papers without a topic, and the automatic topics as
+/// `[[topics]]` rules ready to paste into `site.toml`.
 pub fn topics(model: &Model, list_papers: bool) -> String {
     let mut out = String::new();
     let topics = &model.topics;
     let n = model.papers.len();
-    let with_topic = topics.of_paper.iter().filter(|t| !t.is_empty()).count();
-    let _ = writeln!(out, "{n} papers, {} topics; {with_topic} papers have a topic\n", topics.topics.len());
-    let width = topics.topics.iter().map(|t| t.name.chars().count()).max().unwrap_or(0);
-    for topic in &topics.topics {
-        let kind = match topic.kind {
+    let count = |kind| topics.topics.iter().filter(|t| t.kind == kind).count();
+    let _ = writeln!(
+        out,
+        "{n} papers, {} topics ({} from rules, {} automatic, {} from front matter)\n",
+        topics.topics.len(),
+        count(TopicKind::Rule),
+        count(TopicKind::Auto),
+        count(TopicKind::Explicit)
+    );
+    figures(&mut out, model);
+    tree(&mut out, model, list_papers);
+    without_topic(&mut out, model);
+    suggestions(&mut out, topics);
+    out
+}
+
+/// The three quality figures against their targets.
+fn figures(out: &mut String, model: &Model) {
+    let q = Quality::of(&model.topics, model.papers.len());
+    let mark = |ok: bool| if ok { "ok" } else { "MISSED" };
+    let coverage = q.percent(q.with_topic);
+    let specific = q.percent(q.with_specific_topic);
+    let _ = writeln!(out, "quality                                     figure  target");
+    let _ = writeln!(
+        out,
+        "  papers with a topic                       {coverage:>5.1}%  at least {COVERAGE_TARGET:.0}%  {}",
+        mark(coverage >= COVERAGE_TARGET)
+    );
+    match q.largest_leaf {
+        Some((t, size)) => {
+            let share = q.percent(size);
+            let _ = writeln!(
+                out,
+                "  largest topic without children            {share:>5.1}%  at most {BROAD_SHARE}%   {}  ({}, {size} papers)",
+                mark(share <= BROAD_SHARE as f64),
+                model.topics.topics[t].name
+            );
+        }
+        None => {
+            let _ = writeln!(out, "  largest topic without children                -  at most {BROAD_SHARE}%");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  papers with a topic of at most {BROAD_SHARE}%         {specific:>5.1}%  at least {SPECIFIC_TARGET:.0}%  {}\n",
+        mark(specific >= SPECIFIC_TARGET)
+    );
+}
+
+/// Every topic, indented under its parent, with its papers and share.
+fn tree(out: &mut String, model: &Model, list_papers: bool) {
+    let topics = &model.topics;
+    let n = model.papers.len().max(1);
+    let _ = writeln!(out, "topics (papers, share; * automatic, + front matter):");
+    for (t, topic) in topics.topics.iter().enumerate() {
+        let depth = std::iter::successors(topic.parent, |&p| topics.topics[p].parent).count();
+        let mark = match topic.kind {
             TopicKind::Rule => "",
-            TopicKind::Explicit => "  (front matter)",
-            TopicKind::Auto => "  (automatic)",
+            TopicKind::Explicit => " +",
+            TopicKind::Auto => " *",
         };
-        let share = 100.0 * topic.papers.len() as f64 / n.max(1) as f64;
-        let _ = writeln!(out, "{:>5}  {:<width$}  {share:>3.0}%{kind}", topic.papers.len(), topic.name);
+        let share = 100.0 * topic.papers.len() as f64 / n as f64;
+        let own = if topic.children.is_empty() { String::new() } else { format!("  ({} of its own)", topic.own) };
+        let _ =
+            writeln!(out, "{:>6} {share:>4.1}%  {}{}{mark}{own}", topic.papers.len(), "  ".repeat(depth), topic.name);
         if list_papers {
-            for &p in &topic.papers {
-                let _ = writeln!(out, "         - {}", math::plain_text(&model.papers[p].title));
+            for &p in topics.topics[t].papers.iter().filter(|&&p| topics.of_paper[p].contains(&t)) {
+                let _ = writeln!(out, "{:>14}{}- {}", "", "  ".repeat(depth), math::plain_text(&model.papers[p].title));
             }
         }
     }
-    let uncaught = &topics.uncaught;
-    if uncaught.is_empty() {
-        let _ = writeln!(out, "\nEvery paper has a topic from its front matter or a rule.");
-        return out;
+}
+
+/// The papers without any topic.
+fn without_topic(out: &mut String, model: &Model) {
+    let topics = &model.topics;
+    let missing: Vec<usize> = (0..model.papers.len()).filter(|&p| topics.of_paper[p].is_empty()).collect();
+    if missing.is_empty() {
+        let _ = writeln!(out, "\nEvery paper has a topic.");
+        return;
     }
-    let _ = writeln!(out, "\n{} papers no rule caught:", uncaught.len());
-    for &p in uncaught {
-        let auto: Vec<&str> = topics.of_paper[p].iter().map(|&t| topics.topics[t].name.as_str()).collect();
-        let note = if auto.is_empty() { "no topic".to_string() } else { format!("automatic: {}", auto.join(", ")) };
-        let _ = writeln!(out, "  - {} ({note})", math::plain_text(&model.papers[p].title));
+    let _ = writeln!(out, "\n{} papers without a topic (add keywords to a [[topics]] rule):", missing.len());
+    for p in missing {
+        let _ = writeln!(out, "  - {}", math::plain_text(&model.papers[p].title));
     }
-    let suggestions: Vec<_> = topics.topics.iter().filter(|t| t.kind == TopicKind::Auto).collect();
-    if !suggestions.is_empty() {
-        let _ = writeln!(out, "\nSuggested topics (phrases these papers share), to add to site.toml:");
-        for topic in suggestions {
-            let keywords: Vec<String> = topic.phrases.iter().map(|p| format!("{p:?}")).collect();
-            let _ = writeln!(
-                out,
-                "\n# {} paper{}\n[[topics]]\nname = {:?}\nkeywords = [{}]",
-                topic.papers.len(),
-                if topic.papers.len() == 1 { "" } else { "s" },
-                topic.name,
-                keywords.join(", ")
-            );
-        }
+}
+
+/// The automatic topics as rules to paste into `site.toml`.
+fn suggestions(out: &mut String, topics: &Topics) {
+    let suggested: Vec<_> = topics.topics.iter().filter(|t| t.kind == TopicKind::Auto).collect();
+    if suggested.is_empty() {
+        return;
     }
-    out
+    let _ = writeln!(out, "\nAutomatic topics, as rules to add to site.toml if you want to keep or edit them:");
+    for topic in suggested {
+        let keywords: Vec<String> = topic.phrases.iter().map(|p| format!("{p:?}")).collect();
+        let parent = topic.parent.map(|p| format!("parent = {:?}\n", topics.topics[p].name)).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "\n# {} paper{}\n[[topics]]\nname = {:?}\nslug = {:?}\n{parent}keywords = [{}]",
+            topic.papers.len(),
+            if topic.papers.len() == 1 { "" } else { "s" },
+            topic.name,
+            topic.slug,
+            keywords.join(", ")
+        );
+    }
+}
+
+/// Why paper `id` has its topics: the score of every rule that matched it,
+/// where it matched, and whether it tags the paper; `None` when no paper
+/// has that id.
+pub fn explain(model: &Model, config: &crate::config::Config, id: &str) -> Option<String> {
+    let p = model.papers.iter().position(|p| p.id == id)?;
+    let paper = &model.papers[p];
+    let matcher = crate::enrich::topics::Matcher::new(&config.topics);
+    let doc = crate::enrich::Doc::new(paper);
+    let mut out = String::new();
+    let _ = writeln!(out, "{}\n", math::plain_text(&paper.title));
+    let topics: Vec<&str> = model.topics.of_paper[p].iter().map(|&t| model.topics.topics[t].name.as_str()).collect();
+    let _ = writeln!(out, "topics: {}\n", if topics.is_empty() { "none".to_string() } else { topics.join(", ") });
+    if !paper.topics.is_empty() {
+        let _ = writeln!(out, "(its front matter names its topics: rules do not apply)\n");
+    }
+    let _ = writeln!(out, "score  where          rule");
+    for e in matcher.explain(&doc, &config.taxonomy) {
+        let place = if e.headed { "title/lead" } else { "abstract" };
+        let verdict = if e.tags {
+            ""
+        } else if !e.allowed {
+            "  (requires/unless)"
+        } else {
+            "  (not tagged)"
+        };
+        let _ = writeln!(out, "{:>5}  {place:<13}  {}{verdict}", e.score, config.topics[e.rule].name);
+    }
+    Some(out)
+}
+
+/// `paperpress topics --json`.
+#[derive(Debug, Serialize)]
+pub struct TopicsJson<'a> {
+    /// Papers on the site.
+    pub papers: usize,
+    /// Every topic, as a tree read depth first.
+    pub topics: Vec<TopicJson<'a>>,
+}
+
+/// One topic in `paperpress topics --json`.
+#[derive(Debug, Serialize)]
+pub struct TopicJson<'a> {
+    /// Display name.
+    pub name: &'a str,
+    /// URL slug: the page is `topics/<slug>.html`.
+    pub slug: &'a str,
+    /// The parent topic's slug, or null for a top topic.
+    pub parent: Option<&'a str>,
+    /// `explicit`, `rule` or `automatic`.
+    pub kind: &'static str,
+    /// Papers in the topic, its descendants' included.
+    pub count: usize,
+    /// Their ids, newest first.
+    pub papers: Vec<&'a str>,
+}
+
+/// The topics of `model` for scripts: each with its parent, kind and papers.
+pub fn topics_json(model: &Model) -> String {
+    let topics = &model.topics.topics;
+    let report = TopicsJson {
+        papers: model.papers.len(),
+        topics: topics
+            .iter()
+            .map(|t| TopicJson {
+                name: &t.name,
+                slug: &t.slug,
+                parent: t.parent.map(|p| topics[p].slug.as_str()),
+                kind: t.kind.as_str(),
+                count: t.papers.len(),
+                papers: t.papers.iter().map(|&p| model.papers[p].id.as_str()).collect(),
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&report).expect("topics serialize to JSON")
 }

@@ -65,6 +65,8 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Static files by output path.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// A hash of every template and static file: what every page reads.
+    pub fingerprint: u64,
 }
 
 impl std::fmt::Debug for Theme {
@@ -76,7 +78,9 @@ impl std::fmt::Debug for Theme {
 impl Theme {
     /// The built-in default theme alone.
     pub fn built_in() -> Result<Theme> {
-        Ok(Theme { tera: compile(&built_in_templates())?, static_files: built_in_static() })
+        let (templates, static_files) = (built_in_templates(), built_in_static());
+        let fingerprint = fingerprint(&templates, &static_files);
+        Ok(Theme { tera: compile(&templates)?, static_files, fingerprint })
     }
 
     /// Loads the theme of `site`, compiling every template once.
@@ -102,8 +106,17 @@ impl Theme {
                 static_files.insert(name, read(&path)?);
             }
         }
-        Ok(Theme { tera, static_files })
+        let fingerprint = fingerprint(&templates, &static_files);
+        Ok(Theme { tera, static_files, fingerprint })
     }
+}
+
+fn fingerprint(templates: &BTreeMap<String, (String, Origin)>, static_files: &BTreeMap<String, Vec<u8>>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    templates.iter().for_each(|(name, (text, _))| (name, text).hash(&mut h));
+    static_files.hash(&mut h);
+    h.finish()
 }
 
 fn built_in_templates() -> BTreeMap<String, (String, Origin)> {

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::paper::Paper;
 use crate::{links, markdown, math};
 use text::{Token, tokens};
-use topics::{Matcher, PaperEvidence, Topics};
+use topics::{Matcher, Names, PaperEvidence, Topics};
 
 /// A paper's text prepared for matching; lives only during analysis.
 #[derive(Debug)]
@@ -28,6 +28,8 @@ pub struct Doc {
     pub title_tokens: Vec<Token>,
     /// Words of the abstract.
     pub abstract_tokens: Vec<Token>,
+    /// The AI keywords (`ai_keywords`), as the record gave them.
+    pub keywords: Vec<String>,
     /// Words of each AI keyword.
     pub keyword_tokens: Vec<Vec<Token>>,
 }
@@ -44,10 +46,36 @@ impl Doc {
             title_tokens: tokens(&title),
             abstract_tokens: tokens(&abstract_text),
             keyword_tokens: paper.ai_keywords.iter().map(|k| tokens(k)).collect(),
+            keywords: paper.ai_keywords.clone(),
             title,
             abstract_text,
         }
     }
+
+    /// How many words of the abstract its first sentence holds: up to the
+    /// first `.`, `?` or `!` followed by a space and a capital letter or a
+    /// digit (so `e.g. a` and `3.5` do not end it).
+    pub fn lead_tokens(&self) -> usize {
+        let text = &self.abstract_text;
+        let bytes = text.as_bytes();
+        let end = memchr::memchr3_iter(b'.', b'?', b'!', bytes)
+            .find(|&i| {
+                let mut rest = text[i + 1..].chars();
+                rest.next().is_some_and(char::is_whitespace)
+                    && rest.find(|c| !c.is_whitespace()).is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                    && !ends_with_abbreviation(&text[..i])
+            })
+            .unwrap_or(text.len());
+        self.abstract_tokens.partition_point(|t| t.start < end)
+    }
+}
+
+/// Whether `text` ends with an abbreviation that a full stop follows
+/// without ending the sentence (`et al.`, `e.g.`, `Fig.`).
+fn ends_with_abbreviation(text: &str) -> bool {
+    let word = text.rsplit(|c: char| !c.is_alphanumeric() && c != '.').next().unwrap_or("");
+    matches!(word.to_ascii_lowercase().as_str(), "al" | "e.g" | "i.e" | "etc" | "fig" | "vs" | "eq" | "cf" | "approx")
+        || (word.len() == 1 && word.chars().all(|c| c.is_uppercase()))
 }
 
 /// Topics and related papers of a site.
@@ -63,25 +91,22 @@ pub struct Enriched {
 pub fn enrich(papers: &[Paper], config: &Config) -> Enriched {
     let settings = &config.taxonomy;
     let matcher = Matcher::new(&config.topics);
+    let names = crate::timed("topic names", || Names::collect(papers, settings));
     let analysed: Vec<(PaperEvidence, related::TermCounts)> = crate::timed("text analysis", || {
         papers
             .par_iter()
             .map(|paper| {
                 let doc = Doc::new(paper);
-                let rules = topics::rule_topics(&matcher, &doc, &config.topics, settings);
-                let phrases = if topics::needs_phrases(paper, &rules, settings) {
-                    topics::phrases_of(&doc, papers.len())
-                } else {
-                    Vec::new()
-                };
-                (PaperEvidence { rules, phrases }, related::term_counts(&doc))
+                let rules = matcher.tagging(&matcher.scores(&doc, settings), settings);
+                let mentions = if paper.topics.is_empty() { names.mentions(&doc, settings) } else { Vec::new() };
+                (PaperEvidence { rules, mentions }, related::term_counts(&doc))
             })
             .collect()
     });
     let (evidence, terms): (Vec<_>, Vec<_>) = analysed.into_iter().unzip();
     // Topic assignment is mostly one thread's work: related papers use the other.
     let (topics, related) = rayon::join(
-        || crate::timed("topics", || topics::assign(papers, &evidence, &config.topics, settings)),
+        || crate::timed("topics", || topics::assign(papers, &evidence, &config.topics, &matcher, &names, settings)),
         || crate::timed("related papers", || related::most_similar(terms, settings.related)),
     );
     Enriched { topics, related }

@@ -157,6 +157,7 @@ mod tests {
             abstract_text: abstract_text.into(),
             title_tokens: tokens(title),
             abstract_tokens: tokens(abstract_text),
+            keywords: Vec::new(),
             keyword_tokens: Vec::new(),
         }
     }

@@ -53,16 +53,24 @@ pub fn last_complete_day(now: Timestamp) -> Date {
     if now.hour() >= DAY_COMPLETE_HOUR { now.date() } else { now.date().yesterday().unwrap_or(now.date()) }
 }
 
-/// The days `days` means at `now`, oldest first.
-pub(super) fn days(days: Days, digests: &Path, now: Timestamp) -> Result<Vec<Date>> {
+/// The days `days` means at `now`, oldest first. New days are those after
+/// the newest day saved, with the `refresh` newest days saved before them,
+/// which are asked for again: a list is complete in the morning, but its
+/// upvotes keep coming for a day or two.
+pub(super) fn days(days: Days, digests: &Path, now: Timestamp, refresh: u32) -> Result<Vec<Date>> {
     let last = last_complete_day(now);
+    let mut again = Vec::new();
     let (first, end) = match days {
         Days::On(date) => (date, date),
         Days::Range { since, until } => (since, until.unwrap_or(last)),
-        Days::New => match newest_saved(digests)? {
-            Some(newest) => (newest.tomorrow().unwrap_or(newest), last),
-            None => (last, last),
-        },
+        Days::New => {
+            let saved = saved_days(digests)?;
+            again = saved[saved.len().saturating_sub(refresh as usize)..].to_vec();
+            match saved.last() {
+                Some(&newest) => (newest.tomorrow().unwrap_or(newest), last),
+                None => (last, last),
+            }
+        }
     };
     let today = today(now);
     for day in [first, end] {
@@ -85,7 +93,7 @@ pub(super) fn days(days: Days, digests: &Path, now: Timestamp) -> Result<Vec<Dat
     if span >= MAX_DAYS {
         bail!("{first} to {end} is {} days: fetch at most {MAX_DAYS} days at a time", span + 1);
     }
-    let mut out = Vec::new();
+    let mut out = again;
     let mut day = first;
     while day <= end {
         out.push(day);
@@ -94,21 +102,22 @@ pub(super) fn days(days: Days, digests: &Path, now: Timestamp) -> Result<Vec<Dat
     Ok(out)
 }
 
-/// The newest day saved as `hf-YYYY-MM-DD.json` in `digests`.
-fn newest_saved(digests: &Path) -> Result<Option<Date>> {
+/// The days saved as `hf-YYYY-MM-DD.json` in `digests`, oldest first.
+fn saved_days(digests: &Path) -> Result<Vec<Date>> {
     let entries = match std::fs::read_dir(digests) {
         Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e).with_context(|| format!("failed to list `{}`", digests.display())),
     };
-    let mut newest = None;
+    let mut saved = Vec::new();
     for entry in entries {
         let entry = entry.with_context(|| format!("failed to list `{}`", digests.display()))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let date = name.strip_prefix("hf-").and_then(|n| n.strip_suffix(".json")).and_then(|d| d.parse::<Date>().ok());
-        newest = newest.max(date);
+        saved.extend(date);
     }
-    Ok(newest)
+    saved.sort();
+    Ok(saved)
 }
 
 /// Fetches `days` in order. The first day that fails ends the source:
@@ -221,13 +230,35 @@ mod tests {
     }
 
     #[test]
+    fn new_days_ask_again_for_the_newest_saved_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        for day in ["2025-10-17", "2025-10-20", "2025-10-21"] {
+            std::fs::write(dir.path().join(format!("hf-{day}.json")), "[]").unwrap();
+        }
+        let now: Timestamp = "2025-10-23T08:00:00Z".parse().unwrap();
+        let shown = |refresh| {
+            days(Days::New, dir.path(), now, refresh).unwrap().iter().map(Date::to_string).collect::<Vec<_>>()
+        };
+        assert_eq!(shown(0), ["2025-10-22", "2025-10-23"], "only the days not saved");
+        assert_eq!(shown(2), ["2025-10-20", "2025-10-21", "2025-10-22", "2025-10-23"], "and the two newest saved");
+        assert_eq!(
+            shown(5).first().map(String::as_str),
+            Some("2025-10-17"),
+            "saved days only, never a day not asked for"
+        );
+        let early: Timestamp = "2025-10-22T05:00:00Z".parse().unwrap();
+        let again = days(Days::New, dir.path(), early, 1).unwrap();
+        assert_eq!(again, [jiff::civil::date(2025, 10, 21)], "nothing new yet: the newest saved day, again");
+    }
+
+    #[test]
     fn ranges_are_checked_before_anything_is_asked() {
         let now: Timestamp = "2025-10-24T08:00:00Z".parse().unwrap();
         let none = Path::new("/nonexistent/digests");
         let since = |y, m, d| Days::Range { since: jiff::civil::date(y, m, d), until: None };
-        let message = |d| format!("{:#}", days(d, none, now).unwrap_err());
-        assert_eq!(days(since(2025, 10, 20), none, now).unwrap().len(), 5);
-        assert_eq!(days(Days::New, none, now).unwrap().len(), 1, "nothing saved: the last complete day");
+        let message = |d| format!("{:#}", days(d, none, now, 3).unwrap_err());
+        assert_eq!(days(since(2025, 10, 20), none, now, 3).unwrap().len(), 5);
+        assert_eq!(days(Days::New, none, now, 3).unwrap().len(), 1, "nothing saved: the last complete day");
         assert_eq!(
             message(since(1025, 1, 1)),
             "1025-01-01 to 2025-10-24 is 365540 days: fetch at most 3660 days at a time"
@@ -237,7 +268,7 @@ mod tests {
             Days::Range { since: jiff::civil::date(2025, 10, 2), until: Some(jiff::civil::date(2025, 10, 1)) };
         assert_eq!(message(backwards), "`--since 2025-10-02` is after `--until 2025-10-01`");
         let early: Timestamp = "2025-10-24T05:00:00Z".parse().unwrap();
-        let err = format!("{:#}", days(since(2025, 10, 24), none, early).unwrap_err());
+        let err = format!("{:#}", days(since(2025, 10, 24), none, early, 3).unwrap_err());
         assert!(err.starts_with("the list of 2025-10-24 is not complete before 07:00 UTC"), "{err}");
     }
 }

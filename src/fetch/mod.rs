@@ -183,7 +183,7 @@ pub fn fetch(site: &Site, options: &FetchOptions, progress: &dyn Fn(&str)) -> Re
     for job in jobs(&options.request, &site.config.fetch)? {
         match job {
             Job::Hf(days) => {
-                let dates = hf::days(days, &digests, options.now)?;
+                let dates = hf::days(days, &digests, options.now, site.config.fetch.refresh_days)?;
                 if dates.is_empty() {
                     let last = hf::last_complete_day(options.now);
                     report.notes.push(format!(

@@ -41,9 +41,10 @@ struct Cell {
 }
 
 /// `days/index.html`.
-pub(super) fn archive_page(tera: &tera::Tera, model: &Model) -> Result<OutputFile> {
+pub(super) fn archive_page(tera: &tera::Tera, model: &Model, site: &tera::Value) -> Result<OutputFile> {
     let path = "days/index.html";
     let mut ctx = page_context(path);
+    ctx.insert_value("site", site.clone());
     ctx.insert("years", &years(&model.days));
     ctx.insert("day_count", &model.days.len());
     render_file(tera, "days.html", path, &ctx)

@@ -10,6 +10,7 @@ mod archive;
 mod bibtex;
 mod cards;
 mod pages;
+pub mod reads;
 mod scholar;
 
 use jiff::civil::Date;
@@ -50,17 +51,18 @@ pub trait Sink: Sync {
     fn paths(&self) -> Vec<String>;
 }
 
-/// The output paths a build has written so far. No two files may claim
-/// one path: the second would silently replace the first (a topic named
-/// `Index` over the topic overview, a page `papers.md` over a folder).
+/// The output paths a build has written so far, with their sizes. No two
+/// files may claim one path: the second would silently replace the first
+/// (a topic named `Index` over the topic overview, a page `papers.md` over
+/// a folder).
 #[derive(Debug, Default)]
-pub struct Claims(std::sync::Mutex<std::collections::HashSet<String>>);
+pub struct Claims(std::sync::Mutex<std::collections::HashMap<String, u64>>);
 
 impl Claims {
-    /// Claims `path` for one file; an error names it if another file has.
-    pub fn claim(&self, path: &str) -> Result<()> {
+    /// Claims `path` for one file of `size` bytes; an error names it if another file has.
+    pub fn claim(&self, path: &str, size: u64) -> Result<()> {
         let mut claimed = self.0.lock().expect("no thread panics holding the claims");
-        if !claimed.insert(path.to_string()) {
+        if claimed.insert(path.to_string(), size).is_some() {
             anyhow::bail!(
                 "two files of the site would both be written to `{path}`: a topic, page or paper has the same \
                  slug or file name as another output; rename one of them"
@@ -72,9 +74,14 @@ impl Claims {
     /// The paths claimed, sorted.
     pub fn paths(&self) -> Vec<String> {
         let mut paths: Vec<String> =
-            self.0.lock().expect("no thread panics holding the claims").iter().cloned().collect();
+            self.0.lock().expect("no thread panics holding the claims").keys().cloned().collect();
         paths.sort();
         paths
+    }
+
+    /// Every path claimed, with its size.
+    pub fn sizes(&self) -> std::collections::HashMap<String, u64> {
+        self.0.lock().expect("no thread panics holding the claims").clone()
     }
 
     /// How many paths are claimed.
@@ -97,7 +104,7 @@ pub struct Collect {
 
 impl Sink for Collect {
     fn put(&self, mut file: OutputFile) -> Result<()> {
-        self.claims.claim(&file.path)?;
+        self.claims.claim(&file.path, file.bytes.len() as u64)?;
         // Held until the end: no room to spare.
         file.bytes.shrink_to_fit();
         self.files.lock().expect("no thread panics holding the files").push(file);
@@ -127,8 +134,12 @@ struct SiteView<'a> {
     base_url: Option<String>,
     nav: Vec<Link>,
     extra: &'a toml::Table,
-    paper_count: usize,
-    day_count: usize,
+    /// Only on the pages that show site-wide counts (home, topics, all
+    /// days, search): a page that showed them would change with every new
+    /// paper, and a daily rebuild would have to render it again.
+    paper_count: Option<usize>,
+    /// As `paper_count`.
+    day_count: Option<usize>,
     /// Whether the search box and page are built.
     search: bool,
     /// Whether the site has a `static/extra.css`, loaded after the theme's CSS.
@@ -146,7 +157,17 @@ struct Link {
 /// Puts the site-wide values (`site` in every template) into the
 /// templates' global context.
 pub fn prepare(config: &Config, model: &Model, theme: &mut Theme) {
-    let site = SiteView {
+    let site = site_view(config, model, theme, false);
+    theme.tera.global_context().insert("site", &site);
+}
+
+/// `site` with the paper and day counts, for the pages that show them.
+fn counted_site(config: &Config, model: &Model, theme: &Theme) -> tera::Value {
+    tera::Value::from_serializable(&site_view(config, model, theme, true))
+}
+
+fn site_view<'a>(config: &'a Config, model: &Model, theme: &Theme, counts: bool) -> SiteView<'a> {
+    SiteView {
         title: &config.title,
         description: &config.description,
         language: &config.language,
@@ -158,12 +179,11 @@ pub fn prepare(config: &Config, model: &Model, theme: &mut Theme) {
             .map(|p| Link { url: href(&p.path), label: p.title.clone() })
             .collect(),
         extra: &config.extra,
-        paper_count: model.papers.len(),
-        day_count: model.days.len(),
+        paper_count: counts.then_some(model.papers.len()),
+        day_count: counts.then_some(model.days.len()),
         search: config.search.enabled,
         extra_css: theme.static_files.contains_key("extra.css"),
-    };
-    theme.tera.global_context().insert("site", &site);
+    }
 }
 
 /// Renders every page of the site into memory.
@@ -181,7 +201,79 @@ pub fn render(
     Ok(files.into_files())
 }
 
-/// Renders every page into `sink`, with the theme prepared and the cards built.
+/// A page of the site that a build can leave as it is when nothing it
+/// reads has changed (see [`reads`]): one of the many, per paper, day or
+/// topic. The few site-wide pages are rendered every time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Listed {
+    /// A paper's page.
+    Paper(usize),
+    /// A day's page.
+    Day(usize),
+    /// A day's `.bib`.
+    DayBib(usize),
+    /// Page `n` of a topic (see `pages::topic_page`).
+    Topic(usize, usize),
+    /// A topic's `.bib`.
+    TopicBib(usize),
+}
+
+/// Every listed page of the site, papers first.
+pub fn listed(config: &Config, model: &Model) -> Vec<Listed> {
+    let papers = (0..model.papers.len()).map(Listed::Paper);
+    let days = (0..model.days.len()).flat_map(|d| [Listed::Day(d), Listed::DayBib(d)]);
+    let topics = pages::topic_page_numbers(model, config.build.paginate_by.max(1)).into_iter();
+    let topics = topics.map(|(t, n)| Listed::Topic(t, n));
+    let bibs = (0..model.topics.topics.len()).map(Listed::TopicBib);
+    papers.chain(days).chain(topics).chain(bibs).collect()
+}
+
+/// The output path of a listed page.
+pub fn listed_path(config: &Config, model: &Model, page: Listed) -> String {
+    match page {
+        Listed::Paper(i) => paper_url(&model.papers[i]),
+        Listed::Day(d) => day_url(model.days[d].date),
+        Listed::DayBib(d) => pages::day_bib_url(&model.days[d]),
+        Listed::Topic(t, n) => {
+            let topic = &model.topics.topics[t];
+            let latest = pages::full_pages(topic.papers.len(), config.build.paginate_by.max(1)) + 1;
+            pages::topic_page_url(topic, n, latest)
+        }
+        Listed::TopicBib(t) => pages::topic_bib_url(&model.topics.topics[t]),
+    }
+}
+
+/// Renders one listed page.
+pub fn render_listed(config: &Config, model: &Model, theme: &Theme, cards: &Cards, page: Listed) -> Result<OutputFile> {
+    let (tera, values) = (&theme.tera, &cards.values[..]);
+    match page {
+        Listed::Paper(i) => pages::paper_page(tera, model, values, i),
+        Listed::Day(d) => pages::day_page(tera, model, values, d),
+        Listed::DayBib(d) => Ok(pages::day_bib(model, d)),
+        Listed::Topic(t, n) => pages::topic_page(tera, model, values, (t, n), config.build.paginate_by),
+        Listed::TopicBib(t) => Ok(pages::topic_bib(model, t)),
+    }
+}
+
+/// Renders every listed page into `sink`, by kind, each kind timed.
+pub fn render_listed_all(config: &Config, model: &Model, theme: &Theme, cards: &Cards, sink: &dyn Sink) -> Result<()> {
+    let all = listed(config, model);
+    let kind = |of: fn(&Listed) -> bool| all.iter().copied().filter(of).collect::<Vec<_>>();
+    let groups = [
+        ("paper pages", kind(|p| matches!(p, Listed::Paper(_)))),
+        ("day pages", kind(|p| matches!(p, Listed::Day(_) | Listed::DayBib(_)))),
+        ("topic pages", kind(|p| matches!(p, Listed::Topic(..) | Listed::TopicBib(_)))),
+    ];
+    for (stage, pages) in groups {
+        crate::timed(stage, || {
+            pages.par_iter().try_for_each(|&page| sink.put(render_listed(config, model, theme, cards, page)?))
+        })?;
+    }
+    Ok(())
+}
+
+/// Renders every page into `sink`, with the theme prepared and the cards
+/// built; `progress` counts the listed pages.
 pub fn render_all(
     config: &Config,
     model: &Model,
@@ -190,42 +282,43 @@ pub fn render_all(
     sink: &dyn Sink,
     progress: &indicatif::ProgressBar,
 ) -> Result<()> {
-    let tera = &theme.tera;
-    let values = &cards.values[..];
-    let per_page = config.build.paginate_by;
-    progress.set_length((model.papers.len() + model.days.len() + model.pages.len() + 4) as u64);
-    let each = |f: &(dyn Fn(usize) -> Result<OutputFile> + Sync), count: usize| -> Result<()> {
-        (0..count).into_par_iter().try_for_each(|i| {
-            sink.put(f(i)?)?;
-            progress.inc(1);
-            Ok(())
-        })
+    progress.set_length(listed(config, model).len() as u64);
+    let counting = |file: OutputFile| {
+        progress.inc(1);
+        sink.put(file)
     };
-    crate::timed("paper pages", || each(&|i| pages::paper_page(tera, model, values, i), model.papers.len()))?;
-    crate::timed("day pages", || {
-        (0..model.days.len()).into_par_iter().try_for_each(|d| -> Result<()> {
-            sink.put(pages::day_page(tera, model, values, d)?)?;
-            sink.put(pages::day_bib(model, d))?;
-            progress.inc(1);
-            Ok(())
-        })
-    })?;
-    let numbers = pages::topic_page_numbers(model, per_page);
-    crate::timed("topic pages", || {
-        numbers.par_iter().try_for_each(|&tn| sink.put(pages::topic_page(tera, model, values, tn, per_page)?))?;
-        (0..model.topics.topics.len()).into_par_iter().try_for_each(|t| sink.put(pages::topic_bib(model, t)))
-    })?;
-    sink.put(pages::topics_overview(tera, model)?)?;
+    render_listed_all(config, model, theme, cards, &Counting(&counting, sink))?;
+    render_site_pages(config, model, theme, cards, sink)
+}
+
+/// A sink that hands each file to a function, and asks another sink for paths.
+struct Counting<'a>(&'a (dyn Fn(OutputFile) -> Result<()> + Sync), &'a dyn Sink);
+
+impl Sink for Counting<'_> {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        (self.0)(file)
+    }
+
+    fn paths(&self) -> Vec<String> {
+        self.1.paths()
+    }
+}
+
+/// The pages rendered at every build, whatever changed: the home page,
+/// the overviews, hand-written pages, the reading list, `404.html`, the
+/// day list for the picker, and the theme's static files.
+pub fn render_site_pages(config: &Config, model: &Model, theme: &Theme, cards: &Cards, sink: &dyn Sink) -> Result<()> {
+    let tera = &theme.tera;
+    let site = counted_site(config, model, theme);
+    sink.put(pages::topics_overview(tera, model, &site)?)?;
     for page in &model.pages {
         sink.put(pages::hand_written_page(tera, page)?)?;
-        progress.inc(1);
     }
-    sink.put(pages::home_page(tera, model, values)?)?;
-    sink.put(archive::archive_page(tera, model)?)?;
+    sink.put(pages::home_page(tera, model, &cards.values, &site)?)?;
+    sink.put(archive::archive_page(tera, model, &site)?)?;
     sink.put(archive::dates_script(model))?;
     sink.put(pages::saved_page(tera)?)?;
     sink.put(pages::not_found_page(tera, config)?)?;
-    progress.inc(3);
     static_files(theme).into_iter().try_for_each(|file| sink.put(file))
 }
 
@@ -236,7 +329,7 @@ pub fn render_search(config: &Config, model: &Model, theme: &Theme, sink: &dyn S
     if !config.search.enabled {
         return Ok(());
     }
-    sink.put(pages::search_page(&theme.tera, model)?)?;
+    sink.put(pages::search_page(&theme.tera, model, &counted_site(config, model, theme))?)?;
     let docs = crate::timed("search documents", || search_docs(model));
     search::write(docs, &config.search, sink)
 }
@@ -275,10 +368,13 @@ pub fn pages_of_paper(
             papers.extend(list.get(at + 1).copied());
         }
         papers.extend(model.related.iter().enumerate().filter(|(_, r)| r.contains(&i)).map(|(p, _)| p));
-        let per_page = config.build.paginate_by;
+        let per_page = config.build.paginate_by.max(1);
         for &t in &model.topics.of_paper[i] {
-            let at = model.topics.topics[t].papers.iter().position(|&p| p == i).expect("a topic lists its papers");
-            topic_pages.push((t, at / per_page + 1));
+            let papers = &model.topics.topics[t].papers;
+            let at = papers.iter().position(|&p| p == i).expect("a topic lists its papers");
+            let latest = pages::full_pages(papers.len(), per_page) + 1;
+            let from_oldest = papers.len() - 1 - at;
+            topic_pages.push((t, (from_oldest / per_page + 1).min(latest)));
         }
     }
     papers.sort_unstable();
@@ -287,7 +383,7 @@ pub fn pages_of_paper(
     for d in days {
         files.push(pages::day_page(tera, model, values, d)?);
         if d + 1 == model.days.len() {
-            files.push(pages::home_page(tera, model, values)?);
+            files.push(pages::home_page(tera, model, values, &counted_site(config, model, theme))?);
         }
     }
     for tn in topic_pages {

@@ -11,7 +11,7 @@ use super::cards::{card_list, excerpt_text, with_card};
 use super::scholar::{self, Elsewhere};
 use super::{Link, OutputFile, date_display, day_url, page_context, paper_url, render_file, topic_url};
 use crate::config::Config;
-use crate::enrich::topics::{Topic, TopicKind};
+use crate::enrich::topics::{Topic, TopicKind, Topics};
 use crate::error::Result;
 use crate::markdown::{self, Trust};
 use crate::model::{Day, Model};
@@ -53,20 +53,61 @@ struct TopicView<'a> {
     slug: &'a str,
     url: String,
     description: &'a str,
+    /// `rule`, `explicit` or `automatic`.
     kind: TopicKind,
-    count: usize,
+    /// Papers, its descendants' included; on a topic's pages, only the
+    /// latest says, so that the others stay as they are when papers are added.
+    count: Option<usize>,
+    /// Papers in none of its children (none where `count` is none).
+    own: Option<usize>,
+    /// Its broader topics, the top one first.
+    parents: Vec<Link>,
+    /// Its narrower topics, most papers first.
+    children: Vec<TopicCount>,
 }
 
-/// Where a paginated listing is.
+/// A top topic and everything under it, for the overview.
+#[derive(Serialize)]
+struct TopicGroup<'a> {
+    topic: TopicView<'a>,
+    /// Its descendants, depth first, each with its depth (1 for a child).
+    descendants: Vec<NestedTopic<'a>>,
+}
+
+#[derive(Serialize)]
+struct NestedTopic<'a> {
+    topic: TopicView<'a>,
+    depth: usize,
+}
+
+/// Where a page of a topic is. A topic's pages are numbered from its
+/// oldest papers: page 1 holds the oldest `paginate_by`, page 2 the next,
+/// and the newest papers (between one and two pages' worth) are on the
+/// topic's own page, the latest. A page, once full, never changes as days
+/// are added: only the latest page and the few pages its pager links to do.
 #[derive(Serialize)]
 struct Pagination {
+    /// This page's number (the latest page's is one more than the last full page's).
     current: usize,
-    total: usize,
+    /// Whether this is the latest page, `topics/<slug>.html`.
+    latest: bool,
+    /// The next newer page, if any.
     previous: Option<String>,
+    /// The next older page, if any.
     next: Option<String>,
-    /// The first page, the pages near this one and the last; `None` where
-    /// pages are left out.
-    pages: Vec<Option<Link>>,
+    /// Newest first: the latest page, the pages near this one and the
+    /// first; `None` where pages are left out.
+    pages: Vec<Option<PageLink>>,
+}
+
+/// A page of a topic in its pager.
+#[derive(Serialize)]
+struct PageLink {
+    url: String,
+    /// `Latest`, or the page's number.
+    label: String,
+    /// Whether it is the page shown.
+    current: bool,
 }
 
 #[derive(Serialize)]
@@ -150,7 +191,7 @@ fn day_value(day: &Day, values: &[tera::Value]) -> tera::Value {
     tera::Value::from(map)
 }
 
-fn day_bib_url(day: &Day) -> String {
+pub(super) fn day_bib_url(day: &Day) -> String {
     format!("days/{}.bib", day.date)
 }
 
@@ -164,8 +205,6 @@ fn day_context(path: &str, model: &Model, values: &[tera::Value], i: usize) -> t
     ctx.insert("previous", &i.checked_sub(1).map(|j| link(&model.days[j])));
     ctx.insert("next", &model.days.get(i + 1).map(link));
     ctx.insert("day_topics", &day_topics(model, day));
-    ctx.insert("first_date", &model.days[0].date.to_string());
-    ctx.insert("last_date", &model.days[model.days.len() - 1].date.to_string());
     ctx
 }
 
@@ -180,11 +219,17 @@ pub(super) fn day_bib(model: &Model, i: usize) -> OutputFile {
     OutputFile::new(day_bib_url(day), bib_file(model, &day.papers))
 }
 
-pub(super) fn home_page(tera: &tera::Tera, model: &Model, values: &[tera::Value]) -> Result<OutputFile> {
+pub(super) fn home_page(
+    tera: &tera::Tera,
+    model: &Model,
+    values: &[tera::Value],
+    site: &tera::Value,
+) -> Result<OutputFile> {
     let mut ctx = match model.days.len() {
         0 => page_context("index.html"),
         n => day_context("index.html", model, values, n - 1),
     };
+    ctx.insert_value("site", site.clone());
     if let Some(home) = &model.home {
         ctx.insert("intro_html", &markdown::to_html(&home.body, Trust::Owner));
     }
@@ -199,8 +244,9 @@ pub(super) fn saved_page(tera: &tera::Tera) -> Result<OutputFile> {
 
 /// What the search page offers before anything is typed: the biggest
 /// topics and the latest days.
-pub(super) fn search_page(tera: &tera::Tera, model: &Model) -> Result<OutputFile> {
+pub(super) fn search_page(tera: &tera::Tera, model: &Model, site: &tera::Value) -> Result<OutputFile> {
     let mut ctx = page_context("search.html");
+    ctx.insert_value("site", site.clone());
     let mut topics: Vec<TopicCount> = model.topics.topics.iter().map(|t| topic_count(t, t.papers.len())).collect();
     topics.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
     topics.truncate(12);
@@ -240,39 +286,89 @@ fn day_topics(model: &Model, day: &Day) -> Vec<TopicCount> {
     out
 }
 
-fn topic_view(topic: &Topic) -> TopicView<'_> {
+fn topic_view(topics: &Topics, t: usize) -> TopicView<'_> {
+    let topic = &topics.topics[t];
+    let mut parents: Vec<Link> = std::iter::successors(topic.parent, |&p| topics.topics[p].parent)
+        .map(|p| Link { url: topic_url(&topics.topics[p].slug), label: topics.topics[p].name.clone() })
+        .collect();
+    parents.reverse();
     TopicView {
         name: &topic.name,
         slug: &topic.slug,
         url: topic_url(&topic.slug),
         description: &topic.description,
         kind: topic.kind,
-        count: topic.papers.len(),
+        count: Some(topic.papers.len()),
+        own: Some(topic.own),
+        parents,
+        children: topic
+            .children
+            .iter()
+            .map(|&c| {
+                let child = &topics.topics[c];
+                TopicCount {
+                    url: topic_url(&child.slug),
+                    label: child.name.clone(),
+                    slug: child.slug.clone(),
+                    count: child.papers.len(),
+                }
+            })
+            .collect(),
     }
 }
 
-/// The topics overview, `topics/index.html`.
-pub(super) fn topics_overview(tera: &tera::Tera, model: &Model) -> Result<OutputFile> {
+/// The topics overview, `topics/index.html`: the top topics, most papers
+/// first, each with the topics under it (`groups`), and every topic in
+/// that order (`topics`).
+pub(super) fn topics_overview(tera: &tera::Tera, model: &Model, site: &tera::Value) -> Result<OutputFile> {
     let path = "topics/index.html";
     let mut ctx = page_context(path);
-    let views: Vec<TopicView> = model.topics.topics.iter().map(topic_view).collect();
+    ctx.insert_value("site", site.clone());
+    let topics = &model.topics;
+    let views: Vec<TopicView> = (0..topics.topics.len()).map(|t| topic_view(topics, t)).collect();
     ctx.insert("topics", &views);
+    ctx.insert("groups", &topic_groups(topics));
     render_file(tera, "topics.html", path, &ctx)
 }
 
-/// Every page of every topic, as `(topic, page number)`.
+/// The top topics, each with its descendants; `topics` is already in tree
+/// order, each topic before its descendants.
+fn topic_groups(topics: &Topics) -> Vec<TopicGroup<'_>> {
+    let mut groups: Vec<TopicGroup> = Vec::new();
+    for t in 0..topics.topics.len() {
+        let depth = std::iter::successors(topics.topics[t].parent, |&p| topics.topics[p].parent).count();
+        match groups.last_mut() {
+            Some(group) if depth > 0 => group.descendants.push(NestedTopic { topic: topic_view(topics, t), depth }),
+            _ => groups.push(TopicGroup { topic: topic_view(topics, t), descendants: Vec::new() }),
+        }
+    }
+    groups
+}
+
+/// Every page of every topic, as `(topic, page number)`; the last number
+/// of a topic is its latest page.
 pub(super) fn topic_page_numbers(model: &Model, per_page: usize) -> Vec<(usize, usize)> {
     model
         .topics
         .topics
         .iter()
         .enumerate()
-        .flat_map(|(t, topic)| (1..=topic.papers.len().div_ceil(per_page)).map(move |n| (t, n)))
+        .flat_map(|(t, topic)| (1..=full_pages(topic.papers.len(), per_page) + 1).map(move |n| (t, n)))
         .collect()
 }
 
-/// Page `n` of topic `t`: `topics/<slug>.html`, then `topics/<slug>/2.html`,
-/// ... with `per_page` papers each, newest first.
+/// The full pages of a topic of `count` papers: all of them but the
+/// latest, which holds at least one page's worth when there is one.
+pub(super) fn full_pages(count: usize, per_page: usize) -> usize {
+    (count / per_page.max(1)).saturating_sub(1)
+}
+
+/// The path of page `n` of `topic`, whose latest page is `latest`.
+pub(super) fn topic_page_url(topic: &Topic, n: usize, latest: usize) -> String {
+    if n == latest { topic_url(&topic.slug) } else { format!("topics/{}/{n}.html", topic.slug) }
+}
+
+/// Page `n` of topic `t` (see [`Pagination`]), newest first.
 pub(super) fn topic_page(
     tera: &tera::Tera,
     model: &Model,
@@ -280,34 +376,83 @@ pub(super) fn topic_page(
     (t, n): (usize, usize),
     per_page: usize,
 ) -> Result<OutputFile> {
-    let topic = &model.topics.topics[t];
-    let total = topic.papers.len().div_ceil(per_page);
-    let page_url = |n: usize| if n == 1 { topic_url(&topic.slug) } else { format!("topics/{}/{n}.html", topic.slug) };
-    let path = page_url(n);
-    let mut ctx = page_context(&path);
-    ctx.insert("topic", &topic_view(topic));
-    ctx.insert("bib", &topic_bib_url(topic));
-    let slice = &topic.papers[(n - 1) * per_page..(n * per_page).min(topic.papers.len())];
-    ctx.insert_value("papers", card_list(values, slice));
-    ctx.insert("first_number", &((n - 1) * per_page + 1));
-    let pages = nearby_pages(n, total)
-        .into_iter()
-        .map(|k| k.map(|k| Link { url: page_url(k), label: k.to_string() }))
-        .collect();
-    ctx.insert(
-        "pagination",
-        &Pagination {
-            current: n,
-            total,
-            previous: (n > 1).then(|| page_url(n - 1)),
-            next: (n < total).then(|| page_url(n + 1)),
-            pages,
-        },
-    );
-    render_file(tera, "topic.html", &path, &ctx)
+    let page = TopicPage::new(model, (t, n), per_page);
+    let mut ctx = page_context(&page.path);
+    ctx.insert("topic", &page.view);
+    ctx.insert("bib", &topic_bib_url(page.topic));
+    ctx.insert_value("papers", card_list(values, page.papers));
+    ctx.insert("pagination", &page.pagination);
+    render_file(tera, "topic.html", &page.path, &ctx)
 }
 
-fn topic_bib_url(topic: &Topic) -> String {
+/// What page `n` of topic `t` shows, but its cards.
+pub(super) struct TopicPage<'a> {
+    topic: &'a Topic,
+    pub(super) path: String,
+    view: TopicView<'a>,
+    /// Its papers, newest first.
+    pub(super) papers: &'a [usize],
+    pagination: Pagination,
+}
+
+impl<'a> TopicPage<'a> {
+    pub(super) fn new(model: &'a Model, (t, n): (usize, usize), per_page: usize) -> TopicPage<'a> {
+        let topic = &model.topics.topics[t];
+        let per_page = per_page.max(1);
+        let count = topic.papers.len();
+        let latest = full_pages(count, per_page) + 1;
+        let mut view = topic_view(&model.topics, t);
+        // Only the latest page says how many papers the topic has and
+        // shows the topics under it: the others stay as they are when
+        // papers are added.
+        if n != latest {
+            view.count = None;
+            view.own = None;
+            view.children.clear();
+        }
+        let end = count - (n - 1) * per_page;
+        let start = if n == latest { 0 } else { end - per_page };
+        TopicPage {
+            topic,
+            path: topic_page_url(topic, n, latest),
+            view,
+            papers: &topic.papers[start..end],
+            pagination: pagination(topic, n, latest),
+        }
+    }
+
+    /// Everything the page shows but its cards, as one string to hash.
+    pub(super) fn key(&self) -> String {
+        serde_json::to_string(&(&self.path, &self.view, &self.pagination)).expect("views serialize")
+    }
+}
+
+/// The pager of page `n` of a topic whose latest page is `latest`.
+fn pagination(topic: &Topic, n: usize, latest: usize) -> Pagination {
+    // Counted from the latest page, the pager is the usual one: the first
+    // (latest), the nearby and the last (page 1) pages.
+    let from_latest = latest + 1 - n;
+    let page = |k: usize| latest + 1 - k;
+    let pages = nearby_pages(from_latest, latest)
+        .into_iter()
+        .map(|k| {
+            k.map(|k| PageLink {
+                url: topic_page_url(topic, page(k), latest),
+                label: if k == 1 { "Latest".to_string() } else { page(k).to_string() },
+                current: k == from_latest,
+            })
+        })
+        .collect();
+    Pagination {
+        current: n,
+        latest: n == latest,
+        previous: (n < latest).then(|| topic_page_url(topic, n + 1, latest)),
+        next: (n > 1).then(|| topic_page_url(topic, n - 1, latest)),
+        pages,
+    }
+}
+
+pub(super) fn topic_bib_url(topic: &Topic) -> String {
     format!("topics/{}.bib", topic.slug)
 }
 

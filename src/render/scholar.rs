@@ -60,9 +60,11 @@ pub(super) fn json_ld(paper: &Paper, title: &str, arxiv_id: Option<&str>) -> Str
         "datePublished": paper.published.unwrap_or_else(|| paper.date()).to_string(),
     });
     let fields = article.as_object_mut().expect("built as an object");
-    if !paper.authors.is_empty() {
-        let authors: Vec<_> = paper.authors.iter().map(|a| json!({"@type": "Person", "name": a})).collect();
-        fields.insert("author".into(), authors.into());
+    // The first author only: every author is in a `citation_author` meta
+    // tag already, which is what reference managers read; the whole list
+    // again would cost a tenth of a page.
+    if let Some(first) = paper.authors.first() {
+        fields.insert("author".into(), json!([{"@type": "Person", "name": first}]));
     }
     // The page's own address is its canonical link; the paper's is arXiv's.
     if let Some(id) = arxiv_id {
@@ -122,6 +124,7 @@ mod tests {
         assert_eq!(value["@type"], "ScholarlyArticle");
         assert_eq!(value["headline"], "A </script> title");
         assert_eq!(value["author"][0]["name"], "Ada Lovelace");
+        assert_eq!(value["author"].as_array().unwrap().len(), 1, "the first author; all are in citation_author");
         assert_eq!(value["datePublished"], "2025-10-24");
         assert_eq!(value["sameAs"], "https://arxiv.org/abs/2510.19779");
         assert_eq!(citation_date(&p), "2025/10/24");

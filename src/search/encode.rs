@@ -64,10 +64,11 @@ impl<'a> DocRecord<'a> {
     }
 }
 
-/// Characters of an abstract that results can show an excerpt of. The
-/// whole abstract is indexed; a match further on shows the start. A third
-/// of the display data is saved (0.36 KB a paper on a real archive).
-const DISPLAY_CHARS: usize = 1000;
+/// Characters of an abstract that results can show an excerpt of: the
+/// search page shows 260 around the first match, the header box 120. The
+/// whole abstract is indexed; a match further on shows the start. Three
+/// quarters of the display data are saved (0.7 KB a paper on a real archive).
+const DISPLAY_CHARS: usize = 320;
 
 /// The start of `text`, cut at a space before [`DISPLAY_CHARS`] characters.
 fn display_start(text: &str) -> &str {

@@ -5,7 +5,9 @@
 //! files or `site.toml` change, and reloads open tabs. The last build stays
 //! in memory: an edit to a paper page re-renders only the pages that show
 //! that paper (milliseconds, whatever the size of the site); anything else
-//! rebuilds everything. A failed rebuild
+//! is a build with the record of the last one, which renders only what
+//! changed (see [`crate::incremental`], the engine `paperpress build` uses
+//! too). A failed rebuild
 //! keeps the last good build online and shows the error in the terminal
 //! and on the page until the files are fixed. Nothing outside the output
 //! folder is ever served: `..` segments (also percent-encoded) are refused
@@ -24,12 +26,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
 use crate::config::Site;
-use crate::enrich::Doc;
-use crate::enrich::topics::{self, Matcher};
 use crate::error::{Context, Result};
-use crate::paper::Paper;
 use crate::{BuildOptions, Built, build_and_keep};
-pub use http::Signals as StopSignals;
 use http::{Request, Response};
 
 mod watch;
@@ -116,6 +114,7 @@ impl DevServer {
             output: output.clone(),
             base_url,
             status: status.clone(),
+            cache: temp.path().join("cache"),
             built: None,
             report: None,
         };
@@ -171,17 +170,15 @@ impl DevServer {
         self.status.0.lock().expect("no thread panics holding the status").message.clone()
     }
 
-    /// Starts listening for Ctrl-C and SIGTERM (SIGHUP too): from now on
-    /// they stop the server cleanly, once [`DevServer::wait`] is called.
-    pub fn signals(&self) -> Result<StopSignals> {
-        self.server.signals()
-    }
-
-    /// Serves until one of `signals` comes (it may have come already),
-    /// then stops and removes the preview folder.
-    pub fn wait(self, signals: StopSignals) {
+    /// Serves until Ctrl-C or SIGTERM (SIGHUP too), then stops and removes
+    /// the preview folder. The signals are listened for before `ready`
+    /// runs, so a signal sent once the address is announced stops cleanly.
+    pub fn wait(self, ready: impl FnOnce(&DevServer)) -> Result<()> {
+        let signals = self.server.signals()?;
+        ready(&self);
         self.server.wait_for(signals);
         drop(self);
+        Ok(())
     }
 }
 
@@ -192,6 +189,8 @@ struct Rebuilder {
     output: PathBuf,
     base_url: String,
     status: Shared,
+    /// The record of the last build, so that a rebuild renders only what changed.
+    cache: PathBuf,
     built: Option<Built>,
     /// The files that changed, for the next message.
     report: Option<String>,
@@ -248,9 +247,13 @@ impl Rebuilder {
     /// A full build, rereading `site.toml`.
     fn full(&mut self) -> Result<String> {
         let site = Site::load(&self.root)?;
-        let options = BuildOptions { base_url: Some(self.base_url.clone()), output: Some(self.output.clone()) };
+        let options = BuildOptions {
+            base_url: Some(self.base_url.clone()),
+            output: Some(self.output.clone()),
+            cache: Some(self.cache.clone()),
+        };
         let (report, built) = build_and_keep(&site, &options)?;
-        for problem in report.skipped.iter().chain(&report.warnings) {
+        for problem in report.skipped.iter().chain(&report.data_skipped).chain(&report.warnings) {
             eprintln!("warning: {}", crate::terminal::escape_line(&problem.to_string()));
         }
         self.built = Some(built);
@@ -267,17 +270,7 @@ impl Rebuilder {
         if changed.is_empty() || !all_pages || !changed.iter().all(|p| p.is_file()) {
             return Ok(None);
         }
-        let mut pages = 0;
-        for path in changed {
-            match update_paper_page(built, path)? {
-                Some(files) => {
-                    crate::output::update(&self.output, &files)?;
-                    pages += files.len();
-                }
-                None => return Ok(None),
-            }
-        }
-        Ok(Some(pages))
+        crate::incremental::update_paper_pages(built, changed, &self.output, &self.cache)
     }
 }
 
@@ -288,60 +281,6 @@ fn changed_names(names: &[String]) -> String {
         out.push_str(&format!(" and {} more", names.len() - 3));
     }
     out
-}
-
-/// Applies an edited paper page to a kept build and renders the pages that
-/// change; `None` when the edit reaches further than those pages (a new
-/// paper, other days, other topics), which needs a full build. The search
-/// index, the feeds and other papers' related lists catch up at the next
-/// full build.
-fn update_paper_page(built: &mut Built, path: &Path) -> Result<Option<Vec<crate::render::OutputFile>>> {
-    let text = crate::error::read_text(path)?;
-    let mut paper = Paper::from_page(&text, path)?;
-    let model = &built.model;
-    let Ok(i) = model.papers.binary_search_by(|p| p.id.as_str().cmp(&paper.id)) else { return Ok(None) };
-    let old = &model.papers[i];
-    // Days a digest lists the paper on come back; days of its own must not change.
-    if !paper.dates().all(|d| old.dates().any(|o| o == d)) {
-        return Ok(None);
-    }
-    paper.add_days(&old.days);
-    if paper.days != old.days || paper.topics != old.topics || rule_topics(built, &paper) != rule_topics_of(model, i) {
-        return Ok(None);
-    }
-    built.model.papers[i] = paper;
-    let card_changed = built.cards.refresh(&built.config, &built.model, i);
-    let files =
-        crate::render::pages_of_paper(&built.config, &built.model, &built.theme, &built.cards, i, card_changed)?;
-    Ok(Some(files))
-}
-
-/// The slugs of the rule topics `paper` would get now.
-fn rule_topics(built: &Built, paper: &Paper) -> Vec<String> {
-    if !paper.topics.is_empty() {
-        return Vec::new();
-    }
-    let rules = &built.config.topics;
-    let matcher = Matcher::new(rules);
-    let doc = Doc::new(paper);
-    let mut slugs: Vec<String> = topics::rule_topics(&matcher, &doc, rules, &built.config.taxonomy)
-        .into_iter()
-        .map(|r| rules[r].slug())
-        .collect();
-    slugs.sort();
-    slugs
-}
-
-/// The slugs of the rule topics paper `i` has in the model.
-fn rule_topics_of(model: &crate::model::Model, i: usize) -> Vec<String> {
-    let mut slugs: Vec<String> = model.topics.of_paper[i]
-        .iter()
-        .map(|&t| &model.topics.topics[t])
-        .filter(|t| t.kind == topics::TopicKind::Rule && model.papers[i].topics.is_empty())
-        .map(|t| t.slug.clone())
-        .collect();
-    slugs.sort();
-    slugs
 }
 
 /// Answers a request: the reload long poll, or a file (read on a thread

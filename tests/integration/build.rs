@@ -131,7 +131,7 @@ fn example_site_shows_the_72_papers_of_the_canonical_day() {
     let options = paperpress::BuildOptions { output: Some(out.path().join("public")), ..Default::default() };
     let report = paperpress::build(&site, &options).unwrap();
     assert_eq!((report.papers, report.days), (72, 1));
-    assert!(report.warnings.is_empty() && report.skipped.is_empty());
+    assert!(report.warnings.is_empty() && report.skipped.is_empty() && report.data_skipped.is_empty());
     let public = out.path().join("public");
     let home = std::fs::read_to_string(public.join("index.html")).unwrap();
     assert_eq!(texts(&home, ".paper-card").len(), 72);
@@ -221,16 +221,17 @@ fn every_bad_input_is_reported_in_one_run() {
     std::fs::write(dir.join("broken.md"), "+++\ntitle = 3\n+++\n").unwrap();
     let report = build(site.path());
     let errors: Vec<String> = report.skipped.iter().map(ToString::to_string).collect();
-    for expected in [
-        "bad.md` line 4",
-        "worse.md` line 1",
-        "2025-08-07.json` line 1",
-        "2025-08-08.txt`: the file is empty",
-        "broken.md` line 2",
-    ] {
+    for expected in ["bad.md` line 4", "worse.md` line 1", "broken.md` line 2"] {
         assert!(errors.iter().any(|e| e.contains(expected)), "{expected} in {errors:#?}");
     }
-    assert_eq!(report.diagnostics().summary(), format!("{} errors in 5 files", errors.len()));
+    // What a source sent and could not be read is left out with a warning:
+    // one bad record upstream does not stop the site from being published.
+    let data: Vec<String> = report.data_skipped.iter().map(ToString::to_string).collect();
+    for expected in ["2025-08-07.json` line 1", "2025-08-08.txt`: the file is empty"] {
+        assert!(data.iter().any(|e| e.contains(expected)), "{expected} in {data:#?}");
+    }
+    assert_eq!(report.diagnostics().summary(), format!("{} errors, {} warnings in 5 files", errors.len(), data.len()));
+    assert!(report.diagnostics().fails(false), "the owner's broken pages fail the build");
     assert_eq!(report.papers, 5, "the rest is built");
 }
 
@@ -272,4 +273,32 @@ fn a_text_copy_and_the_api_json_of_one_paper_build_one_page() {
             .join("public/papers/adaspec-selective-knowledge-distillation-for-efficient-speculative-decoders.html")
             .exists()
     );
+}
+
+/// The Pages workflow builds the site every day from what the sources
+/// sent: a record it cannot read is left out with a warning, and the
+/// build succeeds, so the rest of the day is published.
+#[test]
+fn a_bad_record_from_a_source_does_not_fail_the_build() {
+    let site = fixture("site");
+    let day = r#"[{"paper": {"id": "2508.10001", "title": "Fine", "summary": "An abstract.", "submittedOnDailyAt": "2025-08-07T02:00:00Z"}},
+ {"paper": {"id": "2508.10002", "title": "Broken", "submittedOnDailyAt": "-000001-01-01T00:00:00Z"}}]"#;
+    std::fs::write(site.path().join("content/digests/hf-2025-08-07.json"), day).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_paperpress"))
+        .args(["build", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("warning: `") && stderr.contains("item 2 (2508.10002) was skipped"), "{stderr}");
+    assert!(site.path().join("public/papers/2508.10001.html").is_file(), "the good record is published");
+    assert!(!site.path().join("public/papers/2508.10002.html").exists());
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_paperpress"))
+        .args(["check", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert!(!check.status.success(), "check calls it an error");
+    assert!(String::from_utf8(check.stderr).unwrap().contains("error: `"));
 }

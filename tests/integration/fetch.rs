@@ -130,7 +130,8 @@ fn days_are_saved_as_received_empty_days_too_and_build_into_day_pages() {
 fn by_default_the_days_after_the_newest_saved_one_are_fetched_once_complete() {
     let replay = Replay::start();
     replay.route(&day_route("2025-06-27"), vec![Reply::ok(day_body("2025-06-27"))]);
-    let site = site(&replay, "[[fetch.sources]]\nkind = \"hf\"\n");
+    // Only days not saved yet (the next test asks for saved ones again).
+    let site = site(&replay, "refresh_days = 0\n[[fetch.sources]]\nkind = \"hf\"\n");
     std::fs::create_dir_all(site.path().join("content/digests")).unwrap();
     std::fs::write(digest(site.path(), "hf-2025-06-26.json"), day_body("2025-06-26")).unwrap();
     let waits = Waits::default();
@@ -150,6 +151,42 @@ fn by_default_the_days_after_the_newest_saved_one_are_fetched_once_complete() {
         format!("{:#}", future.unwrap_err()),
         "2025-06-29 is after today (2025-06-27 in UTC): there is no Daily Papers list for it yet"
     );
+}
+
+/// A day's list is complete in the morning, but its upvotes keep coming:
+/// a fetch of new days asks for the newest saved days again, and what
+/// changed reaches the site.
+#[test]
+fn the_newest_saved_days_are_fetched_again_so_upvotes_catch_up() {
+    let replay = Replay::start();
+    replay.route(&day_route("2025-06-26"), vec![Reply::ok(day_body("2025-06-26"))]);
+    replay.route(&day_route("2025-06-27"), vec![Reply::ok(day_body("2025-06-27"))]);
+    let site = site(&replay, "refresh_days = 1\n[[fetch.sources]]\nkind = \"hf\"\n");
+    std::fs::create_dir_all(site.path().join("content/digests")).unwrap();
+    // The 26th as the morning's fetch saved it: 3 votes where there are now 39.
+    let morning = String::from_utf8(day_body("2025-06-26")).unwrap().replacen("\"upvotes\": 39,", "\"upvotes\": 3,", 1);
+    std::fs::write(digest(site.path(), "hf-2025-06-26.json"), &morning).unwrap();
+    std::fs::write(digest(site.path(), "hf-2025-06-25.json"), "[]").unwrap();
+    let waits = Waits::default();
+
+    let report = run(site.path(), &options(Request::Sources, "2025-06-27T08:00:00Z", &waits));
+    assert_eq!(replay.targets(), [day_route("2025-06-26"), day_route("2025-06-27")], "the 25th is not asked again");
+    let changes: Vec<_> = report.days.iter().map(|d| (d.date.to_string(), d.change)).collect();
+    assert_eq!(
+        changes,
+        [
+            ("2025-06-26".to_string(), paperpress::fetch::Change::Updated),
+            ("2025-06-27".to_string(), paperpress::fetch::Change::New)
+        ]
+    );
+    assert_eq!(
+        std::fs::read(digest(site.path(), "hf-2025-06-26.json")).unwrap(),
+        day_body("2025-06-26"),
+        "as received"
+    );
+    paperpress::build(&Site::load(site.path()).unwrap(), &Default::default()).unwrap();
+    let page = std::fs::read_to_string(site.path().join("public/papers/2506.18095.html")).unwrap();
+    assert!(page.contains("39 upvotes"), "the site shows today's count");
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod hostile;
 mod hostile_inputs;
 mod import;
 mod import_formats;
+mod incremental;
 mod properties;
 mod publish;
 mod reader;

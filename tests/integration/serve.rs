@@ -133,7 +133,8 @@ fn editing_a_paper_page_re_renders_only_the_pages_that_show_it() {
     let text = std::fs::read_to_string(&page).unwrap();
 
     let (before, _) = server.status();
-    std::fs::write(&page, text.replace("This paper was added by hand", "Quickly edited")).unwrap();
+    let edit = text.replace("This paper was added by hand", "Quickly edited").replace("A Hand-Written", "A Retitled");
+    std::fs::write(&page, edit).unwrap();
     eventually("a quick rebuild", || server.status().0 > before);
     assert!(server.last_outcome().starts_with("updated "), "{}", server.last_outcome());
     assert!(get(&server, "/papers/2508.00002.html").1.contains("Quickly edited"));
@@ -141,7 +142,7 @@ fn editing_a_paper_page_re_renders_only_the_pages_that_show_it() {
         get(&server, "/days/2025-08-05.html").1.contains("Quickly edited"),
         "the day's listing shows the new excerpt"
     );
-    assert!(get(&server, "/topics/hand-picks.html").1.contains("Quickly edited"), "so does its topic's");
+    assert!(get(&server, "/topics/hand-picks.html").1.contains("A Retitled"), "so does its topic's");
     assert_eq!(std::fs::read_dir(server.output().join("search")).unwrap().count(), search_index);
 
     let (before, _) = server.status();

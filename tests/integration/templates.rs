@@ -42,7 +42,7 @@ fn available(template: &str, body: &str) -> BTreeSet<String> {
     let path = site.path().join("templates").join(template);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, body).unwrap();
-    let options = BuildOptions { base_url: Some("https://user.github.io/repo/".into()), output: None };
+    let options = BuildOptions { base_url: Some("https://user.github.io/repo/".into()), ..BuildOptions::default() };
     let err = paperpress::check(&Site::load(site.path()).unwrap(), &options).unwrap_err();
     let message = format!("{err:#}");
     assert!(message.contains("docs/templates.md"), "the error points at the document: {message}");

@@ -82,6 +82,10 @@ test('paperpress init writes a Pages workflow that fetches, commits, builds and 
   assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1])), `steps in order: ${order}`);
   const cache = steps.find((s) => action(s) === 'actions/cache');
   assert.ok(cache && cache.with.path === '~/.paperpress', 'the source build is cached between runs');
+  const last = stepNamed(steps, 'Restore the last build');
+  assert.strictEqual(action(last), 'actions/cache');
+  assert.deepStrictEqual(last.with.path.trim().split('\n'), ['public', '.paperpress/cache'], 'the last build and its record are kept');
+  assert.ok(steps.indexOf(last) < steps.indexOf(stepNamed(steps, 'Build')), 'restored before the build');
   const fetchStep = stepNamed(steps, 'Fetch new papers');
   assert.strictEqual(fetchStep['continue-on-error'], true, 'a failed source still lets the site deploy');
   assert.deepStrictEqual(fetchStep.env, { SINCE: '${{ inputs.since }}', UNTIL: '${{ inputs.until }}' }, 'inputs reach the script as variables, never as code');
@@ -207,6 +211,7 @@ test('the Pages workflow steps install, fetch, build, commit and publish against
     [`/owner/paperpress/releases/latest/download/${asset}.sha256`, [200, Buffer.from(`${sum}  ${asset}\n`)]],
     ['/api/daily_papers?date=2025-06-27&limit=100&p=0', [200, fs.readFileSync(path.join(FIXTURES, '2025-06-27.json'))]],
     [`/api/daily_papers?date=${today}&limit=100&p=0`, [200, fs.readFileSync(path.join(FIXTURES, '2025-06-30.json'))]],
+    [`/api/daily_papers?date=${dayBefore(today)}&limit=100&p=0`, [200, Buffer.from('[]')]],
   ]);
   const server = await replayServer(routes);
   t.after(() => server.close());
@@ -270,9 +275,16 @@ test('the Pages workflow steps install, fetch, build, commit and publish against
   const fetched = await run('Fetch new papers', env);
   assert.strictEqual(fetched.status, 0, fetched.output);
   assert.match(fetched.output, /^Daily Papers 2025-06-27: 1 day in content\/digests\/ \(1 new/m);
-  assert.match(fetched.output, new RegExp(`^Daily Papers ${today}: 1 day`, 'm'));
+  // The new day, and the newest saved days again (`refresh_days`), so
+  // that their upvotes catch up.
+  assert.match(
+    fetched.output,
+    new RegExp(`^Daily Papers 2025-06-27 to ${today}: 3 days in content/digests/ \\(1 new, 0 updated, 2 unchanged\\)`, 'm'),
+  );
   assert.deepStrictEqual(server.seen.filter((u) => u.startsWith('/api/')), [
     '/api/daily_papers?date=2025-06-27&limit=100&p=0',
+    '/api/daily_papers?date=2025-06-27&limit=100&p=0',
+    `/api/daily_papers?date=${dayBefore(today)}&limit=100&p=0`,
     `/api/daily_papers?date=${today}&limit=100&p=0`,
   ]);
   const built = await run('Build', env);
@@ -292,7 +304,10 @@ test('the Pages workflow steps install, fetch, build, commit and publish against
   const pushTrigger = { 'inputs.since': '', 'inputs.until': '' };
   const again = await run('Fetch new papers', env, pushTrigger);
   assert.strictEqual(again.status, 0, again.output);
-  assert.match(again.output, /^Daily Papers: nothing new to fetch/m);
+  assert.match(
+    again.output,
+    new RegExp(`^Daily Papers 2025-06-27 to ${today}: 3 days in content/digests/ \\(0 new, 0 updated, 3 unchanged\\)`, 'm'),
+  );
   const second = await run('Commit the new digests', env);
   assert.strictEqual(second.status, 0, second.output);
   assert.match(second.output, /No new digests to commit\./);

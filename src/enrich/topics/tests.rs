@@ -1,7 +1,10 @@
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use jiff::civil::date;
 
+use super::mine::sentence_case;
+use super::quality::Quality;
 use super::*;
 use crate::config::Config;
 use crate::enrich::enrich;
@@ -21,26 +24,99 @@ fn rule(name: &str, keywords: &[&str]) -> TopicRule {
     TopicRule { name: name.into(), keywords: keywords.iter().map(|k| k.to_string()).collect(), ..TopicRule::default() }
 }
 
+fn child(name: &str, parent: &str, keywords: &[&str]) -> TopicRule {
+    TopicRule { parent: parent.into(), ..rule(name, keywords) }
+}
+
 fn config(rules: Vec<TopicRule>) -> Config {
     Config { topics: rules, ..Config::default() }
+}
+
+fn without_auto(rules: Vec<TopicRule>) -> Config {
+    Config { taxonomy: TaxonomyConfig { auto: false, ..Default::default() }, ..config(rules) }
 }
 
 fn names(topics: &Topics, paper: usize) -> Vec<&str> {
     topics.of_paper[paper].iter().map(|&t| topics.topics[t].name.as_str()).collect()
 }
 
+fn topic<'a>(topics: &'a Topics, name: &str) -> &'a Topic {
+    topics.topics.iter().find(|t| t.name == name).unwrap_or_else(|| {
+        panic!("no topic `{name}` among {:?}", topics.topics.iter().map(|t| &t.name).collect::<Vec<_>>())
+    })
+}
+
 #[test]
 fn title_match_tags_but_a_passing_mention_does_not() {
     let papers = [
         paper("a", "Machine Unlearning at Scale", "We study forgetting."),
-        paper("b", "Graph networks", "Unlike machine unlearning, we do other things."),
+        paper("b", "Graph networks", "We do other things. Unlike machine unlearning, we do other things."),
         paper("c", "Deletion", "Machine unlearning removes data. Our machine unlearning method is fast."),
+        paper("d", "Deletion", "We remove data. Our machine unlearning method is fast."),
     ];
-    let config = config(vec![rule("Machine unlearning", &["machine unlearning"])]);
+    let config = without_auto(vec![rule("Machine unlearning", &["machine unlearning"])]);
     let topics = enrich(&papers, &config).topics;
     assert_eq!(names(&topics, 0), ["Machine unlearning"]);
-    assert!(!names(&topics, 1).contains(&"Machine unlearning"), "one abstract mention is not enough");
-    assert_eq!(names(&topics, 2), ["Machine unlearning"], "two abstract mentions are");
+    assert!(names(&topics, 1).is_empty(), "a negated mention counts nothing");
+    assert_eq!(names(&topics, 2), ["Machine unlearning"], "the first sentence and one more mention are enough");
+    assert!(names(&topics, 3).is_empty(), "one passing mention is not");
+}
+
+#[test]
+fn ai_keywords_are_evidence() {
+    let mut with_keywords = paper("a", "A new method", "We propose it. It helps. It is good.");
+    with_keywords.ai_keywords = vec!["Gaussian Splatting".into(), "novel view synthesis".into()];
+    let papers = [with_keywords];
+    let config = without_auto(vec![rule("3D", &["gaussian splatting", "view synthesis"])]);
+    assert_eq!(names(&enrich(&papers, &config).topics, 0), ["3D"], "two AI keywords score four");
+}
+
+#[test]
+fn negated_and_covered_mentions_do_not_tag() {
+    let papers = [
+        paper("a", "Editing without Fine-Tuning", "A training-free editor. It needs no fine-tuning at all."),
+        paper("b", "Robots", "A vision-language-action model for robots. The vision-language-action policy acts."),
+    ];
+    let config = without_auto(vec![
+        rule("Fine-tuning", &["fine-tuning"]),
+        rule("Multimodal", &["vision-language"]),
+        rule("Robotics", &["vision-language-action", "robot"]),
+    ]);
+    let topics = enrich(&papers, &config).topics;
+    assert!(names(&topics, 0).is_empty(), "{:?}", names(&topics, 0));
+    assert_eq!(names(&topics, 1), ["Robotics"], "the longer keyword takes the words");
+}
+
+#[test]
+fn title_keywords_count_only_in_titles() {
+    let mut rule = rule("Benchmarks", &["leaderboard"]);
+    rule.title_keywords = vec!["benchmark".into()];
+    let papers = [
+        paper("a", "A Benchmark for Agents", "We test agents."),
+        paper("b", "Agents", "On a benchmark, a benchmark, and another benchmark, agents do well."),
+    ];
+    let topics = enrich(&papers, &without_auto(vec![rule])).topics;
+    assert_eq!(names(&topics, 0), ["Benchmarks"]);
+    assert!(names(&topics, 1).is_empty());
+}
+
+#[test]
+fn requirements_and_exclusions_narrow_a_rule() {
+    let mut rl_for_llms = rule("RL for LLMs", &["reinforcement learning"]);
+    rl_for_llms.requires = vec!["language model".into()];
+    let mut robotics = rule("Robotics", &["manipulation"]);
+    robotics.exclude = vec!["image manipulation".into()];
+    let papers = [
+        paper("a", "Reinforcement Learning for Language Models", ""),
+        paper("b", "Reinforcement Learning for Atari", ""),
+        paper("c", "Image Manipulation Detection", ""),
+        paper("d", "Dexterous Manipulation", ""),
+    ];
+    let topics = enrich(&papers, &without_auto(vec![rl_for_llms, robotics])).topics;
+    assert_eq!(names(&topics, 0), ["RL for LLMs"]);
+    assert!(names(&topics, 1).is_empty(), "no language model: the requirement is not met");
+    assert!(names(&topics, 2).is_empty(), "`image manipulation` is excluded");
+    assert_eq!(names(&topics, 3), ["Robotics"]);
 }
 
 #[test]
@@ -52,13 +128,12 @@ fn matching_is_whole_word_case_insensitive_and_ignores_hyphens_and_plurals() {
         paper("d", "Relearning is not unlearning", ""),
         paper("e", "Large Language Models for code", ""),
     ];
-    let config = config(vec![
+    let config = without_auto(vec![
         rule("Mixture of experts", &["mixture of experts", "moe"]),
         rule("Unlearning", &["unlearn"]),
         rule("Language models", &["language model"]),
     ]);
-    let topics =
-        enrich(&papers, &Config { taxonomy: TaxonomyConfig { auto: false, ..Default::default() }, ..config }).topics;
+    let topics = enrich(&papers, &config).topics;
     assert_eq!(names(&topics, 0), ["Mixture of experts"]);
     assert_eq!(names(&topics, 1), ["Mixture of experts"]);
     assert!(names(&topics, 2).is_empty(), "`moe` does not match `Moet`");
@@ -67,33 +142,76 @@ fn matching_is_whole_word_case_insensitive_and_ignores_hyphens_and_plurals() {
 }
 
 #[test]
-fn front_matter_beats_rules_and_rules_beat_automatic_topics() {
-    let mut explicit = paper("a", "Machine unlearning survey", "machine unlearning");
-    explicit.topics = vec!["Surveys".into(), "machine-unlearning".into()];
+fn a_paper_lands_in_the_most_specific_topic_and_counts_in_its_parents() {
     let papers = [
-        explicit,
-        paper("b", "Machine unlearning for diffusion", ""),
-        paper("c", "Protein folding with transformers", "protein structures"),
-        paper("d", "Protein folding at scale", "protein design"),
+        paper("a", "Video Generation with Diffusion", ""),
+        paper("b", "Image Classification", ""),
+        paper("c", "Video Generation for Robots", ""),
     ];
-    let config = config(vec![rule("Machine unlearning", &["machine unlearning"])]);
+    let config = without_auto(vec![
+        rule("Vision", &["image", "video"]),
+        child("Video generation", "Vision", &["video generation"]),
+        rule("Robotics", &["robot"]),
+    ]);
     let topics = enrich(&papers, &config).topics;
-    assert_eq!(names(&topics, 0), ["Surveys", "Machine unlearning"], "front matter wins and names a new topic");
-    assert_eq!(names(&topics, 1), ["Machine unlearning"]);
-    assert_eq!(names(&topics, 2), ["Protein folding"], "no rule matched: an automatic topic");
-    assert_eq!(names(&topics, 3), ["Protein folding"]);
-    let kinds: Vec<TopicKind> = topics.topics.iter().map(|t| t.kind).collect();
-    assert_eq!(kinds, [TopicKind::Rule, TopicKind::Explicit, TopicKind::Auto]);
-    assert_eq!(topics.uncaught, [2, 3]);
+    assert_eq!(names(&topics, 0), ["Video generation"], "not its parent too");
+    assert_eq!(names(&topics, 1), ["Vision"]);
+    assert_eq!(names(&topics, 2), ["Video generation", "Robotics"], "topics of other branches stay");
+    let vision = topic(&topics, "Vision");
+    assert_eq!(vision.papers.len(), 3, "the parent counts its children's papers");
+    assert_eq!(vision.own, 1);
+    let video = topics.topics.iter().position(|t| t.name == "Video generation").unwrap();
+    assert_eq!(vision.children, [video]);
+    assert_eq!(topics.topics[video].parent, topics.topics.iter().position(|t| t.name == "Vision"));
+    let quality = Quality::of(&topics, papers.len());
+    assert_eq!(quality.with_topic, 3);
+    assert_eq!(
+        quality.largest_leaf.map(|(t, size)| (topics.topics[t].name.as_str(), size)),
+        Some(("Video generation", 2))
+    );
 }
 
 #[test]
-fn at_most_max_per_paper_rules_best_first() {
-    let papers = [paper("a", "Graphs", "alpha alpha alpha beta beta gamma gamma delta delta")];
+fn the_tree_is_ordered_by_size_each_parent_before_its_children() {
+    let papers = [
+        paper("a", "Audio", ""),
+        paper("b", "Video generation", ""),
+        paper("c", "Video understanding", ""),
+        paper("d", "Video understanding", ""),
+        paper("e", "Image", ""),
+    ];
+    let config = without_auto(vec![
+        rule("Audio", &["audio"]),
+        rule("Vision", &["image"]),
+        child("Video generation", "Vision", &["video generation"]),
+        child("Video understanding", "Vision", &["video understanding"]),
+    ]);
+    let topics = enrich(&papers, &config).topics;
+    let order: Vec<&str> = topics.topics.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(order, ["Vision", "Video understanding", "Video generation", "Audio"]);
+}
+
+#[test]
+fn no_fixed_cap_pushes_out_a_specific_topic() {
+    let papers = [paper("a", "Alpha Beta Gamma Delta", "")];
     let rules =
         vec![rule("Alpha", &["alpha"]), rule("Beta", &["beta"]), rule("Gamma", &["gamma"]), rule("Delta", &["delta"])];
-    let config = Config { taxonomy: TaxonomyConfig { max_per_paper: 2, ..Default::default() }, ..config(rules) };
-    assert_eq!(names(&enrich(&papers, &config).topics, 0), ["Alpha", "Beta"]);
+    assert_eq!(names(&enrich(&papers, &without_auto(rules.clone())).topics, 0), ["Alpha", "Beta", "Gamma", "Delta"]);
+    let capped =
+        Config { taxonomy: TaxonomyConfig { max_per_paper: 2, auto: false, ..Default::default() }, ..config(rules) };
+    assert_eq!(names(&enrich(&papers, &capped).topics, 0), ["Alpha", "Beta"], "an owner may still set a cap");
+}
+
+#[test]
+fn a_weak_topic_beside_a_strong_one_does_not_tag() {
+    let papers = [paper(
+        "a",
+        "Video Generation at Scale",
+        "Video generation is hard. Our video generation model is fast. We test video generation on robots, \
+         robots and robots.",
+    )];
+    let config = without_auto(vec![rule("Video generation", &["video generation"]), rule("Robotics", &["robot"])]);
+    assert_eq!(names(&enrich(&papers, &config).topics, 0), ["Video generation"]);
 }
 
 #[test]
@@ -104,28 +222,139 @@ fn empty_topics_get_no_page() {
     assert_eq!(topics.topics.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["Machine unlearning"]);
 }
 
+#[test]
+fn front_matter_beats_rules_and_rules_beat_automatic_topics() {
+    let mut explicit = paper("a", "Machine unlearning survey", "machine unlearning");
+    explicit.topics = vec!["Surveys".into(), "machine-unlearning".into()];
+    let papers = [explicit, paper("b", "Machine unlearning for diffusion", "")];
+    let topics = enrich(&papers, &config(vec![rule("Machine unlearning", &["machine unlearning"])])).topics;
+    assert_eq!(names(&topics, 0), ["Surveys", "Machine unlearning"], "front matter wins and names a new topic");
+    assert_eq!(names(&topics, 1), ["Machine unlearning"]);
+    assert_eq!(topic(&topics, "Surveys").kind, TopicKind::Explicit);
+}
+
+/// Papers about Gaussian splatting, most of them caught by a broad 3D rule,
+/// and other papers around them.
+fn splatting_site() -> Vec<Paper> {
+    let mut papers = Vec::new();
+    for i in 0..8 {
+        // Most titles say `3D`, so the 3D rule catches most of these papers.
+        let three_d = if i < 6 { "3D " } else { "" };
+        papers.push(paper(
+            &format!("gs{i}"),
+            &format!("{three_d}Gaussian Splatting for Scene {i}"),
+            "3D Gaussian Splatting (3DGS) represents scenes. We speed up Gaussian Splatting, and Gaussian \
+             Splatting then renders in real time.",
+        ));
+    }
+    for i in 0..8 {
+        papers.push(paper(&format!("3d{i}"), &format!("3D Meshes from Images {i}"), "We reconstruct 3D meshes."));
+    }
+    for i in 0..70 {
+        papers.push(paper(&format!("x{i}"), &format!("Topic number {i}"), "Something else entirely."));
+    }
+    papers
+}
+
+#[test]
+fn automatic_topics_are_mined_from_all_papers_and_placed_under_a_rule() {
+    let papers = splatting_site();
+    let config = config(vec![rule("3D vision", &["3d"])]);
+    let topics = enrich(&papers, &config).topics;
+    let splatting = topic(&topics, "Gaussian splatting");
+    assert_eq!(splatting.kind, TopicKind::Auto);
+    assert_eq!(splatting.slug, "gaussian-splatting");
+    assert_eq!(splatting.papers.len(), 6, "mined from papers a rule caught, and only those of its parent");
+    let parent = splatting.parent.map(|p| topics.topics[p].name.as_str());
+    assert_eq!(parent, Some("3D vision"), "offered under the rule most of its papers share");
+    assert_eq!(names(&topics, 0), ["Gaussian splatting"], "the most specific topic, counted in 3D vision");
+    assert_eq!(topic(&topics, "3D vision").papers.len(), 14, "a child adds no paper to its parent");
+}
+
+#[test]
+fn automatic_topics_are_names_not_words() {
+    let mut papers = Vec::new();
+    for i in 0..6 {
+        papers.push(paper(
+            &format!("d{i}"),
+            &format!("Dynamic Real-World Generation of Latent {i}"),
+            "A dynamic method for real-world data. Dynamic latent generation of real-world scenes helps.",
+        ));
+    }
+    papers.extend(splatting_site());
+    let topics = enrich(&papers, &Config::default()).topics;
+    let automatic: Vec<&str> = topics.topics.iter().map(|t| t.name.as_str()).collect();
+    assert!(automatic.contains(&"Gaussian splatting"), "{automatic:?}");
+    for word in ["Dynamic", "Real-world", "Latent", "Generation", "Gaussian", "3D", "Splatting"] {
+        assert!(!automatic.contains(&word), "`{word}` is a word, not a topic: {automatic:?}");
+    }
+}
+
+#[test]
+fn automatic_slugs_come_from_the_phrase_and_stay_as_papers_are_added() {
+    let papers = splatting_site();
+    let before = enrich(&papers, &Config::default()).topics;
+    let mut more = papers.clone();
+    for i in 0..10 {
+        more.push(paper(
+            &format!("m{i}"),
+            &format!("Mamba Layers for Sequences {i}"),
+            "Mamba is a state space model. We study Mamba. Mamba layers replace attention.",
+        ));
+    }
+    let after = enrich(&more, &Config::default()).topics;
+    for old in &before.topics {
+        assert!(after.topics.iter().any(|t| t.slug == old.slug), "`{}` lost its page", old.slug);
+    }
+}
+
+#[test]
+fn topic_slugs_avoid_the_listing_names() {
+    let mut explicit = paper("a", "Some paper", "");
+    explicit.topics = vec!["Index".into(), "2024".into()];
+    let mut papers = vec![explicit];
+    for i in 0..6 {
+        papers.push(paper(
+            &format!("i{i}"),
+            &format!("Index for Search {i}"),
+            "An Index lets search skip documents. We build an Index of the web.",
+        ));
+    }
+    let topics = enrich(&papers, &Config::default()).topics;
+    let slugs: Vec<&str> = topics.topics.iter().map(|t| t.slug.as_str()).collect();
+    assert!(slugs.contains(&"index-topic") && slugs.contains(&"2024-topic"), "{slugs:?}");
+    assert!(!slugs.iter().any(|s| crate::config::is_reserved_topic_slug(s)), "{slugs:?}");
+}
+
 fn canonical_papers() -> Vec<Paper> {
     let text = include_str!("../../../content/digests/2025-08-06.txt");
     crate::source::parse_text(text, Path::new("2025-08-06.txt"), None, None).unwrap().papers
 }
 
+/// The papers of the canonical day whose title holds any of `words`
+/// (lowercase).
+fn titled(papers: &[Paper], words: &[&str]) -> Vec<usize> {
+    (0..papers.len()).filter(|&i| words.iter().any(|w| papers[i].title.to_lowercase().contains(w))).collect()
+}
+
 #[test]
-fn without_a_taxonomy_the_unlearning_papers_end_up_together() {
+fn without_a_taxonomy_the_canonical_clusters_end_up_together() {
     let papers = canonical_papers();
     let topics = enrich(&papers, &Config::default()).topics;
-    let unlearning: Vec<usize> = papers
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.title.to_lowercase().contains("unlearning"))
-        .map(|(i, _)| i)
-        .collect();
-    assert!(unlearning.len() >= 6, "the canonical day has several unlearning papers");
-    let topic = topics.topics.iter().find(|t| t.name.to_lowercase().contains("unlearning")).unwrap_or_else(|| {
-        panic!("no unlearning topic among {:?}", topics.topics.iter().map(|t| &t.name).collect::<Vec<_>>())
-    });
-    assert_eq!(topic.kind, TopicKind::Auto);
-    for i in &unlearning {
-        assert!(topic.papers.contains(i), "`{}` is missing from `{}`", papers[*i].title, topic.name);
+    for (slug, words, least) in [
+        ("machine-unlearning", &["unlearning"][..], 6),
+        ("mixture-of-expert", &["mixture of experts", "mixture-of-experts"][..], 3),
+        ("context-learning", &["in-context learning"][..], 3),
+    ] {
+        let members = titled(&papers, words);
+        assert!(members.len() >= least, "the canonical day has several `{slug}` papers");
+        let cluster = topics.topics.iter().find(|t| t.slug == slug).unwrap_or_else(|| {
+            panic!("no `{slug}` among {:?}", topics.topics.iter().map(|t| &t.slug).collect::<Vec<_>>())
+        });
+        assert_eq!(cluster.kind, TopicKind::Auto);
+        for i in &members {
+            assert!(cluster.papers.contains(i), "`{}` is missing from `{}`", papers[*i].title, cluster.name);
+        }
     }
 }
 
@@ -140,28 +369,16 @@ fn automatic_topics_are_deterministic() {
 
 #[test]
 fn display_names_read_naturally() {
-    let mut surfaces = BTreeMap::new();
-    surfaces.insert("Machine Unlearning", 3);
-    surfaces.insert("machine unlearning", 2);
-    assert_eq!(display_name(&surfaces), "Machine unlearning");
-    let mut surfaces = BTreeMap::new();
-    surfaces.insert("IR", 1);
-    assert_eq!(display_name(&surfaces), "IR");
-    let mut surfaces = BTreeMap::new();
-    surfaces.insert("In-Context Learning", 1);
-    assert_eq!(display_name(&surfaces), "In-context learning");
-    let mut surfaces = BTreeMap::new();
-    surfaces.insert("LLMs for MoE Routing", 1);
-    assert_eq!(display_name(&surfaces), "LLMs for MoE routing");
-    let mut surfaces = BTreeMap::new();
-    surfaces.insert("MACHINE UNLEARNING", 1);
-    assert_eq!(display_name(&surfaces), "Machine unlearning");
-    let mut surfaces = BTreeMap::new();
-    surfaces.insert("IR", 1);
-    assert_eq!(display_name(&surfaces), "IR");
-}
-
-#[test]
-fn generic_words_stay_sorted() {
-    assert!(GENERIC.windows(2).all(|w| w[0] < w[1]));
+    for (surface, name) in [
+        ("Machine Unlearning", "Machine unlearning"),
+        ("IR", "IR"),
+        ("In-Context Learning", "In-context learning"),
+        ("LLMs for MoE Routing", "LLMs for MoE routing"),
+        ("MACHINE UNLEARNING", "Machine unlearning"),
+    ] {
+        let surfaces: BTreeMap<String, u32> = [(surface.to_string(), 1)].into();
+        assert_eq!(sentence_case(&surfaces), name);
+    }
+    let surfaces: BTreeMap<String, u32> = [("Machine Unlearning".into(), 3), ("machine unlearning".into(), 2)].into();
+    assert_eq!(sentence_case(&surfaces), "Machine unlearning", "the most frequent spelling");
 }

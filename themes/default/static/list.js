@@ -155,6 +155,15 @@
     if (!input) return;
     input.hidden = false;
     var current = input.value;
+    /* The range comes from the list of days, so that a day's page does
+     * not change when a newer day is added. */
+    var bound = function () {
+      dates().then(function (all) {
+        if (all.length) { input.min = all[0]; input.max = all[all.length - 1]; }
+      }, function () {});
+    };
+    input.addEventListener('focus', bound, { once: true });
+    input.addEventListener('pointerdown', bound, { once: true });
     input.addEventListener('change', function () {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(input.value)) return;
       dates().then(function (all) {

@@ -1,0 +1,561 @@
+//! Rule topics: how much each `[[topics]]` rule's keywords say about one
+//! paper, and which rules tag it.
+//!
+//! A match counts by where it is (title, AI keywords, the abstract's first
+//! sentence, the rest of the abstract: see [`TaxonomyConfig`]). Three kinds
+//! of match count nothing: one inside a longer keyword match (maximal
+//! munch: `vision-language-action model` is robotics, not the
+//! `vision-language` of multimodal models), one inside a phrase the rule
+//! excludes, and one a negation governs (`without fine-tuning`,
+//! `training-free`). A paper then lands in the most specific rules that
+//! fit: a rule is dropped when one of its descendants also tags the paper.
+//!
+//! Every phrase lookup goes through an index keyed by the phrase's first
+//! word, so the cost grows with the text, not with texts x keywords. The
+//! result depends on the paper and the rules only, never on the other
+//! papers, so a paper keeps its rule topics as days are added.
+
+use rustc_hash::FxHashMap;
+
+use super::super::Doc;
+use super::super::text::{Token, phrase, word_hash};
+use crate::config::{TaxonomyConfig, TopicRule};
+
+/// What a phrase of a rule does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Counts for the rule wherever it occurs.
+    Keyword,
+    /// Counts only in the title.
+    TitleKeyword,
+    /// Hides the rule's keywords inside it.
+    Exclude,
+    /// One of these must occur for the rule to tag a paper.
+    Require,
+    /// None of these may occur in the title, AI keywords or first sentence.
+    Unless,
+}
+
+/// One phrase of the rules.
+#[derive(Debug)]
+struct Phrase {
+    words: Vec<String>,
+    /// Hashes of `words` (see [`word_hash`]), compared first.
+    hashes: Vec<u64>,
+    rule: usize,
+    role: Role,
+}
+
+/// Where in a paper a text comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Zone {
+    /// The title: title keywords count.
+    Title,
+    /// An AI keyword.
+    Keyword,
+    /// The abstract's first sentence.
+    Lead,
+    /// The rest of the abstract: `unless` phrases do not count.
+    Body,
+}
+
+/// Rules compiled for matching.
+#[derive(Debug)]
+pub struct Matcher {
+    phrases: Vec<Phrase>,
+    /// Hash of the first word of a phrase -> phrase indexes.
+    by_first: FxHashMap<u64, Vec<u32>>,
+    /// Each rule's ancestors, nearest first.
+    ancestors: Vec<Vec<usize>>,
+    /// Each rule's own `min_score`, if any.
+    min_scores: Vec<Option<u32>>,
+    /// Whether a rule has `requires`.
+    has_requirements: Vec<bool>,
+    /// Whether a rule is a top topic with children: a field, not a subject.
+    broad: Vec<bool>,
+    /// Whether a rule is a facet (see [`TopicRule::facet`]).
+    facet: Vec<bool>,
+}
+
+/// A rule's evidence in one paper.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scores {
+    /// Each rule's score.
+    pub scores: Vec<u32>,
+    /// Whether one of each rule's `requires` phrases occurs.
+    pub required: Vec<bool>,
+    /// Whether one of each rule's `unless` phrases occurs where it counts.
+    pub blocked: Vec<bool>,
+    /// Whether each rule matched in the title, the AI keywords or the first
+    /// sentence: where a paper says what it is about.
+    pub headed: Vec<bool>,
+}
+
+/// The matches of one text: the rules whose keywords count (a rule once
+/// per match) and those whose requirements occur.
+#[derive(Debug, Default)]
+struct Hits {
+    rules: Vec<usize>,
+    required: Vec<usize>,
+    blocked: Vec<usize>,
+}
+
+impl Matcher {
+    /// Compiles the phrases of `rules`.
+    pub fn new(rules: &[TopicRule]) -> Matcher {
+        let parents = parents_of(rules);
+        let mut phrases = Vec::new();
+        for (r, rule) in rules.iter().enumerate() {
+            let roles = [
+                (&rule.keywords, Role::Keyword),
+                (&rule.title_keywords, Role::TitleKeyword),
+                (&rule.exclude, Role::Exclude),
+                (&rule.requires, Role::Require),
+                (&rule.unless, Role::Unless),
+            ];
+            for (texts, role) in roles {
+                for text in texts {
+                    let words = phrase(text);
+                    if !words.is_empty() {
+                        let hashes = words.iter().map(|w| word_hash(w)).collect();
+                        phrases.push(Phrase { words, hashes, rule: r, role });
+                    }
+                }
+            }
+        }
+        let mut by_first: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        for (p, phrase) in phrases.iter().enumerate() {
+            by_first.entry(phrase.hashes[0]).or_default().push(p as u32);
+        }
+        let ancestors = (0..rules.len())
+            .map(|r| {
+                let mut chain = Vec::new();
+                let mut at = parents[r];
+                // Config validation rules out cycles; the bound keeps a bad
+                // model from looping.
+                while let Some(p) = at.filter(|_| chain.len() < rules.len()) {
+                    chain.push(p);
+                    at = parents[p];
+                }
+                chain
+            })
+            .collect();
+        Matcher {
+            phrases,
+            by_first,
+            ancestors,
+            min_scores: rules.iter().map(|r| r.min_score).collect(),
+            has_requirements: rules.iter().map(|r| r.requires.iter().any(|k| !phrase(k).is_empty())).collect(),
+            broad: (0..rules.len()).map(|r| parents[r].is_none() && parents.contains(&Some(r))).collect(),
+            facet: rules.iter().map(|r| r.facet).collect(),
+        }
+    }
+
+    /// The number of rules.
+    pub fn len(&self) -> usize {
+        self.ancestors.len()
+    }
+
+    /// Whether there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.ancestors.is_empty()
+    }
+
+    /// Each rule's ancestors, nearest first.
+    pub fn ancestors(&self, rule: usize) -> &[usize] {
+        &self.ancestors[rule]
+    }
+
+    /// The keyword matches in `tokens` of `text` that count, and the
+    /// requirements that occur.
+    fn matches(&self, text: &str, tokens: &[Token], zone: Zone) -> Hits {
+        let mut hits = Hits::default();
+        let mut found = self.find(tokens, zone, &mut hits);
+        // Longest first at each start: whatever covers a match comes before it.
+        found.sort_unstable_by_key(|&(start, end, p)| (start, std::cmp::Reverse(end), p));
+        // The furthest end of the keyword matches before this group of equal
+        // spans, and of each rule's exclude phrases (few, usually none).
+        let mut keyword_end = 0;
+        let mut exclude_end: Vec<(usize, usize)> = Vec::new();
+        for group in found.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            let (start, end, _) = group[0];
+            let phrase = |m: &(usize, usize, u32)| &self.phrases[m.2 as usize];
+            for m in group.iter().filter(|m| phrase(m).role == Role::Exclude) {
+                let rule = phrase(m).rule;
+                match exclude_end.iter_mut().find(|(r, _)| *r == rule) {
+                    Some((_, e)) => *e = (*e).max(end),
+                    None => exclude_end.push((rule, end)),
+                }
+            }
+            let incidental = match zone {
+                Zone::Lead | Zone::Body => listed(text, tokens, start, end),
+                Zone::Title | Zone::Keyword => false,
+            };
+            if keyword_end < end && !incidental && !negated(text, tokens, start, end) {
+                for p in group.iter().map(phrase) {
+                    let excluded = exclude_end.iter().any(|&(r, e)| r == p.rule && e >= end);
+                    if p.role != Role::Exclude && !excluded {
+                        hits.rules.push(p.rule);
+                    }
+                }
+            }
+            if group.iter().any(|m| phrase(m).role != Role::Exclude) {
+                keyword_end = keyword_end.max(end);
+            }
+        }
+        hits
+    }
+
+    /// Every keyword and exclude phrase found in `tokens`, as `(start, end,
+    /// phrase)`; requirements and `unless` phrases go straight to `hits`.
+    fn find(&self, tokens: &[Token], zone: Zone, hits: &mut Hits) -> Vec<(usize, usize, u32)> {
+        let mut found = Vec::new();
+        for (i, token) in tokens.iter().enumerate() {
+            let Some(candidates) = self.by_first.get(&token.hash) else { continue };
+            for &p in candidates {
+                let phrase = &self.phrases[p as usize];
+                let counts_here = match phrase.role {
+                    Role::TitleKeyword => zone == Zone::Title,
+                    Role::Unless => zone != Zone::Body,
+                    _ => true,
+                };
+                let words = &phrase.words;
+                if !counts_here
+                    || tokens.len() < i + words.len()
+                    || !phrase.hashes.iter().zip(&tokens[i..]).all(|(&h, t)| h == t.hash)
+                    || !words.iter().zip(&tokens[i..]).all(|(w, t)| *w == t.norm)
+                {
+                    continue;
+                }
+                match phrase.role {
+                    Role::Require => hits.required.push(phrase.rule),
+                    Role::Unless => hits.blocked.push(phrase.rule),
+                    _ => found.push((i, i + words.len(), p)),
+                }
+            }
+        }
+        found
+    }
+
+    /// Each rule's score for `doc` (see [`TaxonomyConfig`]) and whether its
+    /// requirements occur.
+    pub fn scores(&self, doc: &Doc, settings: &TaxonomyConfig) -> Scores {
+        let n = self.len();
+        let mut out =
+            Scores { scores: vec![0; n], required: vec![false; n], blocked: vec![false; n], headed: vec![false; n] };
+        let add = |hits: Hits, weight: u32, cap: u32, heading: bool, out: &mut Scores| {
+            let mut rules = hits.rules;
+            rules.sort_unstable();
+            for run in rules.chunk_by(|a, b| a == b) {
+                out.scores[run[0]] += (run.len() as u32).min(cap) * weight;
+                out.headed[run[0]] |= heading;
+            }
+            for r in hits.required {
+                out.required[r] = true;
+            }
+            for r in hits.blocked {
+                out.blocked[r] = true;
+            }
+        };
+        add(self.matches(&doc.title, &doc.title_tokens, Zone::Title), settings.title_weight, 2, true, &mut out);
+        let mut keyword_hits = Hits::default();
+        for (keyword, tokens) in doc.keywords.iter().zip(&doc.keyword_tokens) {
+            let mut hits = self.matches(keyword, tokens, Zone::Keyword);
+            hits.rules.sort_unstable();
+            hits.rules.dedup();
+            keyword_hits.rules.extend(hits.rules);
+            keyword_hits.required.extend(hits.required);
+            keyword_hits.blocked.extend(hits.blocked);
+        }
+        add(keyword_hits, settings.keyword_weight, 3, true, &mut out);
+        let lead = doc.lead_tokens();
+        let (lead_tokens, rest) = doc.abstract_tokens.split_at(lead);
+        add(self.matches(&doc.abstract_text, lead_tokens, Zone::Lead), settings.lead_weight, 1, true, &mut out);
+        add(self.matches(&doc.abstract_text, rest, Zone::Body), 1, 3, false, &mut out);
+        out
+    }
+
+    /// Whether the `requires` and `unless` of rule `r` and of its ancestors
+    /// (a narrower topic keeps its parents' conditions) let it tag a paper.
+    fn allowed(&self, r: usize, evidence: &Scores) -> bool {
+        std::iter::once(r)
+            .chain(self.ancestors[r].iter().copied())
+            .all(|a| (!self.has_requirements[a] || evidence.required[a]) && !evidence.blocked[a])
+    }
+
+    /// The rules that tag a paper with these scores: its subject topics
+    /// best first, then its facets. A rule needs its minimum score, its
+    /// requirements met and no `unless` phrase. Subjects are narrowed to the
+    /// most specific (a rule goes when a descendant is there too, and a top
+    /// topic with children goes when a narrower subject elsewhere says as
+    /// much); when some subject is named in the title, the AI keywords or
+    /// the first sentence, subjects only the rest of the abstract names go;
+    /// then those under `min_share` of the best go, and all past
+    /// `max_per_paper` (0: no limit).
+    pub fn tagging(&self, evidence: &Scores, settings: &TaxonomyConfig) -> Vec<usize> {
+        let scores = &evidence.scores;
+        let passing: Vec<usize> = (0..scores.len())
+            .filter(|&r| scores[r] > 0 && scores[r] >= self.min_scores[r].unwrap_or(settings.min_score))
+            .filter(|&r| self.allowed(r, evidence))
+            .collect();
+        let specific = passing.iter().copied().filter(|&r| !passing.iter().any(|&d| self.ancestors[d].contains(&r)));
+        let (mut facets, mut subjects): (Vec<usize>, Vec<usize>) = specific.partition(|&r| self.facet[r]);
+        let best_narrow = subjects.iter().filter(|&&r| !self.broad[r]).map(|&r| scores[r]).max();
+        if let Some(narrow) = best_narrow {
+            subjects.retain(|&r| !self.broad[r] || scores[r] > narrow);
+        }
+        if subjects.iter().any(|&r| evidence.headed[r]) {
+            subjects.retain(|&r| evidence.headed[r]);
+        }
+        // A top topic that stays does not push out a narrower one it outscores.
+        let narrow_best = subjects.iter().filter(|&&r| !self.broad[r]).map(|&r| scores[r]).max();
+        let best = narrow_best.or(subjects.iter().map(|&r| scores[r]).max()).unwrap_or(0);
+        subjects.retain(|&r| scores[r] * 100 >= best * settings.min_share.min(100));
+        let by_score = |a: &usize, b: &usize| scores[*b].cmp(&scores[*a]).then(a.cmp(b));
+        subjects.sort_by(by_score);
+        if settings.max_per_paper > 0 {
+            subjects.truncate(settings.max_per_paper);
+        }
+        facets.sort_by(by_score);
+        subjects.extend(facets);
+        subjects
+    }
+}
+
+/// How one rule fared with one paper, for `paperpress topics --explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleEvidence {
+    /// The rule.
+    pub rule: usize,
+    /// Its score.
+    pub score: u32,
+    /// Whether it matched in the title, AI keywords or first sentence.
+    pub headed: bool,
+    /// Whether its own and its parents' `requires` and `unless` allow it.
+    pub allowed: bool,
+    /// Whether it tags the paper.
+    pub tags: bool,
+}
+
+impl Matcher {
+    /// Every rule with a score for `doc`, best first.
+    pub fn explain(&self, doc: &Doc, settings: &TaxonomyConfig) -> Vec<RuleEvidence> {
+        let evidence = self.scores(doc, settings);
+        let tagged = self.tagging(&evidence, settings);
+        let mut out: Vec<RuleEvidence> = (0..self.len())
+            .filter(|&r| evidence.scores[r] > 0)
+            .map(|r| RuleEvidence {
+                rule: r,
+                score: evidence.scores[r],
+                headed: evidence.headed[r],
+                allowed: self.allowed(r, &evidence),
+                tags: tagged.contains(&r),
+            })
+            .collect();
+        out.sort_by(|a, b| b.score.cmp(&a.score).then(a.rule.cmp(&b.rule)));
+        out
+    }
+}
+
+/// Each rule's parent, by index.
+fn parents_of(rules: &[TopicRule]) -> Vec<Option<usize>> {
+    rules
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| {
+            let parent = rule.parent.trim();
+            if parent.is_empty() {
+                return None;
+            }
+            rules.iter().position(|r| r.is_named(parent)).filter(|&p| p != i)
+        })
+        .collect()
+}
+
+/// Whether the words `tokens[start..end]` are one item of a list (`fields
+/// such as physics, chemistry, and biology`): said in passing, not the
+/// paper's subject. An item stands between list separators (a comma,
+/// `such as`, `including`, `, and`) with another comma close by.
+fn listed(text: &str, tokens: &[Token], start: usize, end: usize) -> bool {
+    let gap = |i: usize| &text[tokens[i - 1].end..tokens[i].start];
+    let is = |i: usize, words: &[&str]| tokens.get(i).is_some_and(|t| words.contains(&t.norm.as_str()));
+    let opens = start > 0
+        && (gap(start).contains(',')
+            || (is(start - 1, &["and", "or"]) && start > 1 && gap(start - 1).contains(','))
+            || (is(start - 1, &["as"]) && start > 1 && is(start - 2, &["such"]))
+            || is(start - 1, &["including", "like"]));
+    let closes = end < tokens.len() && (gap(end).contains(',') || (is(end, &["and", "or"]) && !gap(end).contains('.')));
+    let last = opens && is(start.wrapping_sub(1), &["and", "or"]) && start > 1 && gap(start - 1).contains(',');
+    if !(opens && (closes || last)) {
+        return false;
+    }
+    // Another comma within a few words: a list, not an apposition.
+    let from = tokens[start.saturating_sub(LIST_REACH)].start;
+    let to = tokens[(end + LIST_REACH).min(tokens.len() - 1)].end;
+    text[from..to].matches(',').count() >= 2
+}
+
+/// How many words around a list item the other commas of its list may be.
+const LIST_REACH: usize = 5;
+
+/// Words that negate what follows them within a clause: `without
+/// fine-tuning`, `no need for retraining`, `does not require RL`.
+const NEGATIONS: &[&str] = &[
+    "avoid",
+    "avoiding",
+    "bypass",
+    "bypassing",
+    "eliminate",
+    "eliminating",
+    "instead",
+    "no",
+    "non",
+    "not",
+    "obviate",
+    "obviating",
+    "rather",
+    "unlike",
+    "without",
+];
+
+/// The hashes of [`NEGATIONS`], for a quick first test.
+static NEGATION_HASHES: std::sync::LazyLock<Vec<u64>> =
+    std::sync::LazyLock::new(|| NEGATIONS.iter().map(|w| word_hash(w)).collect());
+
+/// How many words before a match a negation may stand.
+const NEGATION_REACH: usize = 3;
+
+/// Whether a negation governs the words `tokens[start..end]`: a negating
+/// word shortly before, in the same clause (`not only` does not negate), or
+/// `-free` right after (`fine-tuning-free`, `training-free`).
+fn negated(text: &str, tokens: &[Token], start: usize, end: usize) -> bool {
+    if let Some(next) = tokens.get(end)
+        && next.norm == "free"
+        && matches!(text[tokens[end - 1].end..next.start].trim(), "" | "-")
+    {
+        return true;
+    }
+    let from = start.saturating_sub(NEGATION_REACH);
+    for i in (from..start).rev() {
+        let between = &text[tokens[i].end..tokens[i + 1].start];
+        if between.contains([',', '.', ';', ':', '!', '?', '(', ')']) {
+            return false;
+        }
+        if NEGATION_HASHES.contains(&tokens[i].hash) && NEGATIONS.binary_search(&tokens[i].norm.as_str()).is_ok() {
+            return !(tokens[i].norm == "not" && tokens.get(i + 1).is_some_and(|t| t.norm == "only"));
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::enrich::text::tokens;
+
+    fn rule(name: &str, parent: &str, keywords: &[&str]) -> TopicRule {
+        TopicRule {
+            name: name.into(),
+            parent: parent.into(),
+            keywords: keywords.iter().map(|k| k.to_string()).collect(),
+            ..TopicRule::default()
+        }
+    }
+
+    fn matched(matcher: &Matcher, text: &str) -> Vec<usize> {
+        matcher.matches(text, &tokens(text), Zone::Body).rules
+    }
+
+    fn scored(scores: &[u32]) -> Scores {
+        let n = scores.len();
+        Scores { scores: scores.to_vec(), required: vec![false; n], blocked: vec![false; n], headed: vec![true; n] }
+    }
+
+    #[test]
+    fn negations_are_sorted() {
+        assert!(NEGATIONS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn negated_mentions_do_not_count() {
+        let matcher = Matcher::new(&[rule("Fine-tuning", "", &["fine-tuning", "fine-tune"])]);
+        for text in [
+            "works without fine-tuning",
+            "requires no additional fine-tuning",
+            "a fine-tuning-free method",
+            "does not fine-tune the model",
+            "unlike fine-tuning, it edits weights",
+        ] {
+            assert_eq!(matched(&matcher, text), Vec::<usize>::new(), "{text}");
+        }
+        for text in [
+            "we study fine-tuning",
+            "not only fine-tuning",
+            "without labels, fine-tuning helps",
+            "no labels are needed and we then fine-tune",
+        ] {
+            assert_eq!(matched(&matcher, text), [0], "{text}");
+        }
+    }
+
+    #[test]
+    fn items_of_a_list_are_said_in_passing() {
+        let matcher = Matcher::new(&[rule("Chemistry", "", &["chemistry"]), rule("Video", "", &["video generation"])]);
+        for text in [
+            "fields such as physics, chemistry, and biology",
+            "in physics, chemistry, biology and materials",
+            "tasks including math, chemistry, law, and medicine",
+        ] {
+            assert_eq!(matched(&matcher, text), Vec::<usize>::new(), "{text}");
+        }
+        for text in [
+            "We propose X, a method for video generation, and show that it works.",
+            "Chemistry, the study of matter, is hard.",
+            "We study chemistry.",
+        ] {
+            assert_eq!(matched(&matcher, text).len(), 1, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_longer_keyword_covers_a_shorter_one() {
+        let matcher = Matcher::new(&[
+            rule("Multimodal", "", &["vision-language", "vision language model"]),
+            rule("Robotics", "", &["vision-language-action", "robot"]),
+        ]);
+        assert_eq!(matched(&matcher, "a vision-language-action model for robots"), [1, 1]);
+        assert_eq!(matched(&matcher, "a vision-language model"), [0], "one match per span, the longest");
+    }
+
+    #[test]
+    fn excluded_phrases_block_their_rule_only() {
+        let mut robotics = rule("Robotics", "", &["manipulation"]);
+        robotics.exclude = vec!["image manipulation".into()];
+        let matcher = Matcher::new(&[robotics, rule("Editing", "", &["manipulation"])]);
+        assert_eq!(matched(&matcher, "image manipulation"), [1]);
+        assert_eq!(matched(&matcher, "dexterous manipulation"), [0, 1]);
+    }
+
+    #[test]
+    fn the_most_specific_rule_wins_over_its_ancestors() {
+        let rules = [
+            rule("Vision", "", &["image"]),
+            rule("Video", "Vision", &["video"]),
+            rule("Video generation", "Video", &["video generation"]),
+            rule("Audio", "", &["audio"]),
+        ];
+        let matcher = Matcher::new(&rules);
+        assert_eq!(matcher.ancestors(2), [1, 0]);
+        let settings = TaxonomyConfig::default();
+        assert_eq!(matcher.tagging(&scored(&[9, 9, 3, 0]), &settings), [2], "narrowed to the leaf, whatever its score");
+        assert_eq!(matcher.tagging(&scored(&[9, 0, 0, 6]), &settings), [0, 3], "a broad topic that says more stays");
+        assert_eq!(matcher.tagging(&scored(&[5, 0, 0, 6]), &settings), [3], "a broad topic that says less goes");
+        assert_eq!(
+            matcher.tagging(&scored(&[20, 0, 0, 6]), &settings),
+            [0, 3],
+            "and one that says more does not push out a narrow one"
+        );
+        assert_eq!(matcher.tagging(&scored(&[9, 0, 0, 2]), &settings), [0], "below min_score");
+        assert_eq!(matcher.tagging(&scored(&[0, 0, 12, 3]), &settings), [2], "under 30% of the best");
+    }
+}
