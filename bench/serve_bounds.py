@@ -9,11 +9,16 @@ tests/fixtures/site and reports:
 
 - threads: the process's threads (/proc/PID/task) before, and with 300
   connections open that send nothing (half-open clients);
-- header: the answer to a request whose one header line is 400 MB (sent
+- header: the answer to a request whose one header line is 100 MB (sent
   until the server answers or closes), and the server's peak memory
   (VmHWM) before and after;
+- slowloris: 200 clients that send a request head a byte a second; the
+  answer to a normal request among them, and how many of them are still
+  connected 12 s later;
 - long polls: how long a page and six of its files take to load while
-  eight reload long polls are open on other connections.
+  eight reload long polls are open on other connections;
+- hostile requests: the status of path traversals (`..`, `%2e%2e`, an
+  encoded NUL), folders, and spoofed `Host` names.
 
 Every connection goes to 127.0.0.1; every loop is bounded and the server
 is stopped at the end.
@@ -75,7 +80,7 @@ def idle_connections(proc, port, count=300):
     return before, during, len(idle)
 
 
-def huge_header(proc, port, size=400 * 1000 * 1000):
+def huge_header(proc, port, size=100 * 1000 * 1000):
     """Sends a head with one `size`-byte header line; returns (status, sent)."""
     s = socket.create_connection(("127.0.0.1", port), timeout=30)
     s.sendall(b"GET / HTTP/1.1\r\nHost: localhost:%d\r\nX-Big: " % port)
@@ -98,9 +103,11 @@ def huge_header(proc, port, size=400 * 1000 * 1000):
     return status, sent
 
 
-def get(port, path, timeout=60):
+def get(port, path, timeout=60, headers=None):
     s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    s.sendall(b"GET %s HTTP/1.1\r\nHost: localhost:%d\r\nConnection: close\r\n\r\n" % (path.encode(), port))
+    if headers is None:
+        headers = b"Host: localhost:%d\r\n" % port
+    s.sendall(b"GET %s HTTP/1.1\r\n%sConnection: close\r\n\r\n" % (path.encode(), headers))
     data = b""
     while True:
         chunk = s.recv(65536)
@@ -131,6 +138,76 @@ def page_with_polls(port, polls=8):
     return "%.3f s" % elapsed
 
 
+def status_line(answer):
+    line = answer.split(b"\r\n")[0].decode(errors="replace")
+    location = re.search(rb"\r\n[Ll]ocation: ([^\r]*)", answer)
+    return line + (" -> %s" % location.group(1).decode() if location else "")
+
+
+def slowloris(port, count=200, seconds=12):
+    """`count` clients trickling a head; returns (a normal GET's answer and
+    seconds, how many of them are still connected after `seconds`)."""
+    slow = []
+    for _ in range(count):
+        try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=2)
+            s.sendall(b"GET / HTTP/1.1\r\nHost: localhost:%d\r\nX-Slow: " % port)
+            slow.append(s)
+        except OSError:
+            break
+    time.sleep(0.5)
+    start = time.perf_counter()
+    try:
+        answer = status_line(get(port, "/", timeout=30))
+    except OSError as e:
+        answer = "no answer (%s)" % e
+    elapsed = time.perf_counter() - start
+    connected = len(slow)
+    end = time.time() + seconds
+    while time.time() < end and connected:
+        time.sleep(1)
+        connected = 0
+        for s in slow:
+            try:
+                s.sendall(b"a")
+                connected += 1
+            except OSError:
+                pass
+    for s in slow:
+        s.close()
+    return answer, elapsed, connected, len(slow)
+
+
+HOSTILE_PATHS = [
+    "/../site.toml",
+    "/%2e%2e/site.toml",
+    "/%2E%2E%2Fsite.toml",
+    "/papers/..%2f..%2fsite.toml",
+    "/index.html%00.txt",
+    "/%00",
+    "/days",
+    "/days/",
+    "/papers/",
+    "//days",
+]
+
+
+def hostile_requests(port):
+    rows = [(path, status_line(get(port, path))) for path in HOSTILE_PATHS]
+    for label, headers in [
+        ("Host: evil.example:PORT", b"Host: evil.example:%d\r\n" % port),
+        ("Host: 127.0.0.1 (no port)", b"Host: 127.0.0.1\r\n"),
+        ("no Host", b""),
+        ("two Host headers, local first", b"Host: localhost:%d\r\nHost: evil.example:%d\r\n" % (port, port)),
+        ("X-Forwarded-Host: evil.example", b"Host: evil.example\r\nX-Forwarded-Host: localhost:%d\r\n" % port),
+    ]:
+        rows.append((label, status_line(get(port, "/", headers=headers))))
+    rows.append(
+        ("absolute URL http://evil.example/", status_line(get(port, "http://evil.example:%d/" % port)))
+    )
+    return rows
+
+
 def measure(binary):
     with tempfile.TemporaryDirectory() as tmp:
         site = os.path.join(tmp, "site")
@@ -144,16 +221,24 @@ def measure(binary):
             time.sleep(0.5)
             peak_after = peak_kib(proc.pid)
             polls = page_with_polls(port)
+            loris = slowloris(port)
+            hostile = hostile_requests(port)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
     print("%s" % binary)
     print("  threads: %d before, %d with %d idle connections" % (before, during, made))
     print(
-        "  400 MB header line: answer %s after %d MB sent; peak memory %.1f MiB before, %.1f MiB after"
+        "  100 MB header line: answer %s after %d MB sent; peak memory %.1f MiB before, %.1f MiB after"
         % (status, sent // 1000000, peak_before / 1024, peak_after / 1024)
     )
     print("  page and six files with 8 long polls open: %s" % polls)
+    print(
+        "  slowloris: a GET among %d trickling clients: %s in %.2f s; %d of them still connected 12 s later"
+        % (loris[3], loris[0], loris[1], loris[2])
+    )
+    for what, answer in hostile:
+        print("  %-36s %s" % (what, answer))
 
 
 def main():

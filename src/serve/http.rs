@@ -57,7 +57,7 @@ pub struct Limits {
 impl Limits {
     /// The preview server's bounds.
     pub const PREVIEW: Limits = Limits {
-        connections: 64,
+        connections: 256,
         head_bytes: 16 * 1024,
         head_timeout: Duration::from_secs(10),
         write_timeout: Duration::from_secs(10),
@@ -81,6 +81,8 @@ pub struct Response {
     pub content_type: String,
     /// The body (left out for `HEAD`, its length kept).
     pub body: Bytes,
+    /// `Location`, for a redirect.
+    pub location: Option<String>,
 }
 
 impl Response {
@@ -91,7 +93,12 @@ impl Response {
 
     /// An answer of `content_type`.
     pub fn new(code: u16, content_type: impl Into<String>, body: impl Into<Bytes>) -> Response {
-        Response { code, content_type: content_type.into(), body: body.into() }
+        Response { code, content_type: content_type.into(), body: body.into(), location: None }
+    }
+
+    /// A permanent redirect to `location`, a path on this server.
+    pub fn redirect(location: String) -> Response {
+        Response { location: Some(location), ..Response::text(301, "moved\n") }
     }
 }
 
@@ -266,7 +273,9 @@ async fn answer(
 /// The request the handler gets, or the answer that refuses it.
 fn check<B>(request: &hyper::Request<B>, hosts: Hosts) -> std::result::Result<Request, Response> {
     let port = hosts.port;
-    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+    // Two `Host` headers are refused, whichever one a proxy would read.
+    let mut given = request.headers().get_all(header::HOST).iter();
+    let host = given.next().and_then(|h| h.to_str().ok()).filter(|_| given.next().is_none());
     // A request for an absolute URL names its host there too.
     let authority = request.uri().authority().map(|a| a.as_str());
     let local = |name: Option<&str>| name.is_some_and(|h| is_local_host(h, port));
@@ -295,6 +304,9 @@ fn into_hyper(response: Response) -> hyper::Response<Full<Bytes>> {
     headers.insert(header::CONTENT_TYPE, content_type);
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if let Some(location) = response.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        headers.insert(header::LOCATION, location);
+    }
     if code == StatusCode::METHOD_NOT_ALLOWED {
         headers.insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
     }

@@ -39,7 +39,8 @@ const WAIT_TIMEOUT: Duration = Duration::from_secs(20);
 /// Reload requests waiting at once (one per open tab); more get `503`
 /// (the page's script then asks again a second later), so waiting tabs
 /// never take every connection the server keeps open.
-const MAX_WAITING: usize = http::Limits::PREVIEW.connections / 2;
+const MAX_WAITING: usize = 32;
+const _: () = assert!(MAX_WAITING < http::Limits::PREVIEW.connections / 2);
 
 /// The state of the preview: which build is online, and whether the last
 /// rebuild failed.
@@ -360,6 +361,9 @@ fn file_response(url: &str, output: &Path, status: &Shared) -> Response {
         );
         return html(page.into_bytes(), 500);
     }
+    if let Some(location) = folder_location(output, url) {
+        return Response::redirect(location);
+    }
     let (path, code) = match resolve(output, url) {
         Some(path) => (path, 200),
         None => (output.join("404.html"), 404),
@@ -380,6 +384,19 @@ fn html(body: Vec<u8>, code: u16) -> Response {
 /// The file `url` names inside `output`, or `None` when there is none or
 /// the path would leave `output` (`..`, encoded or not; symlinks out).
 pub fn resolve(output: &Path, url: &str) -> Option<PathBuf> {
+    let mut file = local_path(output, url)?;
+    if file.is_dir() {
+        file.push("index.html");
+    }
+    let file = file.canonicalize().ok()?;
+    let root = output.canonicalize().ok()?;
+    (file.starts_with(&root) && file.is_file()).then_some(file)
+}
+
+/// The path `url` names under `output`, not yet checked: `None` when it
+/// is not UTF-8 once decoded, holds a NUL or a backslash, or climbs out
+/// with `..`.
+fn local_path(output: &Path, url: &str) -> Option<PathBuf> {
     let path = url.split(['?', '#']).next()?;
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
     if decoded.contains(['\0', '\\']) {
@@ -393,12 +410,25 @@ pub fn resolve(output: &Path, url: &str) -> Option<PathBuf> {
             s => file.push(s),
         }
     }
-    if file.is_dir() {
-        file.push("index.html");
+    Some(file)
+}
+
+/// Where a folder asked for without its final slash is (`/topics` is at
+/// `/topics/`), so that its index page's relative links work, as on
+/// GitHub Pages; `None` for anything else.
+fn folder_location(output: &Path, url: &str) -> Option<String> {
+    let (path, query) = url.split_once('?').map_or((url, None), |(p, q)| (p, Some(q)));
+    if path.ends_with('/') || !local_path(output, path)?.is_dir() {
+        return None;
     }
-    let file = file.canonicalize().ok()?;
-    let root = output.canonicalize().ok()?;
-    (file.starts_with(&root) && file.is_file()).then_some(file)
+    resolve(output, &format!("{path}/"))?;
+    // One leading slash: `//host/` would name another site.
+    let mut location = format!("/{}/", path.trim_start_matches('/'));
+    if let Some(query) = query {
+        location.push('?');
+        location.push_str(query);
+    }
+    Some(location)
 }
 
 /// The `Content-Type` of a file, by its extension (`mime_guess`); text
@@ -493,8 +523,27 @@ mod tests {
             "/%252e%252e/secret.txt",
             "/nothing.html",
             "/%ff.html",
+            "/index.html%00.txt",
+            "/index.html%00",
         ] {
             assert_eq!(resolve(&out, bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn folders_without_their_slash_redirect_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(out.join("topics/agents")).unwrap();
+        std::fs::create_dir_all(out.join("empty")).unwrap();
+        std::fs::create_dir_all(dir.path().join("outside")).unwrap();
+        std::fs::write(out.join("topics/agents/index.html"), "agents").unwrap();
+        std::fs::write(dir.path().join("outside/index.html"), "outside").unwrap();
+        assert_eq!(folder_location(&out, "/topics/agents").as_deref(), Some("/topics/agents/"));
+        assert_eq!(folder_location(&out, "/topics/agents?x=1").as_deref(), Some("/topics/agents/?x=1"));
+        assert_eq!(folder_location(&out, "//topics/agents").as_deref(), Some("/topics/agents/"), "never `//host`");
+        for none in ["/topics/agents/", "/topics/agents/index.html", "/empty", "/nothing", "/../outside", "/"] {
+            assert_eq!(folder_location(&out, none), None, "{none}");
         }
     }
 
