@@ -137,7 +137,8 @@ impl Server {
             .build()
             .context("failed to start the server's threads")?;
         // tokio's listener: SO_REUSEADDR (a restart right after Ctrl-C
-        // finds the port free) and a listen queue of 1024 connections.
+        // finds the port free) and a listen queue of 128 connections
+        // (more are refused by the system until it has room).
         let listener = runtime.block_on(TcpListener::bind((ip, port))).map_err(|e| {
             anyhow!("cannot listen on {ip}:{port}: {e} (is another server running? pass `--port` to pick another)")
         })?;
