@@ -562,3 +562,23 @@ fn issue_12_sigterm_and_ctrl_c_remove_the_preview_folder() {
         assert!(!preview.parent().unwrap().exists(), "SIG{signal}: {} is removed", preview.display());
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_server_while_idle_connections_are_open() {
+    let (_site, mut child, addr, preview) = serve_process();
+    let idle: Vec<TcpStream> = (0..100).filter_map(|_| TcpStream::connect(&addr).ok()).collect();
+    assert_eq!(idle.len(), 100);
+    std::thread::sleep(Duration::from_millis(300));
+    let status = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    assert!(status.unwrap().success());
+    // Generous: no connection holds the stop for its head timeout.
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(8), "still running 8 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(child.wait().unwrap().success());
+    assert!(!preview.parent().unwrap().exists(), "{} is removed", preview.display());
+    drop(idle);
+}
