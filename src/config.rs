@@ -142,14 +142,14 @@ pub struct FeedConfig {
     pub enabled: bool,
     /// Most recent papers in the site's feed, `atom.xml`. Default: 50.
     pub limit: usize,
-    /// Most recent papers in each topic's feed. Default: 20 (a topic's
-    /// feed is polled as often as the site's, and gets fewer papers a day).
+    /// Most recent papers in each topic's feed. Default: 10 (a topic's
+    /// feed is polled as often as the site's, and gets a few papers a day).
     pub topic_limit: usize,
 }
 
 impl Default for FeedConfig {
     fn default() -> Self {
-        FeedConfig { enabled: true, limit: 50, topic_limit: 20 }
+        FeedConfig { enabled: true, limit: 50, topic_limit: 10 }
     }
 }
 

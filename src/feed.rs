@@ -50,13 +50,16 @@ struct EntryView {
     summary_html: String,
 }
 
+/// Whether the build writes feeds: with a base URL, feeds turned on and at
+/// least one paper. Pages link to the feeds only then (`site.feed`).
+pub fn written(config: &Config, model: &Model) -> bool {
+    config.base_url().is_some() && config.feed.enabled && !model.papers.is_empty()
+}
+
 /// The Atom feeds: `atom.xml` for the site, `topics/<slug>.xml` per topic.
-/// Empty without a base URL or with feeds turned off.
+/// Empty unless [`written`].
 pub fn feeds(config: &Config, model: &Model, tera: &tera::Tera) -> Result<Vec<OutputFile>> {
-    let Some(base) = config.base_url() else { return Ok(Vec::new()) };
-    if !config.feed.enabled || model.papers.is_empty() {
-        return Ok(Vec::new());
-    }
+    let Some(base) = config.base_url().filter(|_| written(config, model)) else { return Ok(Vec::new()) };
     let mut all: Vec<usize> = (0..model.papers.len()).collect();
     all.sort_by_cached_key(|&p| newest_first_key(&model.papers[p]));
     let site_feed = FeedSpec {

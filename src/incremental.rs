@@ -64,6 +64,8 @@ pub fn key(config: &Config, model: &Model, theme: &Theme) -> u64 {
     FORMAT.hash(&mut h);
     serde_json::to_string(config).expect("the configuration serializes").hash(&mut h);
     theme.fingerprint.hash(&mut h);
+    // Whether pages link to the feeds (`site.feed`), on every page.
+    crate::feed::written(config, model).hash(&mut h);
     // The header's menu, on every page.
     for page in &model.pages {
         (&page.path, &page.title, page.menu).hash(&mut h);

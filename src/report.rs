@@ -85,7 +85,8 @@ fn tree(out: &mut String, model: &Model, list_papers: bool) {
             TopicKind::Auto => " *",
         };
         let share = 100.0 * topic.papers.len() as f64 / n as f64;
-        let own = if topic.children.is_empty() { String::new() } else { format!("  ({} of its own)", topic.own) };
+        let own =
+            if topic.children.is_empty() { String::new() } else { format!("  ({} of its own)", topic.listed.len()) };
         let _ =
             writeln!(out, "{:>6} {share:>4.1}%  {}{}{mark}{own}", topic.papers.len(), "  ".repeat(depth), topic.name);
         if list_papers {

@@ -68,8 +68,10 @@ pub struct Topic {
     pub children: Vec<usize>,
     /// Its papers and those of its descendants, newest first.
     pub papers: Vec<usize>,
-    /// How many of [`Topic::papers`] are in none of its children.
-    pub own: usize,
+    /// The papers its pages list: those of [`Topic::papers`] in none of
+    /// its children, newest first. A broad topic's page shows the topics
+    /// under it, then these, so that no page lists every paper of a field.
+    pub listed: Vec<usize>,
 }
 
 impl Topic {
@@ -83,7 +85,7 @@ impl Topic {
             parent: None,
             children: Vec::new(),
             papers: Vec::new(),
-            own: 0,
+            listed: Vec::new(),
         }
     }
 }
@@ -231,7 +233,7 @@ fn fill(topics: &mut [Topic], of_paper: &[Vec<usize>]) {
     let mut last = vec![usize::MAX; topics.len()];
     for (p, list) in of_paper.iter().enumerate() {
         for &t in list {
-            topics[t].own += 1;
+            topics[t].listed.push(p);
             let mut at = Some(t);
             // A tree from validated rules; the bound guards against a cycle.
             let mut depth = 0;
@@ -313,7 +315,10 @@ fn sort_newest_first(topics: &mut [Topic], papers: &[Paper]) {
     for (rank, &p) in order.iter().enumerate() {
         place[p] = rank as u32;
     }
-    topics.par_iter_mut().for_each(|topic| topic.papers.sort_unstable_by_key(|&p| place[p]));
+    topics.par_iter_mut().for_each(|topic| {
+        topic.papers.sort_unstable_by_key(|&p| place[p]);
+        topic.listed.sort_unstable_by_key(|&p| place[p]);
+    });
 }
 
 /// Sort key putting the most recently listed papers first, each day in its

@@ -132,6 +132,8 @@ struct SiteView<'a> {
     description: &'a str,
     language: &'a str,
     base_url: Option<String>,
+    /// Whether the Atom feeds are written (see `feed::written`).
+    feed: bool,
     nav: Vec<Link>,
     extra: &'a toml::Table,
     /// Only on the pages that show site-wide counts (home, topics, all
@@ -172,6 +174,7 @@ fn site_view<'a>(config: &'a Config, model: &Model, theme: &Theme, counts: bool)
         description: &config.description,
         language: &config.language,
         base_url: config.base_url(),
+        feed: crate::feed::written(config, model),
         nav: model
             .pages
             .iter()
@@ -236,7 +239,7 @@ pub fn listed_path(config: &Config, model: &Model, page: Listed) -> String {
         Listed::DayBib(d) => pages::day_bib_url(&model.days[d]),
         Listed::Topic(t, n) => {
             let topic = &model.topics.topics[t];
-            let latest = pages::full_pages(topic.papers.len(), config.build.paginate_by.max(1)) + 1;
+            let latest = pages::full_pages(topic.listed.len(), config.build.paginate_by.max(1)) + 1;
             pages::topic_page_url(topic, n, latest)
         }
         Listed::TopicBib(t) => pages::topic_bib_url(&model.topics.topics[t]),

@@ -299,7 +299,7 @@ fn topic_view(topics: &Topics, t: usize) -> TopicView<'_> {
         description: &topic.description,
         kind: topic.kind,
         count: Some(topic.papers.len()),
-        own: Some(topic.own),
+        own: Some(topic.listed.len()),
         parents,
         children: topic
             .children
@@ -353,7 +353,7 @@ pub(super) fn topic_page_numbers(model: &Model, per_page: usize) -> Vec<(usize, 
         .topics
         .iter()
         .enumerate()
-        .flat_map(|(t, topic)| (1..=full_pages(topic.papers.len(), per_page) + 1).map(move |n| (t, n)))
+        .flat_map(|(t, topic)| (1..=full_pages(topic.listed.len(), per_page) + 1).map(move |n| (t, n)))
         .collect()
 }
 
@@ -399,7 +399,7 @@ impl<'a> TopicPage<'a> {
     pub(super) fn new(model: &'a Model, (t, n): (usize, usize), per_page: usize) -> TopicPage<'a> {
         let topic = &model.topics.topics[t];
         let per_page = per_page.max(1);
-        let count = topic.papers.len();
+        let count = topic.listed.len();
         let latest = full_pages(count, per_page) + 1;
         let mut view = topic_view(&model.topics, t);
         // Only the latest page says how many papers the topic has and
@@ -416,7 +416,7 @@ impl<'a> TopicPage<'a> {
             topic,
             path: topic_page_url(topic, n, latest),
             view,
-            papers: &topic.papers[start..end],
+            papers: &topic.listed[start..end],
             pagination: pagination(topic, n, latest),
         }
     }
@@ -459,7 +459,7 @@ pub(super) fn topic_bib_url(topic: &Topic) -> String {
 /// `topics/<slug>.bib`: every paper of topic `t`, newest first.
 pub(super) fn topic_bib(model: &Model, t: usize) -> OutputFile {
     let topic = &model.topics.topics[t];
-    OutputFile::new(topic_bib_url(topic), bib_file(model, &topic.papers))
+    OutputFile::new(topic_bib_url(topic), bib_file(model, &topic.listed))
 }
 
 /// The page numbers a pager shows on page `n` of `total`: the first, the

@@ -85,7 +85,7 @@ pub fn reads(config: &Config, model: &Model, hashes: &Hashes, page: Listed) -> u
         Listed::TopicBib(t) => {
             let topic = &model.topics.topics[t];
             topic.slug.hash(&mut h);
-            papers(&topic.papers, &mut h);
+            papers(&topic.listed, &mut h);
         }
     }
     h.finish()

@@ -273,7 +273,16 @@ impl<R> Records<R> {
     /// `raw` is the item as written in the file and `start` where the
     /// literal starts in it, for the place of an error.
     fn python_item(&mut self, item: &Item, literal: Vec<u8>, raw: &[u8], start: usize) -> Result<(), ImportError> {
-        let literal = String::from_utf8(literal).expect("JSON text and strings are UTF-8");
+        let literal = match String::from_utf8(literal) {
+            Ok(literal) => literal,
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let offset = if start == 0 { offset } else { raw_offset(raw, offset) };
+                let message = format!("item {} was skipped: it is not UTF-8 text", item.index);
+                self.skip(item, offset, message);
+                return Ok(());
+            }
+        };
         let value = match pyrepr::parse(&literal) {
             Ok(value) => value,
             Err(e) => {

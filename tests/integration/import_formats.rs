@@ -369,6 +369,11 @@ fn fuzz_inputs_stay_fixed() {
 }
 
 fn check_fuzz_input(target: &str, bytes: &[u8]) {
+    match target {
+        "json" => crate::readers_agree::json_readers_agree(bytes),
+        "atom" => crate::readers_agree::atom_readers_agree(bytes),
+        _ => {}
+    }
     let papers: Vec<Paper> = match target {
         "json" => hf_api_json::records(bytes, Path::new("fuzz.json"), None).filter_map(paper_of).collect(),
         "atom" => arxiv_atom::records(bytes, Path::new("fuzz.xml"), Some(jiff::civil::date(2026, 1, 2)))
@@ -387,7 +392,9 @@ fn check_fuzz_input(target: &str, bytes: &[u8]) {
             let path = Path::new("content/papers/fuzz.md");
             if let Ok(paper) = Paper::from_page(text, path) {
                 let page = paper.to_page();
-                assert_eq!(Paper::from_page(&page, path).unwrap().to_page(), page);
+                let again = Paper::from_page(&page, path).unwrap();
+                assert_eq!(again, paper);
+                assert_eq!(again.to_page(), page);
             }
             return;
         }

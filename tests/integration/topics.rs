@@ -86,14 +86,31 @@ fn tree_site() -> tempfile::TempDir {
 }
 
 #[test]
-fn parent_pages_show_their_children_then_all_their_papers() {
+fn parent_pages_show_their_children_then_the_papers_in_none_of_them() {
     let site = tree_site();
+    let papers = site.path().join("content/papers");
+    std::fs::create_dir_all(&papers).unwrap();
+    let own = "+++\nid = \"speech-own\"\ntitle = \"Listening to Rooms\"\ndate = 2025-08-06\ntopics = [\"Audio\"]\n+++\nWe listen to rooms.\n";
+    std::fs::write(papers.join("speech-own.md"), own).unwrap();
     build(site.path());
     let ml = page(site.path(), "topics/ml.html");
     assert_eq!(texts(&ml, ".topic-children .topic-name"), ["Machine unlearning", "Mixture of experts"]);
+    let lede = texts(&ml, ".lede")[0].clone();
+    assert!(lede.contains("2 papers: 0 listed here"), "the parent counts its children's papers: {lede}");
     let papers = texts(&ml, ".paper-title");
-    assert_eq!(papers.len(), 2, "the parent counts its children's papers: {papers:?}");
-    assert!(ml.find("topic-children").unwrap() < ml.find("paper-title").unwrap(), "children first, then papers");
+    assert!(papers.is_empty(), "both papers are on their children's pages, not listed again: {papers:?}");
+    // A parent with papers of its own lists those, after its children.
+    let audio = page(site.path(), "topics/audio.html");
+    let metrics = page(site.path(), "topics/audio-metrics.html");
+    let (own, under) = (texts(&audio, ".paper-title"), texts(&metrics, ".paper-title"));
+    assert!(!own.is_empty() && !under.is_empty(), "{own:?} {under:?}");
+    assert!(own.iter().all(|t| !under.contains(t)), "a child's papers are not listed on its parent: {own:?} {under:?}");
+    let count = own.len() + under.len();
+    let lede = texts(&audio, ".lede")[0].clone();
+    assert!(lede.contains(&format!("{count} papers: {} listed here", own.len())), "{lede}");
+    assert!(audio.find("topic-children").unwrap() < audio.find("paper-title").unwrap(), "children first, then papers");
+    let bib = std::fs::read_to_string(site.path().join("public/topics/audio.bib")).unwrap();
+    assert_eq!(bib.matches("@misc{").count() + bib.matches("@article{").count(), own.len(), "{bib}");
     let unlearning = page(site.path(), "topics/machine-unlearning.html");
     assert_eq!(texts(&unlearning, ".breadcrumb a"), ["Topics", "Machine learning"]);
     assert!(texts(&unlearning, ".topic-children .topic-name").is_empty(), "a leaf lists no children");

@@ -100,7 +100,6 @@ impl<R: BufRead> Scanner<R> {
     }
 
     fn start(&mut self) -> Result<Option<Item>, ScanError> {
-        self.skip_bom()?;
         self.skip_whitespace()?;
         match self.peek()? {
             None => Err(self.error(
@@ -266,14 +265,6 @@ impl<R: BufRead> Scanner<R> {
             None => Ok(()),
             Some(b) => Err(self.error(format!("found {} after {what}: expected the end of the file", describe(b)))),
         }
-    }
-
-    fn skip_bom(&mut self) -> Result<(), ScanError> {
-        let buf = fill(&mut self.input)?;
-        if buf.starts_with("\u{feff}".as_bytes()) {
-            self.input.consume(3);
-        }
-        Ok(())
     }
 
     fn skip_whitespace(&mut self) -> Result<(), ScanError> {
