@@ -1,45 +1,74 @@
-//! The preview server's HTTP/1.1: a bounded accept loop in front of a
-//! fixed pool of worker threads, for a server that a web page in the same
-//! browser may try to abuse.
+//! The preview server's HTTP/1.1, on hyper and a small tokio runtime, for
+//! a server that a web page in the same browser may try to abuse.
 //!
-//! Every bound is a constant here: at most [`WORKERS`] requests are
-//! answered at once and [`QUEUE`] more wait (anything beyond gets a quick
-//! `503`); a request head larger than [`MAX_HEAD`] gets `431`; a client
-//! that sends its head slower than [`HEAD_TIMEOUT`] or reads the answer
-//! slower than [`WRITE_TIMEOUT`] is dropped. Every answer closes its
-//! connection, so no idle connection holds a thread. Requests whose `Host`
-//! is not a loopback address or `localhost`, with the server's port, are
-//! refused: a page of another site that rebinds its name to 127.0.0.1
-//! (DNS rebinding) cannot read the preview. Request heads are parsed by
-//! `httparse`.
+//! Every bound is in [`Limits`]: at most [`Limits::connections`]
+//! connections are open at once (further ones wait in the listen queue,
+//! unaccepted, holding neither a task nor a buffer); a request head larger
+//! than [`Limits::head_bytes`] gets `431`; a client that takes longer than
+//! [`Limits::head_timeout`] to send a head (idle keep-alive connections
+//! included) or that stops reading an answer for [`Limits::write_timeout`]
+//! is dropped. The runtime has [`WORKER_THREADS`] threads and at most
+//! [`BLOCKING_THREADS`] more for file reads, however many clients there
+//! are; a request that waits (the live-reload long poll) is a future, not
+//! a thread. Requests whose `Host` is not a loopback address or
+//! `localhost`, with the server's port, are refused: a page of another site
+//! that rebinds its name to 127.0.0.1 (DNS rebinding) cannot read the
+//! preview. Only `GET` and `HEAD` are answered. Connections are kept alive
+//! between requests, within those bounds.
 
-use std::io::{Read, Write};
-use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
 
 use crate::error::{Context, Result, anyhow};
 
-/// Requests answered at once.
-pub const WORKERS: usize = 16;
-/// Connections accepted and waiting for a worker.
-pub const QUEUE: usize = 64;
-/// The largest request head (request line and headers) read.
-pub const MAX_HEAD: usize = 16 * 1024;
-/// How long a client may take to send its request head.
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long one write of the answer may wait for the client to read.
-pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Threads that run the server's futures.
+pub const WORKER_THREADS: usize = 2;
+/// Threads that read files for it, at most (started on demand; an idle
+/// one ends after ten seconds).
+pub const BLOCKING_THREADS: usize = 4;
 
-/// What the handler sees of a request.
+/// The bounds of a server.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Connections open at once.
+    pub connections: usize,
+    /// The largest request head (request line and headers) read.
+    pub head_bytes: usize,
+    /// How long a client may take to send a request head, counted from
+    /// the connection or from the end of the previous answer.
+    pub head_timeout: Duration,
+    /// How long a write of an answer may wait for the client to read.
+    pub write_timeout: Duration,
+}
+
+impl Limits {
+    /// The preview server's bounds.
+    pub const PREVIEW: Limits = Limits {
+        connections: 256,
+        head_bytes: 16 * 1024,
+        head_timeout: Duration::from_secs(10),
+        write_timeout: Duration::from_secs(10),
+    };
+}
+
+/// What the handler sees of a request (a `GET` or a `HEAD`: no other
+/// method reaches it, and hyper leaves the body out of `HEAD` answers).
 #[derive(Debug)]
 pub struct Request {
-    /// `GET`, `HEAD`, ...
-    pub method: String,
-    /// The request target as sent: path and query.
+    /// The request target's path and query, as sent.
     pub target: String,
 }
 
@@ -49,94 +78,176 @@ pub struct Response {
     /// Status code.
     pub code: u16,
     /// `Content-Type`.
-    pub content_type: &'static str,
-    /// The body.
-    pub body: Vec<u8>,
+    pub content_type: String,
+    /// The body (left out for `HEAD`, its length kept).
+    pub body: Bytes,
+    /// `Location`, for a redirect.
+    pub location: Option<String>,
 }
 
 impl Response {
     /// A plain-text answer.
     pub fn text(code: u16, body: &str) -> Response {
-        Response { code, content_type: "text/plain; charset=utf-8", body: body.as_bytes().to_vec() }
+        Response::new(code, "text/plain; charset=utf-8", body.to_string())
+    }
+
+    /// An answer of `content_type`.
+    pub fn new(code: u16, content_type: impl Into<String>, body: impl Into<Bytes>) -> Response {
+        Response { code, content_type: content_type.into(), body: body.into(), location: None }
+    }
+
+    /// A permanent redirect to `location`, a path on this server.
+    pub fn redirect(location: String) -> Response {
+        Response { location: Some(location), ..Response::text(301, "moved\n") }
     }
 }
 
-/// The handler every worker calls.
-pub type Handler = Arc<dyn Fn(&Request) -> Response + Send + Sync>;
+/// What the handler returns: the answer, once it is ready.
+pub type Answer = Pin<Box<dyn Future<Output = Response> + Send>>;
 
-/// A running server; dropping it stops the accept loop and the workers.
+/// The handler every request that passes the checks goes to. It runs on
+/// the runtime: it may wait, and reads files with
+/// `tokio::task::spawn_blocking`.
+pub type Handler = Arc<dyn Fn(Request) -> Answer + Send + Sync>;
+
+/// A running server; dropping it closes the listener and every connection
+/// and ends its threads.
 pub struct Server {
     addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    threads: Vec<JoinHandle<()>>,
+    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl Server {
     /// Listens on `ip:port` (0 picks a free port) and answers with
-    /// `handler`. On a loopback address only loopback `Host` names are
-    /// answered; on another address (`serve --interface`, which the owner
-    /// asks for) any `Host` is, since other machines name it their way.
+    /// `handler`, within [`Limits::PREVIEW`]. On a loopback address only
+    /// loopback `Host` names are answered; on another address (`serve
+    /// --interface`, which the owner asks for) any `Host` is, since other
+    /// machines name it their way.
     pub fn start(ip: IpAddr, port: u16, handler: Handler) -> Result<Server> {
-        let listener = TcpListener::bind((ip, port)).map_err(|e| {
+        Server::start_with(ip, port, handler, Limits::PREVIEW)
+    }
+
+    /// Like [`Server::start`], within `limits`.
+    pub fn start_with(ip: IpAddr, port: u16, handler: Handler, limits: Limits) -> Result<Server> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(WORKER_THREADS)
+            .max_blocking_threads(BLOCKING_THREADS)
+            .thread_name("serve")
+            .enable_all()
+            .build()
+            .context("failed to start the server's threads")?;
+        // tokio's listener: SO_REUSEADDR (a restart right after Ctrl-C
+        // finds the port free) and a listen queue of 128 connections
+        // (more are refused by the system until it has room).
+        let listener = runtime.block_on(TcpListener::bind((ip, port))).map_err(|e| {
             anyhow!("cannot listen on {ip}:{port}: {e} (is another server running? pass `--port` to pick another)")
         })?;
         let addr = listener.local_addr().context("the server has no address")?;
         let hosts = Hosts { port: addr.port(), any: !ip.is_loopback() };
-        let stop = Arc::new(AtomicBool::new(false));
-        let (connections, queue) = std::sync::mpsc::sync_channel::<TcpStream>(QUEUE);
-        let queue = Arc::new(Mutex::new(queue));
-        let mut threads = Vec::with_capacity(WORKERS + 1);
-        for n in 0..WORKERS {
-            let (queue, handler) = (queue.clone(), handler.clone());
-            let worker = std::thread::Builder::new()
-                .name(format!("serve worker {n}"))
-                .spawn(move || work(&queue, &handler, hosts))
-                .context("failed to start a server thread")?;
-            threads.push(worker);
-        }
-        let accept_stop = stop.clone();
-        let accept = std::thread::Builder::new()
-            .name("serve accept".into())
-            .spawn(move || accept_loop(&listener, &connections, &accept_stop))
-            .context("failed to start the server thread")?;
-        threads.push(accept);
-        Ok(Server { addr, stop, threads })
+        runtime.spawn(accept_loop(listener, handler, hosts, limits));
+        Ok(Server { addr, runtime: Some(runtime) })
     }
 
     /// The address served.
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
+
+    /// Starts listening for Ctrl-C, SIGTERM and SIGHUP; [`Signals::wait`]
+    /// returns once one of them has come, even before it was called.
+    pub fn signals(&self) -> Result<Signals> {
+        let runtime = self.runtime.as_ref().expect("the runtime lives as long as the server");
+        let _inside = runtime.enter();
+        Signals::listen().context("failed to listen for Ctrl-C and SIGTERM")
+    }
+
+    /// Blocks until one of `signals` comes.
+    pub fn wait_for(&self, signals: Signals) {
+        let runtime = self.runtime.as_ref().expect("the runtime lives as long as the server");
+        runtime.block_on(signals.wait());
+    }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wakes the accept loop, which then drops the queue: the workers end.
-        let _ = TcpStream::connect(self.addr);
-        for thread in self.threads.drain(..) {
-            let _ = thread.join();
+        if let Some(runtime) = self.runtime.take() {
+            // Drops the listener and every connection at once; a file read
+            // under way gets a moment to end.
+            runtime.shutdown_timeout(Duration::from_secs(1));
         }
     }
 }
 
-fn accept_loop(listener: &TcpListener, connections: &SyncSender<TcpStream>, stop: &AtomicBool) {
-    for stream in listener.incoming() {
-        if stop.load(Ordering::SeqCst) {
-            return;
-        }
-        let Ok(stream) = stream else { continue };
-        match connections.try_send(stream) {
-            Ok(()) => {}
-            Err(TrySendError::Full(stream)) => {
-                // Every worker is busy and the queue is full: say so at
-                // once rather than hold the connection.
-                let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
-                let _ = respond(&stream, &Response::text(503, "busy: try again\n"), false);
-            }
-            Err(TrySendError::Disconnected(_)) => return,
+/// The signals that stop a server, listened for from their creation on.
+pub struct Signals {
+    #[cfg(unix)]
+    unix: [tokio::signal::unix::Signal; 3],
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn listen() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            unix: [signal(SignalKind::interrupt())?, signal(SignalKind::terminate())?, signal(SignalKind::hangup())?],
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn listen() -> std::io::Result<Signals> {
+        Ok(Signals {})
+    }
+
+    /// Returns when one of the signals has come.
+    #[cfg(unix)]
+    async fn wait(self) {
+        let [mut interrupt, mut terminate, mut hangup] = self.unix;
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+            _ = hangup.recv() => {}
         }
     }
+
+    #[cfg(not(unix))]
+    async fn wait(self) {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Accepts connections while fewer than `limits.connections` are open.
+async fn accept_loop(listener: TcpListener, handler: Handler, hosts: Hosts, limits: Limits) {
+    let open = Arc::new(Semaphore::new(limits.connections));
+    loop {
+        let permit = open.clone().acquire_owned().await.expect("the semaphore is never closed");
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                let handler = handler.clone();
+                tokio::spawn(async move {
+                    serve_connection(stream, handler, hosts, limits).await;
+                    drop(permit);
+                });
+            }
+            // Out of file descriptors, or a connection reset before it
+            // was accepted: try again shortly rather than spin.
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+}
+
+/// Answers the requests of one connection until it closes or times out.
+async fn serve_connection(stream: TcpStream, handler: Handler, hosts: Hosts, limits: Limits) {
+    let _ = stream.set_nodelay(true);
+    let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+    stream.set_write_timeout(Some(limits.write_timeout));
+    let io = TokioIo::new(Box::pin(stream));
+    let service = hyper::service::service_fn(move |request| answer(request, handler.clone(), hosts));
+    let _ = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.head_timeout)
+        .max_header_size(limits.head_bytes)
+        .serve_connection(io, service)
+        .await;
 }
 
 /// The `Host` names a server answers: loopback ones with its port, or any.
@@ -146,103 +257,61 @@ struct Hosts {
     any: bool,
 }
 
-fn work(queue: &Mutex<Receiver<TcpStream>>, handler: &Handler, hosts: Hosts) {
-    loop {
-        let stream = {
-            let queue = queue.lock().expect("no worker panics holding the queue");
-            match queue.recv() {
-                Ok(stream) => stream,
-                Err(_) => return,
-            }
-        };
-        let _ = serve_connection(stream, handler, hosts);
-    }
-}
-
-/// Reads one request, answers it and closes the connection.
-fn serve_connection(stream: TcpStream, handler: &Handler, hosts: Hosts) -> std::io::Result<()> {
-    stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
-    let response = match read_head(&stream)? {
-        Head::Complete(head) => match parse(&head, hosts) {
-            Ok(request) => {
-                let head_only = request.method == "HEAD";
-                let response = if matches!(request.method.as_str(), "GET" | "HEAD") {
-                    handler(&request)
-                } else {
-                    Response::text(405, "only GET and HEAD\n")
-                };
-                return respond(&stream, &response, head_only);
-            }
-            Err(response) => response,
-        },
-        Head::TooLarge => Response::text(431, "request head too large\n"),
-        Head::Closed => return Ok(()),
+/// Checks a request, has the handler answer it, and adds the headers every
+/// answer carries.
+async fn answer(
+    request: hyper::Request<Incoming>,
+    handler: Handler,
+    hosts: Hosts,
+) -> std::result::Result<hyper::Response<Full<Bytes>>, Infallible> {
+    let response = match check(&request, hosts) {
+        Ok(request) => handler(request).await,
+        Err(refusal) => refusal,
     };
-    respond(&stream, &response, false)
+    Ok(into_hyper(response))
 }
 
-enum Head {
-    Complete(Vec<u8>),
-    TooLarge,
-    /// Closed, or too slow.
-    Closed,
-}
-
-/// Reads up to the blank line that ends the request head, within
-/// [`HEAD_TIMEOUT`] and [`MAX_HEAD`] bytes.
-fn read_head(mut stream: &TcpStream) -> std::io::Result<Head> {
-    let deadline = Instant::now() + HEAD_TIMEOUT;
-    let mut head = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 4096];
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Ok(Head::Closed);
-        }
-        stream.set_read_timeout(Some(left))?;
-        let n = match stream.read(&mut chunk) {
-            Ok(0) => return Ok(Head::Closed),
-            Ok(n) => n,
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
-                return Ok(Head::Closed);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        // Only the new bytes (and three before them) can complete the end.
-        let from = head.len().saturating_sub(3);
-        head.extend_from_slice(&chunk[..n]);
-        if let Some(end) = memchr::memmem::find(&head[from..], b"\r\n\r\n") {
-            head.truncate(from + end + 4);
-            return Ok(Head::Complete(head));
-        }
-        if head.len() >= MAX_HEAD {
-            return Ok(Head::TooLarge);
-        }
-    }
-}
-
-/// The request in `head`, or the answer that refuses it.
-fn parse(head: &[u8], hosts: Hosts) -> std::result::Result<Request, Response> {
+/// The request the handler gets, or the answer that refuses it.
+fn check<B>(request: &hyper::Request<B>, hosts: Hosts) -> std::result::Result<Request, Response> {
     let port = hosts.port;
-    let mut headers = [httparse::EMPTY_HEADER; 64];
-    let mut request = httparse::Request::new(&mut headers);
-    match request.parse(head) {
-        Ok(httparse::Status::Complete(_)) => {}
-        _ => return Err(Response::text(400, "bad request\n")),
-    }
-    let host = request.headers.iter().find(|h| h.name.eq_ignore_ascii_case("host")).map(|h| h.value);
-    let host_ok = hosts.any || host.and_then(|h| std::str::from_utf8(h).ok()).is_some_and(|h| is_local_host(h, port));
-    if !host_ok {
+    // Two `Host` headers are refused, whichever one a proxy would read.
+    let mut given = request.headers().get_all(header::HOST).iter();
+    let host = given.next().and_then(|h| h.to_str().ok()).filter(|_| given.next().is_none());
+    // A request for an absolute URL names its host there too.
+    let authority = request.uri().authority().map(|a| a.as_str());
+    let local = |name: Option<&str>| name.is_some_and(|h| is_local_host(h, port));
+    if !hosts.any && !(local(host) && (authority.is_none() || local(authority))) {
         return Err(Response::text(
             403,
             &format!("paperpress serve answers only requests for 127.0.0.1:{port} or localhost:{port}\n"),
         ));
     }
-    Ok(Request {
-        method: request.method.unwrap_or_default().to_string(),
-        target: request.path.unwrap_or("/").to_string(),
-    })
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return Err(Response::text(405, "only GET and HEAD\n"));
+    }
+    let target = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
+    Ok(Request { target })
+}
+
+/// `response` as hyper sends it (hyper leaves the body out for `HEAD` and
+/// keeps its `Content-Length`).
+fn into_hyper(response: Response) -> hyper::Response<Full<Bytes>> {
+    let code = StatusCode::from_u16(response.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let content_type =
+        HeaderValue::from_str(&response.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let mut answer = hyper::Response::new(Full::new(response.body));
+    *answer.status_mut() = code;
+    let headers = answer.headers_mut();
+    headers.insert(header::CONTENT_TYPE, content_type);
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if let Some(location) = response.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        headers.insert(header::LOCATION, location);
+    }
+    if code == StatusCode::METHOD_NOT_ALLOWED {
+        headers.insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    }
+    answer
 }
 
 /// Whether a `Host` header names this server: a loopback address or
@@ -266,59 +335,5 @@ pub fn is_local_host(host: &str, port: u16) -> bool {
         && (name.eq_ignore_ascii_case("localhost") || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback()))
 }
 
-fn reason(code: u16) -> &'static str {
-    match code {
-        200 => "OK",
-        400 => "Bad Request",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        _ => "",
-    }
-}
-
-fn respond(mut stream: &TcpStream, response: &Response, head_only: bool) -> std::io::Result<()> {
-    let head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
-        response.code,
-        reason(response.code),
-        response.content_type,
-        response.body.len()
-    );
-    stream.write_all(head.as_bytes())?;
-    if !head_only {
-        stream.write_all(&response.body)?;
-    }
-    stream.flush()?;
-    let _ = stream.shutdown(Shutdown::Write);
-    Ok(())
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn issue_12_only_local_host_names_with_the_port() {
-        for host in ["127.0.0.1:1111", "localhost:1111", "LOCALHOST:1111", "[::1]:1111", "127.1.2.3:1111"] {
-            assert!(is_local_host(host, 1111), "{host}");
-        }
-        for host in [
-            "evil.example:1111",
-            "127.0.0.1",
-            "localhost",
-            "127.0.0.1:2222",
-            "localhost.evil.example:1111",
-            "192.168.1.1:1111",
-            "[::1]",
-            "",
-            "127.0.0.1:1111:1111",
-        ] {
-            assert!(!is_local_host(host, 1111), "{host}");
-        }
-        assert!(is_local_host("localhost", 80) && is_local_host("[::1]", 80));
-    }
-}
+mod tests;

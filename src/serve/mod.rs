@@ -20,8 +20,10 @@ mod http;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use tokio::sync::Notify;
 
 use crate::config::Site;
 use crate::error::{Context, Result};
@@ -36,8 +38,9 @@ const WAIT_PATH: &str = "/__paperpress/wait";
 const WAIT_TIMEOUT: Duration = Duration::from_secs(20);
 /// Reload requests waiting at once (one per open tab); more get `503`
 /// (the page's script then asks again a second later), so waiting tabs
-/// never take every server thread.
-const MAX_WAITING: usize = http::WORKERS / 2;
+/// never take every connection the server keeps open.
+const MAX_WAITING: usize = 32;
+const _: () = assert!(MAX_WAITING < http::Limits::PREVIEW.connections / 2);
 
 /// The state of the preview: which build is online, and whether the last
 /// rebuild failed.
@@ -55,7 +58,8 @@ struct Status {
     message: String,
 }
 
-type Shared = Arc<(Mutex<Status>, Condvar)>;
+/// The status, and the waiting reload requests, woken at every rebuild.
+type Shared = Arc<(Mutex<Status>, Notify)>;
 
 /// A running preview server. Dropping it stops the server and removes the
 /// preview folder.
@@ -64,7 +68,7 @@ pub struct DevServer {
     output: PathBuf,
     status: Shared,
     // Fields drop in this order: the server stops before its folder goes.
-    _server: http::Server,
+    server: http::Server,
     _watch: Arc<watch::SiteWatch>,
     _temp: tempfile::TempDir,
 }
@@ -96,7 +100,9 @@ impl DevServer {
         let status: Shared = Arc::default();
         let handler: http::Handler = {
             let (output, status, waiting) = (output.clone(), status.clone(), Arc::new(AtomicUsize::new(0)));
-            Arc::new(move |request: &Request| respond(request, &output, &status, &waiting))
+            Arc::new(move |request: Request| -> http::Answer {
+                Box::pin(respond(request, output.clone(), status.clone(), waiting.clone()))
+            })
         };
         let ip = options.interface.unwrap_or(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
         let server = http::Server::start(ip, options.port, handler)?;
@@ -134,7 +140,7 @@ impl DevServer {
                 rebuilder.run_after(&changed, &names);
             }
         });
-        Ok(DevServer { addr, output, status, _server: server, _watch: watch, _temp: temp })
+        Ok(DevServer { addr, output, status, server, _watch: watch, _temp: temp })
     }
 
     /// The address being served.
@@ -166,16 +172,12 @@ impl DevServer {
     }
 
     /// Serves until Ctrl-C or SIGTERM (SIGHUP too), then stops and removes
-    /// the preview folder. The signal handler is in place before `ready`
+    /// the preview folder. The signals are listened for before `ready`
     /// runs, so a signal sent once the address is announced stops cleanly.
     pub fn wait(self, ready: impl FnOnce(&DevServer)) -> Result<()> {
-        let (stop, stopped) = std::sync::mpsc::channel();
-        ctrlc::set_handler(move || {
-            let _ = stop.send(());
-        })
-        .context("failed to set the Ctrl-C handler")?;
+        let signals = self.server.signals()?;
         ready(&self);
-        let _ = stopped.recv();
+        self.server.wait_for(signals);
         drop(self);
         Ok(())
     }
@@ -240,7 +242,7 @@ impl Rebuilder {
                 status.error = Some(message);
             }
         }
-        notify.notify_all();
+        notify.notify_waiters();
     }
 
     /// A full build, rereading `site.toml`.
@@ -282,27 +284,60 @@ fn changed_names(names: &[String]) -> String {
     out
 }
 
-fn respond(request: &Request, output: &Path, status: &Shared, waiting: &AtomicUsize) -> Response {
-    let url = &request.target;
-    let Some(query) = url.strip_prefix(WAIT_PATH) else { return file_response(url, output, status) };
-    if waiting.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
-        waiting.fetch_sub(1, Ordering::SeqCst);
+/// Answers a request: the reload long poll, or a file (read on a thread
+/// of the server's small pool, never on one that runs the futures).
+async fn respond(request: Request, output: PathBuf, status: Shared, waiting: Arc<AtomicUsize>) -> Response {
+    let Some(query) = request.target.strip_prefix(WAIT_PATH) else {
+        let read = tokio::task::spawn_blocking(move || file_response(&request.target, &output, &status));
+        return read.await.unwrap_or_else(|_| Response::text(500, "the file could not be read\n"));
+    };
+    let Some(_waiting) = Waiting::enter(&waiting) else {
         return Response::text(503, "too many tabs are waiting\n");
-    }
+    };
     let since = query.trim_start_matches("?since=").parse().unwrap_or(0);
-    let answer = json(wait_for_change(status, since));
-    waiting.fetch_sub(1, Ordering::SeqCst);
-    answer
+    json(wait_for_change(&status, since).await)
 }
 
-/// Blocks until the generation passes `since` (or a timeout), then reports it.
-fn wait_for_change(status: &Shared, since: u64) -> String {
+/// One waiting reload request, counted while it waits: also when the tab
+/// goes away and its request is dropped half-way.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn enter(count: &'a AtomicUsize) -> Option<Waiting<'a>> {
+        if count.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
+            count.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Waiting(count))
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Waits until the generation passes `since` (or a timeout), then reports
+/// it. A future: a waiting tab holds a connection, not a thread.
+async fn wait_for_change(status: &Shared, since: u64) -> String {
     let (lock, changed) = &**status;
-    let guard = lock.lock().expect("no thread panics holding the status");
-    let (guard, _) = changed
-        .wait_timeout_while(guard, WAIT_TIMEOUT, |s| s.generation <= since)
-        .expect("no thread panics holding the status");
-    state_json(&guard)
+    let deadline = tokio::time::Instant::now() + WAIT_TIMEOUT;
+    loop {
+        // Registered before the generation is read, so a rebuild that
+        // ends in between still wakes it.
+        let mut woken = std::pin::pin!(changed.notified());
+        woken.as_mut().enable();
+        {
+            let status = lock.lock().expect("no thread panics holding the status");
+            if status.generation > since {
+                return state_json(&status);
+            }
+        }
+        if tokio::time::timeout_at(deadline, woken).await.is_err() {
+            return state_json(&lock.lock().expect("no thread panics holding the status"));
+        }
+    }
 }
 
 fn state_json(status: &Status) -> String {
@@ -310,7 +345,7 @@ fn state_json(status: &Status) -> String {
 }
 
 fn json(body: String) -> Response {
-    Response { code: 200, content_type: "application/json", body: body.into_bytes() }
+    Response::new(200, "application/json", body)
 }
 
 fn file_response(url: &str, output: &Path, status: &Shared) -> Response {
@@ -326,6 +361,9 @@ fn file_response(url: &str, output: &Path, status: &Shared) -> Response {
         );
         return html(page.into_bytes(), 500);
     }
+    if let Some(location) = folder_location(output, url) {
+        return Response::redirect(location);
+    }
     let (path, code) = match resolve(output, url) {
         Some(path) => (path, 200),
         None => (output.join("404.html"), 404),
@@ -336,16 +374,29 @@ fn file_response(url: &str, output: &Path, status: &Shared) -> Response {
     if path.extension().is_some_and(|e| e == "html") {
         return html(inject(bytes, &reload_script(generation, error.as_deref())), code);
     }
-    Response { code, content_type: content_type(&path), body: bytes }
+    Response::new(code, content_type(&path), bytes)
 }
 
 fn html(body: Vec<u8>, code: u16) -> Response {
-    Response { code, content_type: "text/html; charset=utf-8", body }
+    Response::new(code, "text/html; charset=utf-8", body)
 }
 
 /// The file `url` names inside `output`, or `None` when there is none or
 /// the path would leave `output` (`..`, encoded or not; symlinks out).
 pub fn resolve(output: &Path, url: &str) -> Option<PathBuf> {
+    let mut file = local_path(output, url)?;
+    if file.is_dir() {
+        file.push("index.html");
+    }
+    let file = file.canonicalize().ok()?;
+    let root = output.canonicalize().ok()?;
+    (file.starts_with(&root) && file.is_file()).then_some(file)
+}
+
+/// The path `url` names under `output`, not yet checked: `None` when it
+/// is not UTF-8 once decoded, holds a NUL or a backslash, or climbs out
+/// with `..`.
+fn local_path(output: &Path, url: &str) -> Option<PathBuf> {
     let path = url.split(['?', '#']).next()?;
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
     if decoded.contains(['\0', '\\']) {
@@ -359,28 +410,36 @@ pub fn resolve(output: &Path, url: &str) -> Option<PathBuf> {
             s => file.push(s),
         }
     }
-    if file.is_dir() {
-        file.push("index.html");
-    }
-    let file = file.canonicalize().ok()?;
-    let root = output.canonicalize().ok()?;
-    (file.starts_with(&root) && file.is_file()).then_some(file)
+    Some(file)
 }
 
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "xml" => "application/atom+xml; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "woff2" => "font/woff2",
-        "txt" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
+/// Where a folder asked for without its final slash is (`/topics` is at
+/// `/topics/`), so that its index page's relative links work, as on
+/// GitHub Pages; `None` for anything else.
+fn folder_location(output: &Path, url: &str) -> Option<String> {
+    let (path, query) = url.split_once('?').map_or((url, None), |(p, q)| (p, Some(q)));
+    if path.ends_with('/') || !local_path(output, path)?.is_dir() {
+        return None;
+    }
+    resolve(output, &format!("{path}/"))?;
+    // One leading slash: `//host/` would name another site.
+    let mut location = format!("/{}/", path.trim_start_matches('/'));
+    if let Some(query) = query {
+        location.push('?');
+        location.push_str(query);
+    }
+    Some(location)
+}
+
+/// The `Content-Type` of a file, by its extension (`mime_guess`); text
+/// is UTF-8, as everything a build writes is.
+fn content_type(path: &Path) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let text = mime.type_() == mime_guess::mime::TEXT || mime.subtype() == mime_guess::mime::JAVASCRIPT;
+    if text && mime.get_param(mime_guess::mime::CHARSET).is_none() {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
     }
 }
 
@@ -464,8 +523,27 @@ mod tests {
             "/%252e%252e/secret.txt",
             "/nothing.html",
             "/%ff.html",
+            "/index.html%00.txt",
+            "/index.html%00",
         ] {
             assert_eq!(resolve(&out, bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn folders_without_their_slash_redirect_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(out.join("topics/agents")).unwrap();
+        std::fs::create_dir_all(out.join("empty")).unwrap();
+        std::fs::create_dir_all(dir.path().join("outside")).unwrap();
+        std::fs::write(out.join("topics/agents/index.html"), "agents").unwrap();
+        std::fs::write(dir.path().join("outside/index.html"), "outside").unwrap();
+        assert_eq!(folder_location(&out, "/topics/agents").as_deref(), Some("/topics/agents/"));
+        assert_eq!(folder_location(&out, "/topics/agents?x=1").as_deref(), Some("/topics/agents/?x=1"));
+        assert_eq!(folder_location(&out, "//topics/agents").as_deref(), Some("/topics/agents/"), "never `//host`");
+        for none in ["/topics/agents/", "/topics/agents/index.html", "/empty", "/nothing", "/../outside", "/"] {
+            assert_eq!(folder_location(&out, none), None, "{none}");
         }
     }
 
@@ -480,6 +558,28 @@ mod tests {
         std::os::unix::fs::symlink(dir.path(), out.join("up")).unwrap();
         assert_eq!(resolve(&out, "/link.txt"), None);
         assert_eq!(resolve(&out, "/up/secret.txt"), None);
+    }
+
+    #[test]
+    fn content_types_follow_the_extension() {
+        for (name, expected) in [
+            ("style.css", "text/css; charset=utf-8"),
+            ("list.js", "text/javascript; charset=utf-8"),
+            ("index.html", "text/html; charset=utf-8"),
+            ("notes.txt", "text/plain; charset=utf-8"),
+            ("atom.xml", "text/xml; charset=utf-8"),
+            ("favicon.svg", "image/svg+xml"),
+            ("search/index.json", "application/json"),
+            ("fig.png", "image/png"),
+            ("fig.JPG", "image/jpeg"),
+            ("font.woff2", "font/woff2"),
+            ("paper.pdf", "application/pdf"),
+            ("module.wasm", "application/wasm"),
+            ("CNAME", "application/octet-stream"),
+            ("data.unknown-ext", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type(Path::new(name)), expected, "{name}");
+        }
     }
 
     #[test]

@@ -82,6 +82,8 @@ fn nothing_outside_the_output_folder_is_served() {
         "/%252e%252e/secret.txt",
         "/leak.txt",
         "/../site.toml",
+        "/index.html%00.txt",
+        "/secret.txt%00",
     ] {
         let (code, body) = get(&server, path);
         assert_eq!(code, 404, "{path}");
@@ -273,10 +275,167 @@ fn status_of(server: &DevServer, request: &[u8]) -> u16 {
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     // The server may answer (and close) before it has read everything.
     let _ = stream.write_all(request);
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
-    let response = String::from_utf8_lossy(&response);
-    response.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+    let head = read_head(&mut stream);
+    head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+}
+
+/// Reads the head of an answer (the connection may stay open after it).
+fn read_head(stream: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && matches!(stream.read(&mut byte), Ok(1)) {
+        head.push(byte[0]);
+    }
+    String::from_utf8_lossy(&head).into_owned()
+}
+
+/// Reads one answer on a kept-alive connection: its status and body.
+fn read_answer(stream: &mut TcpStream) -> (u16, String) {
+    let head = read_head(stream);
+    let code = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let length = head
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").and_then(|v| v.trim().parse().ok()))
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).unwrap();
+    (code, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// Sends a GET for `path` on a kept-alive connection and reads the answer.
+fn exchange(stream: &mut TcpStream, port: u16, path: &str) -> (u16, String) {
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+    read_answer(stream)
+}
+
+/// A reload request, as the page's script sends it, left waiting.
+fn long_poll(server: &DevServer, since: u64) -> TcpStream {
+    let mut stream = TcpStream::connect(server.addr()).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let port = server.addr().port();
+    write!(stream, "GET /__paperpress/wait?since={since} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n").unwrap();
+    stream
+}
+
+/// Whether `stream` has had no answer yet.
+fn unanswered(stream: &TcpStream) -> bool {
+    stream.set_nonblocking(true).unwrap();
+    let waiting = (&*stream).read(&mut [0u8; 1]).is_err_and(|e| e.kind() == std::io::ErrorKind::WouldBlock);
+    stream.set_nonblocking(false).unwrap();
+    waiting
+}
+
+/// The files a page loads while it renders: stylesheets, scripts, icons.
+fn assets_of(page: &str) -> Vec<String> {
+    let mut files = Vec::new();
+    for tag in page.split('<').filter(|t| t.starts_with("link ") || t.starts_with("script ")) {
+        let loads = tag.starts_with("script ") || tag.contains("rel=\"stylesheet\"") || tag.contains("rel=\"icon\"");
+        let attr = if tag.starts_with("script ") { "src=\"" } else { "href=\"" };
+        if let Some(url) = tag.split(attr).nth(1).and_then(|r| r.split('"').next()).filter(|_| loads) {
+            // The theme's files sit at the root; pages name them relatively.
+            files.push(format!("/{}", url.trim_start_matches("../").trim_start_matches("./")));
+        }
+    }
+    files
+}
+
+#[test]
+fn a_page_and_its_files_load_while_reload_requests_wait() {
+    let site = fixture("site");
+    let server = DevServer::start(site.path(), 0).unwrap();
+    let port = server.addr().port();
+    let (since, _) = server.status();
+    // Eight open tabs, each with its reload request waiting.
+    let mut polls: Vec<TcpStream> = (0..8).map(|_| long_poll(&server, since)).collect();
+    // A browser loads the page, then its files on at most six kept-alive
+    // connections (the page's own among them).
+    let mut connections: Vec<TcpStream> = (0..6).map(|_| TcpStream::connect(server.addr()).unwrap()).collect();
+    for c in &connections {
+        c.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    }
+    let (code, page) = exchange(&mut connections[0], port, "/papers/2508.00002.html");
+    assert_eq!(code, 200);
+    let mut files = assets_of(&page);
+    files.extend(["/search.js", "/list.js", "/saved.js", "/syntax.css"].map(String::from));
+    assert!(files.len() >= 8, "{files:?}");
+    for (i, file) in files.iter().enumerate() {
+        let (code, body) = exchange(&mut connections[i % 6], port, file);
+        assert_eq!(code, 200, "{file}");
+        assert!(!body.is_empty(), "{file}");
+    }
+    assert!(polls.iter().all(unanswered), "every file came while the reload requests still waited");
+
+    // A change answers every waiting tab, on its kept-alive connection.
+    let page = site.path().join("content/papers/hand-written.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("This paper was added by hand", "Edited while polling")).unwrap();
+    for poll in &mut polls {
+        let (code, body) = read_answer(poll);
+        assert_eq!(code, 200);
+        let state: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(state["generation"].as_u64().unwrap() > since, "{body}");
+    }
+    let (code, _) = exchange(&mut polls[0], port, "/style.css");
+    assert_eq!(code, 200, "the connection stays open for the next request");
+}
+
+#[test]
+fn waiting_reload_requests_are_bounded_and_leave_with_their_tab() {
+    let site = fixture("site");
+    let server = DevServer::start(site.path(), 0).unwrap();
+    let (since, _) = server.status();
+    let mut polls = Vec::new();
+    let refused = loop {
+        assert!(polls.len() < 100, "waiting tabs are bounded well below the server's connections");
+        let mut poll = long_poll(&server, since);
+        poll.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+        let head = read_head(&mut poll);
+        if !head.is_empty() {
+            break head;
+        }
+        polls.push(poll);
+    };
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    assert!(polls.len() >= 8, "at least a few tabs may wait: {}", polls.len());
+    // The tabs close: their places come free.
+    drop(polls);
+    eventually("a new reload request waits again", || {
+        let mut poll = long_poll(&server, since);
+        poll.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+        read_head(&mut poll).is_empty()
+    });
+}
+
+#[test]
+fn files_have_their_content_types_and_head_their_length() {
+    let site = fixture("site");
+    let server = DevServer::start(site.path(), 0).unwrap();
+    let port = server.addr().port();
+    let mut stream = TcpStream::connect(server.addr()).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    for (path, content_type) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/style.css", "text/css; charset=utf-8"),
+        ("/list.js", "text/javascript; charset=utf-8"),
+        ("/favicon.svg", "image/svg+xml"),
+        ("/atom.xml", "text/xml; charset=utf-8"),
+    ] {
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n").unwrap();
+        let head = read_head(&mut stream);
+        assert!(head.to_ascii_lowercase().contains(&format!("content-type: {content_type}\r\n")), "{path}: {head}");
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").and_then(|v| v.trim().parse().ok()))
+            .unwrap();
+        stream.read_exact(&mut vec![0u8; length]).unwrap();
+        write!(stream, "HEAD {path} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n").unwrap();
+        let head = read_head(&mut stream);
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(head.to_ascii_lowercase().contains(&format!("content-length: {length}\r\n")), "HEAD {path}: {head}");
+    }
+    assert!(unanswered(&stream), "HEAD answers carry no body");
+    let (code, _) = exchange(&mut stream, port, "/");
+    assert_eq!(code, 200);
 }
 
 #[test]
@@ -291,6 +450,34 @@ fn issue_12_only_requests_for_the_local_host_are_answered() {
         assert_eq!(ask(&host), 403, "{host}");
     }
     assert_eq!(status_of(&server, b"GET / HTTP/1.1\r\n\r\n"), 403, "no Host at all");
+    let twice = format!("GET / HTTP/1.1\r\nHost: localhost:{port}\r\nHost: evil.example:{port}\r\n\r\n");
+    assert_eq!(status_of(&server, twice.as_bytes()), 403, "two Host headers");
+}
+
+#[test]
+fn a_folder_is_its_index_page_and_asked_without_its_slash_redirects() {
+    let site = fixture("site");
+    let server = DevServer::start(site.path(), 0).unwrap();
+    // The list of days is `days/index.html`.
+    let name = "days";
+    let (code, page) = get(&server, &format!("/{name}/"));
+    assert_eq!(code, 200);
+    assert!(page.contains("</html>"), "{page}");
+    let mut stream = TcpStream::connect(server.addr()).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let port = server.addr().port();
+    write!(stream, "GET /{name} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n").unwrap();
+    let head = read_head(&mut stream).to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 301"), "{head}");
+    assert!(head.contains(&format!("location: /{name}/\r\n")), "{head}");
+    // A folder with no index page is not listed.
+    std::fs::create_dir_all(server.output().join("listing")).unwrap();
+    std::fs::write(server.output().join("listing/notes.txt"), "notes").unwrap();
+    for path in ["/listing/", "/listing"] {
+        let (code, body) = get(&server, path);
+        assert_eq!(code, 404, "{path}");
+        assert!(!body.contains("notes.txt"), "{path}: {body}");
+    }
 }
 
 #[test]
@@ -333,16 +520,27 @@ fn issue_12_idle_connections_take_no_threads() {
     // Its signal handler thread starts just after it prints its address.
     std::thread::sleep(Duration::from_millis(300));
     let before = threads();
-    let idle: Vec<TcpStream> = (0..300).filter_map(|_| TcpStream::connect(&addr).ok()).collect();
-    assert!(idle.len() >= 200, "{} connections made", idle.len());
+    // Half-open clients that never send a request (slowloris).
+    let idle: Vec<TcpStream> = (0..200).filter_map(|_| TcpStream::connect(&addr).ok()).collect();
+    assert_eq!(idle.len(), 200, "connections made");
     std::thread::sleep(Duration::from_millis(500));
     let during = threads();
-    assert!(during <= before + 1, "{before} threads before, {during} with 300 idle connections");
-    drop(idle);
+    assert!(during <= before + 1, "{before} threads before, {during} with 200 idle connections");
     let port = addr.rsplit(':').next().unwrap();
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(stream, "GET / HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    assert!(
+        response.starts_with("HTTP/1.1 200"),
+        "answered while they wait: {}",
+        response.lines().next().unwrap_or("")
+    );
+    drop(idle);
     eventually("the server answers again", || {
         let Ok(mut stream) = TcpStream::connect(&addr) else { return false };
-        let _ = write!(stream, "GET / HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n");
+        let _ = write!(stream, "GET / HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n");
         let mut response = String::new();
         let _ = stream.read_to_string(&mut response);
         response.starts_with("HTTP/1.1 200")
@@ -363,4 +561,24 @@ fn issue_12_sigterm_and_ctrl_c_remove_the_preview_folder() {
         assert!(code.success(), "SIG{signal}: a clean stop, {code:?}");
         assert!(!preview.parent().unwrap().exists(), "SIG{signal}: {} is removed", preview.display());
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_server_while_idle_connections_are_open() {
+    let (_site, mut child, addr, preview) = serve_process();
+    let idle: Vec<TcpStream> = (0..100).filter_map(|_| TcpStream::connect(&addr).ok()).collect();
+    assert_eq!(idle.len(), 100);
+    std::thread::sleep(Duration::from_millis(300));
+    let status = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    assert!(status.unwrap().success());
+    // Generous: no connection holds the stop for its head timeout.
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(8), "still running 8 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(child.wait().unwrap().success());
+    assert!(!preview.parent().unwrap().exists(), "{} is removed", preview.display());
+    drop(idle);
 }
