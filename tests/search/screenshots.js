@@ -1,5 +1,5 @@
 // Screenshots of the default theme for docs/screenshots/: home, a day, a
-// paper, the archive and search, on a desktop (1280x900) and a phone
+// paper, the archive, a topic and search, on a desktop (1280x900) and a phone
 // (390x844), light and dark, from file:// in Debian's Chromium. Not a test.
 //
 //   node screenshots.js OUT EXAMPLE_SITE READER_SITE [ARCHIVE_SITE]
@@ -20,6 +20,7 @@ const SHOTS = [
   ['day', reader, 'days/2025-10-24.html'],
   ['paper', reader, 'papers/2510.20579.html'],
   ['archive', archive || reader, 'days/index.html'],
+  ['topic', archive || reader, archive ? 'topics/vision.html' : 'topics/index.html'],
   ['search', example, 'search.html?q=unlerning'],
 ];
 const SIZES = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
