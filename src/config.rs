@@ -189,6 +189,18 @@ pub struct TaxonomyConfig {
     /// rule score does not tag it: a paper about video generation that
     /// mentions robots now and then is not about robotics. Default: 65.
     pub min_share: u32,
+    /// A top topic with children (Language models, Computer vision) tags a
+    /// paper beside a narrower subject only when it scores at least this
+    /// share (percent) of that subject: a paper on captioning that says
+    /// "image" a few times is about captioning, not about all of vision.
+    /// Default: 200.
+    pub broad_share: u32,
+    /// A method topic (`method = true`: fine-tuning, preference
+    /// optimization, test-time scaling) tags a paper beside a subject that
+    /// is no method only when it scores at least this share (percent) of
+    /// that subject: a paper that uses DPO to train a driving model is
+    /// about driving. Default: 150.
+    pub method_share: u32,
     /// Most topics per paper, the best-scoring kept, after a paper's
     /// topics are narrowed to the most specific ones; 0 keeps every topic
     /// that passes `min_score` and `min_share`. Default: 0.
@@ -210,6 +222,8 @@ impl Default for TaxonomyConfig {
             lead_weight: 2,
             min_score: 3,
             min_share: 65,
+            broad_share: 200,
+            method_share: 150,
             max_per_paper: 0,
             auto: true,
             auto_min_papers: 3,
@@ -258,6 +272,11 @@ pub struct TopicRule {
     /// dataset), not what it is about: it neither pushes out a paper's
     /// subject topics nor is pushed out by them. Default: false.
     pub facet: bool,
+    /// The topic is a method that papers often use without being about it
+    /// (fine-tuning, distillation, guidance): beside a subject that is no
+    /// method it needs `[taxonomy] method_share` of that subject's score.
+    /// Default: false.
+    pub method: bool,
 }
 
 impl TopicRule {

@@ -431,3 +431,58 @@ fn topics_explain_shows_why_a_paper_has_its_topics() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no paper has the id `no-such-paper`"));
 }
+
+fn method_site(taxonomy: &str) -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    let rules = "[[topics]]\nname = \"Autonomous driving\"\nkeywords = [\"driving\"]\n\n\
+                 [[topics]]\nname = \"Preference optimization\"\nmethod = true\nkeywords = [\"dpo\", \"preference\"]\n";
+    std::fs::write(site.path().join("site.toml"), format!("title = \"Methods\"\n\n[taxonomy]\n{taxonomy}\n{rules}"))
+        .unwrap();
+    std::fs::create_dir_all(site.path().join("content/digests")).unwrap();
+    let day = "Daily Papers\n\nAug 5\n\n\
+               DPO for Autonomous Driving\nhttps://arxiv.org/abs/2508.00011\n\n\
+               We train a driving policy with preference data.\n\n\
+               Stable DPO\nhttps://arxiv.org/abs/2508.00012\n\n\
+               We make direct preference optimization stable.\n";
+    std::fs::write(site.path().join("content/digests/2025-08-05.txt"), day).unwrap();
+    site
+}
+
+fn papers_of(site: &Path) -> Vec<(String, Vec<String>)> {
+    let output = paperpress(site, &["topics", "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut topics: Vec<(String, Vec<String>)> = json["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"] == "rule")
+        .map(|t| {
+            let papers = t["papers"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
+            (t["name"].as_str().unwrap().to_string(), papers)
+        })
+        .collect();
+    topics.sort();
+    topics
+}
+
+#[test]
+fn a_method_topic_gives_way_to_the_subject_a_paper_uses_it_for() {
+    let site = method_site("");
+    assert_eq!(
+        papers_of(site.path()),
+        [
+            ("Autonomous driving".to_string(), vec!["2508.00011".to_string()]),
+            ("Preference optimization".to_string(), vec!["2508.00012".to_string()]),
+        ],
+        "the driving paper that uses DPO is about driving; the DPO paper is about DPO"
+    );
+    let even = method_site("method_share = 100\n");
+    let topics = papers_of(even.path());
+    assert_eq!(topics[1].1, ["2508.00011", "2508.00012"], "with method_share = 100 a method is an equal: {topics:?}");
+    let bad = method_site("method_share = \"most\"\n");
+    let output = paperpress(bad.path(), &["topics"]);
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("site.toml` line 4") && error.contains("expected a whole number"), "{error}");
+}

@@ -75,6 +75,8 @@ pub struct Matcher {
     broad: Vec<bool>,
     /// Whether a rule is a facet (see [`TopicRule::facet`]).
     facet: Vec<bool>,
+    /// Whether a rule is a method (see [`TopicRule::method`]).
+    method: Vec<bool>,
 }
 
 /// A rule's evidence in one paper.
@@ -148,6 +150,7 @@ impl Matcher {
             has_requirements: rules.iter().map(|r| r.requires.iter().any(|k| !phrase(k).is_empty())).collect(),
             broad: (0..rules.len()).map(|r| parents[r].is_none() && parents.contains(&Some(r))).collect(),
             facet: rules.iter().map(|r| r.facet).collect(),
+            method: rules.iter().map(|r| r.method).collect(),
         }
     }
 
@@ -287,11 +290,12 @@ impl Matcher {
     /// best first, then its facets. A rule needs its minimum score, its
     /// requirements met and no `unless` phrase. Subjects are narrowed to the
     /// most specific (a rule goes when a descendant is there too, and a top
-    /// topic with children goes when a narrower subject elsewhere says as
-    /// much); when some subject is named in the title, the AI keywords or
-    /// the first sentence, subjects only the rest of the abstract names go;
-    /// then those under `min_share` of the best go, and all past
-    /// `max_per_paper` (0: no limit).
+    /// topic with children goes unless it scores `broad_share` of the best
+    /// narrower subject); when some subject is named in the title, the AI
+    /// keywords or the first sentence, subjects only the rest of the
+    /// abstract names go; then those under `min_share` of the best go,
+    /// methods under `method_share` of the best subject that is no method,
+    /// and all past `max_per_paper` (0: no limit).
     pub fn tagging(&self, evidence: &Scores, settings: &TaxonomyConfig) -> Vec<usize> {
         let scores = &evidence.scores;
         let passing: Vec<usize> = (0..scores.len())
@@ -302,7 +306,7 @@ impl Matcher {
         let (mut facets, mut subjects): (Vec<usize>, Vec<usize>) = specific.partition(|&r| self.facet[r]);
         let best_narrow = subjects.iter().filter(|&&r| !self.broad[r]).map(|&r| scores[r]).max();
         if let Some(narrow) = best_narrow {
-            subjects.retain(|&r| !self.broad[r] || scores[r] > narrow);
+            subjects.retain(|&r| !self.broad[r] || scores[r] * 100 >= narrow * settings.broad_share);
         }
         if subjects.iter().any(|&r| evidence.headed[r]) {
             subjects.retain(|&r| evidence.headed[r]);
@@ -311,6 +315,10 @@ impl Matcher {
         let narrow_best = subjects.iter().filter(|&&r| !self.broad[r]).map(|&r| scores[r]).max();
         let best = narrow_best.or(subjects.iter().map(|&r| scores[r]).max()).unwrap_or(0);
         subjects.retain(|&r| scores[r] * 100 >= best * settings.min_share.min(100));
+        let best_subject = subjects.iter().filter(|&&r| !self.method[r] && !self.broad[r]).map(|&r| scores[r]).max();
+        if let Some(subject) = best_subject {
+            subjects.retain(|&r| !self.method[r] || scores[r] * 100 >= subject * settings.method_share);
+        }
         let by_score = |a: &usize, b: &usize| scores[*b].cmp(&scores[*a]).then(a.cmp(b));
         subjects.sort_by(by_score);
         if settings.max_per_paper > 0 {
@@ -548,8 +556,12 @@ mod tests {
         assert_eq!(matcher.ancestors(2), [1, 0]);
         let settings = TaxonomyConfig::default();
         assert_eq!(matcher.tagging(&scored(&[9, 9, 3, 0]), &settings), [2], "narrowed to the leaf, whatever its score");
-        assert_eq!(matcher.tagging(&scored(&[9, 0, 0, 6]), &settings), [0, 3], "a broad topic that says more stays");
-        assert_eq!(matcher.tagging(&scored(&[5, 0, 0, 6]), &settings), [3], "a broad topic that says less goes");
+        assert_eq!(
+            matcher.tagging(&scored(&[12, 0, 0, 6]), &settings),
+            [0, 3],
+            "a broad topic that says twice as much stays"
+        );
+        assert_eq!(matcher.tagging(&scored(&[9, 0, 0, 6]), &settings), [3], "a broad topic that says less goes");
         assert_eq!(
             matcher.tagging(&scored(&[20, 0, 0, 6]), &settings),
             [0, 3],

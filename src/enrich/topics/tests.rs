@@ -215,6 +215,51 @@ fn a_weak_topic_beside_a_strong_one_does_not_tag() {
 }
 
 #[test]
+fn a_method_beside_a_subject_needs_more_evidence_than_it() {
+    let driving = paper("a", "DPO for Autonomous Driving", "We train a driving policy with preference data.");
+    let dpo = paper("b", "Stable DPO", "We make direct preference optimization stable.");
+    let strong = paper("c", "DPO and DPO for Driving", "We study DPO for driving. DPO helps driving.");
+    let papers = [driving, dpo, strong];
+    let method = TopicRule { method: true, ..rule("Preference optimization", &["dpo", "preference"]) };
+    let rules = vec![rule("Autonomous driving", &["driving"]), method];
+    let topics = enrich(&papers, &without_auto(rules.clone())).topics;
+    assert_eq!(names(&topics, 0), ["Autonomous driving"], "a method the paper uses is not its subject");
+    assert_eq!(names(&topics, 1), ["Preference optimization"], "a paper about the method gets it");
+    assert_eq!(names(&topics, 2), ["Preference optimization", "Autonomous driving"], "half as much again keeps it");
+    let even = Config {
+        taxonomy: TaxonomyConfig { method_share: 100, auto: false, ..Default::default() },
+        ..config(rules.clone())
+    };
+    assert_eq!(names(&enrich(&papers, &even).topics, 0), ["Autonomous driving", "Preference optimization"]);
+    let plain = vec![rule("Autonomous driving", &["driving"]), rule("Preference optimization", &["dpo", "preference"])];
+    assert_eq!(
+        names(&enrich(&papers, &without_auto(plain)).topics, 0),
+        ["Autonomous driving", "Preference optimization"],
+        "a topic that is no method competes as an equal"
+    );
+}
+
+#[test]
+fn a_top_topic_beside_a_narrow_subject_needs_twice_its_evidence() {
+    let papers = [
+        paper("a", "Image Captioning", "We describe pictures in words."),
+        paper("b", "Image Image Captioning", "We caption an image."),
+    ];
+    let rules = vec![
+        rule("Computer vision", &["image"]),
+        child("Video", "Computer vision", &["video"]),
+        rule("Multimodal", &[]),
+        child("Captioning", "Multimodal", &["captioning"]),
+    ];
+    let topics = enrich(&papers, &without_auto(rules.clone())).topics;
+    assert_eq!(names(&topics, 0), ["Captioning"], "the field goes when it says less than twice the subject");
+    assert_eq!(names(&topics, 1), ["Computer vision", "Captioning"], "and stays when it says more");
+    let even =
+        Config { taxonomy: TaxonomyConfig { broad_share: 100, auto: false, ..Default::default() }, ..config(rules) };
+    assert_eq!(names(&enrich(&papers, &even).topics, 0), ["Computer vision", "Captioning"]);
+}
+
+#[test]
 fn empty_topics_get_no_page() {
     let papers = [paper("a", "Machine unlearning", "")];
     let config = config(vec![rule("Machine unlearning", &["machine unlearning"]), rule("Robotics", &["robot"])]);
