@@ -156,6 +156,7 @@ fn check_static_folder(dir: &Path, site: &Site) -> Result<()> {
 fn compile(templates: &BTreeMap<String, (String, Origin)>) -> Result<tera::Tera> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html", ".xml"]);
+    tera.register_filter("thousands", thousands);
     let result = tera.add_raw_templates(templates.iter().map(|(name, (text, _))| (name.as_str(), text.as_str())));
     if let Err(e) = result {
         let message = e.to_string();
@@ -175,6 +176,25 @@ fn compile(templates: &BTreeMap<String, (String, Origin)>) -> Result<tera::Tera>
         return Err(anyhow!("{message}")).with_context(|| format!("failed to compile {place}"));
     }
     Ok(tera)
+}
+
+/// The `thousands` filter: a whole number with its thousands grouped,
+/// `{{ 12807 | thousands }}` → `12,807`. Anything else is left as it is.
+fn thousands(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    let Some(n) = value.as_u64() else { return value };
+    tera::Value::from(group_thousands(n))
+}
+
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Files under `dir` by their `/`-separated path relative to it, skipping
@@ -205,5 +225,16 @@ pub fn template_error(e: tera::Error) -> anyhow::Error {
         anyhow!("{message}\nhelp: every variable of every template, with its type, is listed in docs/templates.md")
     } else {
         anyhow!("{message}")
+    }
+}
+
+#[cfg(test)]
+mod thousands_tests {
+    use super::group_thousands;
+
+    #[test]
+    fn whole_numbers_get_their_thousands_grouped() {
+        let shown: Vec<String> = [0, 999, 1171, 12807, 1234567].into_iter().map(group_thousands).collect();
+        assert_eq!(shown, ["0", "999", "1,171", "12,807", "1,234,567"]);
     }
 }
