@@ -51,8 +51,9 @@ pub struct State {
     key: u64,
     /// The output folder, absolute.
     output: PathBuf,
-    /// The output folder's device and inode: a folder replaced by another
-    /// build since is not the one recorded.
+    /// The output folder's device and inode. Another folder (a copy the CI
+    /// cache restored) is the one recorded only if it holds what the record
+    /// says.
     folder: Option<(u64, u64)>,
     /// Every output file by path: what it read, or its bytes, hashed; and its size.
     outputs: HashMap<String, (u64, u64)>,
@@ -106,10 +107,26 @@ pub fn load(cache: &Path, output: &Path, key: u64) -> std::result::Result<State,
         return Err(Some(format!("the last build went to `{}`", state.output.display())));
     }
     let folder = identity(&output);
-    if folder.is_none() || state.folder != folder || !output.join("index.html").is_file() {
+    let same_folder = folder.is_some() && state.folder == folder;
+    if !output.join("index.html").is_file() || !(same_folder || holds_what_was_recorded(&output, &state)) {
         return Err(Some(format!("`{}` is not the folder the last build wrote", output.display())));
     }
     Ok(state)
+}
+
+/// Whether `output`, a folder other than the one the last build wrote (a
+/// copy of it, as a CI cache restores it), holds what that build wrote:
+/// every file of the record with its size, and the same home page.
+fn holds_what_was_recorded(output: &Path, state: &State) -> bool {
+    use rayon::prelude::*;
+    let sizes_match = state.outputs.par_iter().all(|(path, &(_, size))| {
+        std::fs::symlink_metadata(output.join(path)).is_ok_and(|m| m.is_file() && m.len() == size)
+    });
+    sizes_match
+        && state
+            .outputs
+            .get("index.html")
+            .is_some_and(|&(hash, _)| std::fs::read(output.join("index.html")).is_ok_and(|b| bytes_hash(&b) == hash))
 }
 
 /// The record as stored: [`FORMAT`], the record, and a hash of it.

@@ -181,12 +181,23 @@ fn issue_16_a_record_that_does_not_fit_gives_a_full_build_with_a_note() {
     assert!(!report.incremental && report.notes.iter().any(|n| n.contains("configuration")), "{:?}", report.notes);
     assert_same_as_clean_build(root, "after a change of configuration");
 
-    // The output folder replaced by someone else's build of it.
+    // The output folder restored from a copy, as a CI cache restores it:
+    // the same files, another folder. The build goes on from the record.
     let public = root.join("public");
     let moved = root.join("elsewhere");
     std::fs::rename(&public, &moved).unwrap();
     crate::support::copy_tree(&moved, &public);
+    std::fs::remove_dir_all(&moved).unwrap();
     add_day(root, DAYS[2]);
+    let report = build_kept(root);
+    assert!(report.incremental && report.notes.is_empty(), "a restored copy is the last build: {:?}", report.notes);
+    assert_same_as_clean_build(root, "after the output folder was restored from a copy");
+
+    // A copy that is not what the last build wrote: one page changed size.
+    std::fs::rename(&public, &moved).unwrap();
+    crate::support::copy_tree(&moved, &public);
+    std::fs::write(public.join("days/index.html"), "an older build").unwrap();
+    add_day(root, DAYS[3]);
     let report = build_kept(root);
     assert!(!report.incremental && report.notes.iter().any(|n| n.contains("not the folder")), "{:?}", report.notes);
     assert_same_as_clean_build(root, "after the output folder was replaced");
