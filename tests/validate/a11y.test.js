@@ -92,8 +92,12 @@ test('the example site has no serious or critical accessibility violation', asyn
   if (!lib.need(t, 'chromium', 'axe')) return;
   const site = lib.buildExample();
   const { paper, topic, day } = landmarks(site);
-  const paged = lib.files(site, '.html').find((f) => /^topics\/[^/]+\/2\.html$/.test(f));
-  assert.ok(paged, 'the example site has a topic with a second page');
+  // A topic page of a paginated topic, and a parent's page (its children first).
+  const pagedSite = lib.buildExamplePaged(3);
+  const paged = lib.files(pagedSite, '.html').find((f) => /^topics\/[^/]+\/2\.html$/.test(f));
+  assert.ok(paged, 'with 3 papers a page, the example site has a topic with a second page');
+  const parent = lib.files(site, '.html').find((f) => /^topics\/[^/]+\.html$/.test(f) && fs.readFileSync(path.join(site, f), 'utf8').includes('class="topic-children"'));
+  assert.ok(parent, 'the example site has a topic with topics under it');
   const results = async (page) => {
     await page.waitForSelector('.search-result');
   };
@@ -118,7 +122,7 @@ test('the example site has no serious or critical accessibility violation', asyn
     ['search, empty', 'search.html', null],
     ['paper', paper, null],
     ['topic', topic, null],
-    ['topic, page 2', paged, null],
+    ['topic with topics under it', parent, null],
     ['day', day, null],
     ['search results', 'search.html?q=unlearning', results],
     ['search, no match', 'search.html?q=zzzzqx', (page) => page.waitForFunction(() => /No papers/.test(document.getElementById('search-status').textContent))],
@@ -129,12 +133,12 @@ test('the example site has no serious or critical accessibility violation', asyn
   ];
   const browser = await lib.launch();
   try {
-    const found = await audit(browser, site, pages);
+    const found = (await audit(browser, site, pages)).concat(await audit(browser, pagedSite, [['topic, page 2', paged, null]]));
     assert.deepStrictEqual(found, [], `${found.length} serious or critical violations:\n${found.join('\n')}`);
   } finally {
     await browser.close();
   }
-  console.log(`axe: ${pages.length} page states x ${SCHEMES.length} schemes x ${Object.keys(VIEWPORTS).length} widths, none serious`);
+  console.log(`axe: ${pages.length + 1} page states x ${SCHEMES.length} schemes x ${Object.keys(VIEWPORTS).length} widths, none serious`);
 });
 
 test('an imported API day (authors, summary, details, BibTeX) has no serious or critical violation', async (t) => {

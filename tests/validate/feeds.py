@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 
 FEED_LIMIT = 50  # [feed] limit's default in site.toml
+TOPIC_FEED_LIMIT = 10  # [feed] topic_limit's default
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
@@ -110,6 +111,19 @@ class Site:
             rel = self.local(urljoin(self.url(rel), following.attrs["href"])) if following else None
         return urls
 
+    def topic_tree(self, rel):
+        """A topic's page and the pages of every topic under it."""
+        pages = [rel]
+        children = self.page(rel).find("section", "topic-children")
+        for tile in children.find_all("li", "topic-tile") if children else []:
+            pages += self.topic_tree(self.local(urljoin(self.url(rel), tile.find("a").attrs["href"])))
+        return pages
+
+    def topic_papers(self, rel):
+        """The paper URLs of a topic: those its pages list, and those of the
+        topics under it (a parent's page lists only the papers in none of them)."""
+        return [url for page in self.topic_tree(rel) for url in self.papers_listed(page)]
+
 
 def sites():
     specs = json.loads(os.environ.get("PAPERPRESS_SITES", "[]"))
@@ -173,10 +187,19 @@ class Feeds(unittest.TestCase):
                     self.assertEqual(url, site.url(rel.replace(".html", ".xml")))
                     feed = self.parse(site, url)
                     self.assertEqual(feed.feed.title, f"{name} · {site.title}")
-                    listed = site.papers_listed(rel)
-                    self.assertEqual([e.link for e in feed.entries], listed[:FEED_LIMIT])
+                    links = [e.link for e in feed.entries]
+                    papers = site.topic_papers(rel)
+                    self.assertEqual(len(links), min(TOPIC_FEED_LIMIT, len(set(papers))), f"{rel}: the newest papers")
+                    if site.page(rel).find("section", "topic-children") is None:
+                        # A topic without children lists its papers as its feed does.
+                        self.assertEqual(links, site.papers_listed(rel)[:TOPIC_FEED_LIMIT])
+                    else:
+                        self.assertEqual(set(links) - set(papers), set(), f"{rel}: every entry is in it or under it")
+                    # Each entry is tagged with its topics: this one, or one under it.
+                    names = {site.page(page).find("h1").text() for page in site.topic_tree(rel)}
                     for entry in feed.entries:
-                        self.assertIn(name, [t.term for t in entry.tags], f"{entry.link} is tagged {name}")
+                        tags = {t.term for t in entry.tags}
+                        self.assertTrue(tags & names, f"{entry.link} is tagged {tags}, none of {names}")
                     self.assert_entries_lead_to_papers(site, feed)
 
     def test_entries_name_the_papers_authors(self):

@@ -106,6 +106,21 @@ function buildExample() {
   return out;
 }
 
+/// The example site with `paginate_by` papers per topic page, so that its
+/// topics have several pages (the example's own 25 leave each topic one).
+function buildExamplePaged(paginateBy) {
+  const root = path.join(tempDir('paged'), 'site');
+  fs.mkdirSync(root);
+  const config = fs.readFileSync(path.join(REPO, 'site.toml'), 'utf8');
+  const paged = config.replace(/^paginate_by = \d+$/m, `paginate_by = ${paginateBy}`);
+  if (paged === config) throw new Error('site.toml has no `paginate_by = N` line to change');
+  fs.writeFileSync(path.join(root, 'site.toml'), paged);
+  fs.cpSync(path.join(REPO, 'content'), path.join(root, 'content'), { recursive: true });
+  const out = path.join(root, 'public');
+  run(['build', '--root', root, '--base-url', BASE_URL]);
+  return out;
+}
+
 /// A site made by `paperpress init` with the Daily Papers API fixture added
 /// as a digest: its pages carry authors, AI summaries, details and BibTeX.
 function buildImported() {
@@ -166,6 +181,7 @@ module.exports = {
   HERE,
   REPO,
   buildExample,
+  buildExamplePaged,
   buildImported,
   fileUrl,
   files,
