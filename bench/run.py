@@ -248,7 +248,7 @@ def bench_real(archive, runs, work):
     run_measured(hugo_cmd)
     row["warm"], row["warm_mib"] = series(build, out, runs, cold=False)
     row["hugo_warm"], row["hugo_warm_mib"] = series(hugo_cmd, hugo_out, runs, cold=False)
-    row["floor"], row["files"] = copy_floor(out, runs)
+    row["floor"], row["files"] = write_floor(out, runs)
     row["kb_per_paper"] = folder_bytes(out) / n / 1024
     row["hugo_kb_per_paper"] = folder_bytes(hugo_out) / n / 1024
     row["parts"] = {k: v / n / 1024 for k, v in size_by_part(out).items()}
@@ -287,7 +287,7 @@ def daily_rebuild(work, runs, papers=10000, per_day=50):
     return statistics.median(times), written, statistics.median(full)
 
 
-def copy_floor(out, runs):
+def write_floor(out, runs):
     """The floor of a cold build on this machine: the median time to write
     the same files, already in memory, into a new folder with two threads
     and nothing else to do (as the cold builds, each run writes a folder of

@@ -21,7 +21,7 @@ use std::sync::LazyLock;
 use jiff::civil::Date;
 use regex::Regex;
 
-use super::{DayResolver, Parsed, paper_from_text};
+use super::{DayResolver, Parsed, paper_from_text, preview};
 use crate::error::{ImportError, Warning};
 use crate::links;
 use crate::paper::{self, Paper};
@@ -464,15 +464,6 @@ fn heading(text: &str, line: usize) -> Option<Item> {
         year: c[1].parse().ok(),
         text: text.to_string(),
     })
-}
-
-/// The start of a long text, for messages.
-fn preview(text: &str) -> String {
-    let mut out: String = text.chars().take(60).collect();
-    if text.chars().count() > 60 {
-        out.push('…');
-    }
-    out
 }
 
 #[cfg(test)]

@@ -169,6 +169,15 @@ pub(crate) fn paper_from_text(
     paper
 }
 
+/// The start of a long text (a title, a paragraph), for messages.
+pub(crate) fn preview(text: &str) -> String {
+    let mut out: String = text.chars().take(60).collect();
+    if text.chars().count() > 60 {
+        out.push('…');
+    }
+    out
+}
+
 /// Files URLs under code or project page, each code URL once (a set, so
 /// an abstract of a hundred thousand links takes linear time). arXiv links
 /// in an abstract usually cite other papers, so they are not taken as this

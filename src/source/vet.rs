@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 
+use super::preview;
 use crate::error::ImportError;
 use crate::links;
 use crate::paper::{self, Paper};
@@ -159,15 +160,6 @@ pub(crate) fn vet(mut paper: Paper, path: &Path, line: usize, column: Option<usi
         return Err(error(format!("its publication date {day} is outside the years 1000 to 9999")));
     }
     Ok(paper)
-}
-
-/// The start of a title, for messages.
-fn preview(text: &str) -> String {
-    let mut out: String = text.chars().take(60).collect();
-    if text.chars().count() > 60 {
-        out.push('…');
-    }
-    out
 }
 
 #[cfg(test)]
