@@ -68,15 +68,15 @@ struct TopicView<'a> {
 
 /// A top topic and everything under it, for the overview.
 #[derive(Serialize)]
-struct TopicGroup<'a> {
-    topic: TopicView<'a>,
+struct TopicGroup<'v, 'a> {
+    topic: &'v TopicView<'a>,
     /// Its descendants, depth first, each with its depth (1 for a child).
-    descendants: Vec<NestedTopic<'a>>,
+    descendants: Vec<NestedTopic<'v, 'a>>,
 }
 
 #[derive(Serialize)]
-struct NestedTopic<'a> {
-    topic: TopicView<'a>,
+struct NestedTopic<'v, 'a> {
+    topic: &'v TopicView<'a>,
     depth: usize,
 }
 
@@ -327,19 +327,19 @@ pub(super) fn topics_overview(tera: &tera::Tera, model: &Model, site: &tera::Val
     let topics = &model.topics;
     let views: Vec<TopicView> = (0..topics.topics.len()).map(|t| topic_view(topics, t)).collect();
     ctx.insert("topics", &views);
-    ctx.insert("groups", &topic_groups(topics));
+    ctx.insert("groups", &topic_groups(topics, &views));
     render_file(tera, "topics.html", path, &ctx)
 }
 
 /// The top topics, each with its descendants; `topics` is already in tree
-/// order, each topic before its descendants.
-fn topic_groups(topics: &Topics) -> Vec<TopicGroup<'_>> {
+/// order, each topic before its descendants, and `views` are theirs.
+fn topic_groups<'v, 'a>(topics: &Topics, views: &'v [TopicView<'a>]) -> Vec<TopicGroup<'v, 'a>> {
     let mut groups: Vec<TopicGroup> = Vec::new();
-    for t in 0..topics.topics.len() {
+    for (t, view) in views.iter().enumerate() {
         let depth = std::iter::successors(topics.topics[t].parent, |&p| topics.topics[p].parent).count();
         match groups.last_mut() {
-            Some(group) if depth > 0 => group.descendants.push(NestedTopic { topic: topic_view(topics, t), depth }),
-            _ => groups.push(TopicGroup { topic: topic_view(topics, t), descendants: Vec::new() }),
+            Some(group) if depth > 0 => group.descendants.push(NestedTopic { topic: view, depth }),
+            _ => groups.push(TopicGroup { topic: view, descendants: Vec::new() }),
         }
     }
     groups
