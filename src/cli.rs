@@ -200,14 +200,15 @@ pub enum Command {
         build: BuildArgs,
     },
     /// Build the site into the output folder (public/ by default). A
-    /// build keeps a record of what each page read in .paperpress/cache/,
-    /// so that the next one renders only what changed; the result is the
+    /// build keeps a record of what each page read, and what each digest
+    /// held, in .paperpress/cache/, so that the next one parses only new
+    /// or changed digests and renders only what changed; the result is the
     /// same as a full build's.
     Build {
         /// Output folder, overriding `[build] output_dir`.
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
-        /// Build everything, whatever the record of the last build says.
+        /// Parse and build everything, whatever the cache of the last build holds.
         #[arg(long)]
         full: bool,
         #[command(flatten)]

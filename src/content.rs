@@ -19,6 +19,7 @@ use crate::config::Site;
 use crate::error::{Context, ImportError, Result, Warning, read_text};
 use crate::page::Page;
 use crate::paper::{Paper, title_key};
+use crate::parse_cache::ParseCache;
 use crate::source;
 
 /// Pages whose output paths paperpress generates itself.
@@ -61,6 +62,12 @@ pub struct ReadReport {
 
 /// Loads the content of `site`.
 pub fn load(site: &Site) -> Result<Content> {
+    load_with(site, None)
+}
+
+/// Loads the content of `site`, taking the digests that `cache` holds as
+/// they are from it.
+pub fn load_with(site: &Site, cache: Option<&ParseCache>) -> Result<Content> {
     let dir = &site.content_dir;
     let mut content = Content::default();
     let mut catalog = Catalog::default();
@@ -68,7 +75,7 @@ pub fn load(site: &Site) -> Result<Content> {
     for page in load_paper_pages(&dir.join("papers"), &mut pages_report)? {
         catalog.add_page(page);
     }
-    let (catalog, mut report) = load_digests(&dir.join("digests"), catalog)?;
+    let (catalog, mut report) = load_digests(&dir.join("digests"), catalog, cache)?;
     report.skipped.extend(pages_report.skipped);
     content.report = report;
     content.papers = catalog.into_papers();
@@ -104,7 +111,7 @@ pub fn digest_files(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Parses every digest and merges the records into `catalog` by identity,
 /// in file order.
-fn load_digests(dir: &Path, catalog: Catalog) -> Result<(Catalog, ReadReport)> {
+fn load_digests(dir: &Path, catalog: Catalog, cache: Option<&ParseCache>) -> Result<(Catalog, ReadReport)> {
     let files = digest_files(dir)?;
     // Files are parsed (and their title keys made) in parallel, while one
     // thread merges them, in file order, as they come in.
@@ -140,7 +147,7 @@ fn load_digests(dir: &Path, catalog: Catalog) -> Result<(Catalog, ReadReport)> {
             Ok((catalog, report))
         });
         files.par_iter().enumerate().for_each_with(parsed, |parsed, (index, file)| {
-            let result = source::parse_file(file, None, None).map(|p| {
+            let result = parse_digest(file, cache).map(|p| {
                 let keys = p.papers.iter().map(|paper| title_key(&paper.title)).collect();
                 (p, keys)
             });
@@ -149,6 +156,18 @@ fn load_digests(dir: &Path, catalog: Catalog) -> Result<(Catalog, ReadReport)> {
         });
         merger.join().expect("the merger does not panic")
     })
+}
+
+/// Parses one digest, or takes it from `cache`.
+fn parse_digest(file: &Path, cache: Option<&ParseCache>) -> Result<source::Parsed, ImportError> {
+    match cache {
+        None => source::parse_file(file, None, None),
+        Some(cache) => {
+            let bytes =
+                std::fs::read(file).map_err(|e| ImportError::file(file, format!("cannot read the file: {e}")))?;
+            cache.parse(file, bytes)
+        }
+    }
 }
 
 /// Parses every page under `content/papers/`. A page that does not parse,

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 pub use anyhow::{Context, Error, Result, anyhow, bail};
 
 /// A problem found in an input file, located by file and line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImportError {
     /// The file the problem is in.
     pub path: PathBuf,

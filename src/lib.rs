@@ -25,6 +25,7 @@ pub mod model;
 pub mod output;
 pub mod page;
 pub mod paper;
+pub mod parse_cache;
 pub mod render;
 pub mod report;
 pub mod search;
@@ -118,7 +119,7 @@ pub fn build_and_keep(site: &Site, options: &BuildOptions) -> Result<(BuildRepor
     let output_dir = options.output.clone().unwrap_or_else(|| site.output_dir.clone());
     output::check_target(&output_dir, &site.root)?;
     let progress = progress_bar("reading");
-    let (model, read) = load_model(site, &config)?;
+    let (model, read) = load_model_with(site, &config, options.cache.as_deref())?;
     let mut theme = timed("load theme", || theme::Theme::load(site))?;
     render::prepare(&config, &model, &mut theme);
     let key = incremental::key(&config, &model, &theme);
@@ -412,7 +413,21 @@ fn notes(config: &config::Config) -> Vec<String> {
 /// Loads the content of `site` and builds its model (days, topics,
 /// related papers), as a build does before rendering.
 pub fn load_model(site: &Site, config: &config::Config) -> Result<(model::Model, content::ReadReport)> {
-    let content = timed("load content", || content::load(site))?;
+    load_model_with(site, config, None)
+}
+
+/// [`load_model`], taking the digests the parse cache in the cache folder
+/// `cache` holds from it (see [`parse_cache`]).
+fn load_model_with(
+    site: &Site,
+    config: &config::Config,
+    cache: Option<&std::path::Path>,
+) -> Result<(model::Model, content::ReadReport)> {
+    let parse_cache = cache.map(parse_cache::ParseCache::open);
+    let content = timed("load content", || content::load_with(site, parse_cache.as_ref()))?;
+    if let Some(parse_cache) = parse_cache {
+        parse_cache.finish();
+    }
     let model = timed("model (days, topics, related)", || {
         model::Model::new(content.papers, content.pages, content.home, config)
     });

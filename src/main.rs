@@ -173,6 +173,7 @@ fn build_site(output: Option<std::path::PathBuf>, full: bool, args: BuildArgs) -
     let cache = site.root.join(".paperpress").join("cache");
     if full {
         paperpress::incremental::forget(&cache)?;
+        paperpress::parse_cache::forget(&cache)?;
     }
     let report = build(&site, &BuildOptions { base_url: args.base_url, output, cache: Some(cache) })?;
     let problems = report.diagnostics();

@@ -16,8 +16,9 @@ use crate::error::ImportError;
 use crate::front_matter;
 use crate::links;
 
-/// One paper, wherever it came from.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// One paper, wherever it came from. (It serializes for the parse cache
+/// only; templates get view structs.)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Paper {
     /// arXiv id when known (`2510.19779`), else a slug of the title.
     pub id: String,
@@ -63,11 +64,26 @@ pub struct Paper {
     /// The abstract (or any text the owner wrote) as Markdown.
     pub body: String,
     /// Front matter keys paperpress does not know, kept for templates.
+    #[serde(with = "toml_text")]
     pub extra: toml::Table,
 }
 
+/// A TOML table kept as its TOML text, for formats (the parse cache's
+/// bincode) that cannot hold a self-describing value.
+mod toml_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(table: &toml::Table, serializer: S) -> Result<S::Ok, S::Error> {
+        toml::to_string(table).map_err(serde::ser::Error::custom)?.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<toml::Table, D::Error> {
+        toml::from_str(&String::deserialize(deserializer)?).map_err(D::Error::custom)
+    }
+}
+
 /// One day a paper was listed on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Listing {
     /// The digest day.
     pub date: Date,

@@ -64,7 +64,7 @@ impl Format {
 }
 
 /// What a parser found in one file.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Parsed {
     /// Papers, in the order the file lists them.
     pub papers: Vec<Paper>,
@@ -82,6 +82,16 @@ pub struct Parsed {
 /// without it, a date in the file name (`2025-08-06.txt`) does.
 pub fn parse_file(path: &Path, format: Option<Format>, date: Option<Date>) -> Result<Parsed, ImportError> {
     let bytes = std::fs::read(path).map_err(|e| ImportError::file(path, format!("cannot read the file: {e}")))?;
+    parse_bytes(path, bytes, format, date)
+}
+
+/// Parses the bytes of the input `path` as [`parse_file`] does.
+pub fn parse_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    format: Option<Format>,
+    date: Option<Date>,
+) -> Result<Parsed, ImportError> {
     let text = text_from_bytes(path, bytes)?;
     parse_text(&text, path, format, date)
 }

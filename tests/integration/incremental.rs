@@ -102,6 +102,18 @@ fn issue_16_a_site_built_day_by_day_is_what_a_clean_build_writes() {
     assert!(again.incremental);
     assert_eq!(again.written, 0, "an unchanged site writes nothing");
 
+    // A digest fetched again, with more upvotes (`refresh_days`): the
+    // parse cache holds the old copy of the file, and the new one wins.
+    let digest = root.join("content/digests/2024-06-10.json");
+    let text = std::fs::read_to_string(&digest).unwrap();
+    assert!(text.contains("\"upvotes\": 14\n"), "the fixture's first paper has 14 upvotes");
+    std::fs::write(&digest, text.replacen("\"upvotes\": 14\n", "\"upvotes\": 1234\n", 1)).unwrap();
+    let refreshed = build_kept(root);
+    assert!(refreshed.incremental && refreshed.written > 0);
+    assert_same_as_clean_build(root, "after a digest was fetched again");
+    let html = std::fs::read_to_string(root.join("public/papers/2406.04692.html")).unwrap();
+    assert!(html.contains("1234 upvotes"), "the new upvotes are on the paper's page");
+
     // An owner's page for a paper changes its title: its page, its day, its
     // topics and the pages listing it as related follow.
     let papers = root.join("content/papers");
