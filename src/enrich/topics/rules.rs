@@ -295,31 +295,38 @@ impl Matcher {
     /// keywords or the first sentence, subjects only the rest of the
     /// abstract names go; then those under `min_share` of the best go,
     /// methods under `method_share` of the best subject that is no method,
-    /// and all past `max_per_paper` (0: no limit).
+    /// and all past `max_per_paper` (0: no limit). In these last steps a
+    /// subject narrowed from its parent weighs with the parent's score (see
+    /// [`Matcher::inherited`]).
     pub fn tagging(&self, evidence: &Scores, settings: &TaxonomyConfig) -> Vec<usize> {
         let scores = &evidence.scores;
         let passing: Vec<usize> = (0..scores.len())
             .filter(|&r| scores[r] > 0 && scores[r] >= self.min_scores[r].unwrap_or(settings.min_score))
             .filter(|&r| self.allowed(r, evidence))
             .collect();
-        let specific = passing.iter().copied().filter(|&r| !passing.iter().any(|&d| self.ancestors[d].contains(&r)));
-        let (mut facets, mut subjects): (Vec<usize>, Vec<usize>) = specific.partition(|&r| self.facet[r]);
+        let specific: Vec<usize> =
+            passing.iter().copied().filter(|&r| !passing.iter().any(|&d| self.ancestors[d].contains(&r))).collect();
+        let inherited = self.inherited(scores, &passing, &specific);
+        let (mut facets, mut subjects): (Vec<usize>, Vec<usize>) = specific.into_iter().partition(|&r| self.facet[r]);
         let best_narrow = subjects.iter().filter(|&&r| !self.broad[r]).map(|&r| scores[r]).max();
         if let Some(narrow) = best_narrow {
             subjects.retain(|&r| !self.broad[r] || scores[r] * 100 >= narrow * settings.broad_share);
         }
-        if subjects.iter().any(|&r| evidence.headed[r]) {
-            subjects.retain(|&r| evidence.headed[r]);
+        let headed = |r: usize| {
+            evidence.headed[r] || self.ancestors[r].iter().any(|&a| inherited[r].1 == Some(a) && evidence.headed[a])
+        };
+        if subjects.iter().any(|&r| headed(r)) {
+            subjects.retain(|&r| headed(r));
         }
         // A top topic that stays does not push out a narrower one it outscores.
         let narrow_best = subjects.iter().filter(|&&r| !self.broad[r]).map(|&r| scores[r]).max();
         let best = narrow_best.or(subjects.iter().map(|&r| scores[r]).max()).unwrap_or(0);
-        subjects.retain(|&r| scores[r] * 100 >= best * settings.min_share.min(100));
+        subjects.retain(|&r| inherited[r].0 * 100 >= best * settings.min_share.min(100));
         let best_subject = subjects.iter().filter(|&&r| !self.method[r] && !self.broad[r]).map(|&r| scores[r]).max();
         if let Some(subject) = best_subject {
-            subjects.retain(|&r| !self.method[r] || scores[r] * 100 >= subject * settings.method_share);
+            subjects.retain(|&r| !self.method[r] || inherited[r].0 * 100 >= subject * settings.method_share);
         }
-        let by_score = |a: &usize, b: &usize| scores[*b].cmp(&scores[*a]).then(a.cmp(b));
+        let by_score = |a: &usize, b: &usize| inherited[*b].0.cmp(&inherited[*a].0).then(a.cmp(b));
         subjects.sort_by(by_score);
         if settings.max_per_paper > 0 {
             subjects.truncate(settings.max_per_paper);
@@ -327,6 +334,34 @@ impl Matcher {
         facets.sort_by(by_score);
         subjects.extend(facets);
         subjects
+    }
+}
+
+impl Matcher {
+    /// Each rule's score as it is weighed against the paper's other
+    /// subjects, and the ancestor it was inherited from, if any. A subject
+    /// narrowed from a parent that tags the paper (3D vision to 3D
+    /// generation) carries the parent's score when that is higher, so a
+    /// context the paper names often (the video model a 3D method distils)
+    /// does not push the subject out: the parent's evidence is the
+    /// subject's area. Only the best-scoring of the parent's narrowed
+    /// topics inherits (a tie, all of them), so the area's evidence does
+    /// not bring in every sibling; a top topic's evidence is a field's and
+    /// is not passed down.
+    fn inherited(&self, scores: &[u32], passing: &[usize], specific: &[usize]) -> Vec<(u32, Option<usize>)> {
+        let mut out: Vec<(u32, Option<usize>)> = scores.iter().map(|&s| (s, None)).collect();
+        for &r in specific {
+            for &a in &self.ancestors[r] {
+                if self.broad[a] || !passing.contains(&a) || scores[a] <= out[r].0 {
+                    continue;
+                }
+                let best_under = specific.iter().filter(|&&d| self.ancestors[d].contains(&a)).map(|&d| scores[d]).max();
+                if best_under == Some(scores[r]) {
+                    out[r] = (scores[a], Some(a));
+                }
+            }
+        }
+        out
     }
 }
 
@@ -569,5 +604,31 @@ mod tests {
         );
         assert_eq!(matcher.tagging(&scored(&[9, 0, 0, 2]), &settings), [0], "below min_score");
         assert_eq!(matcher.tagging(&scored(&[0, 0, 12, 3]), &settings), [2], "under 30% of the best");
+    }
+
+    #[test]
+    fn a_narrowed_subject_keeps_its_parents_evidence() {
+        let rules = [
+            rule("Vision", "", &["image"]),
+            rule("3D", "Vision", &["3d"]),
+            rule("3D generation", "3D", &["text-to-3d"]),
+            rule("3D reconstruction", "3D", &["reconstruction"]),
+            rule("Video generation", "Vision", &["video generation"]),
+        ];
+        let matcher = Matcher::new(&rules);
+        let settings = TaxonomyConfig::default();
+        assert_eq!(
+            matcher.tagging(&scored(&[0, 11, 5, 3, 10]), &settings),
+            [2, 4],
+            "the 3D paper that distils a video model is about 3D generation, first; \
+             its weaker sibling does not inherit"
+        );
+        assert_eq!(matcher.tagging(&scored(&[0, 0, 5, 3, 10]), &settings), [4], "without the parent, as before");
+        assert_eq!(
+            matcher.tagging(&scored(&[30, 0, 5, 0, 10]), &settings),
+            [4],
+            "a top topic's evidence is a field's, not passed down"
+        );
+        assert_eq!(matcher.tagging(&scored(&[0, 11, 5, 5, 10]), &settings), [2, 3, 4], "tied siblings both inherit");
     }
 }
