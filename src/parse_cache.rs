@@ -79,9 +79,12 @@ impl ParseCache {
 /// Removes every entry (`build --full`).
 pub fn forget(cache: &Path) -> crate::error::Result<()> {
     use crate::error::Context;
-    match std::fs::remove_dir_all(cache.join(FOLDER)) {
+    let folder = cache.join(FOLDER);
+    // Whatever is there: a file in its place goes too.
+    let removed = if folder.is_dir() { std::fs::remove_dir_all(&folder) } else { std::fs::remove_file(&folder) };
+    match removed {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(e).with_context(|| format!("failed to remove `{}`", cache.join(FOLDER).display()))
+            Err(e).with_context(|| format!("failed to remove `{}`", folder.display()))
         }
         _ => Ok(()),
     }
@@ -177,6 +180,24 @@ mod tests {
         let changed = DAY.replace("\"upvotes\": 20", "\"upvotes\": 21");
         assert_eq!(cache.parse(&path, changed.into_bytes()).unwrap().papers[0].upvotes, Some(21));
         assert_eq!(*cache.counts.lock().unwrap(), (1, 0));
+    }
+
+    #[test]
+    fn forget_removes_the_entries_or_a_file_in_their_place() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = digest(tmp.path(), DAY);
+        let dir = tmp.path().join("cache");
+        ParseCache::open(&dir).parse(&path, DAY.as_bytes().to_vec()).unwrap();
+        assert_eq!(entries(&dir), 1);
+        forget(&dir).unwrap();
+        assert!(!dir.join(FOLDER).exists());
+        forget(&dir).unwrap();
+        std::fs::write(dir.join(FOLDER), "not a folder").unwrap();
+        // A cache that cannot be written is parsed around.
+        let parsed = ParseCache::open(&dir).parse(&path, DAY.as_bytes().to_vec()).unwrap();
+        assert_eq!(parsed.papers.len(), 1);
+        forget(&dir).unwrap();
+        assert!(!dir.join(FOLDER).exists());
     }
 
     #[test]
