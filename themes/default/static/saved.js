@@ -113,7 +113,7 @@
     var meta = function (name) {
       return Array.prototype.map.call(doc.querySelectorAll('meta[name="' + name + '"]'), function (m) { return m.content; });
     };
-    var listed = article.querySelector('.listed-on a');
+    var listed = article.querySelector('.listed-on a') || article.querySelector('.breadcrumb a');
     var day = listed ? (listed.getAttribute('href').match(/(\d{4}-\d{2}-\d{2})\.html$/) || [])[1] : '';
     var pre = article.querySelector('.cite pre');
     return {
@@ -121,7 +121,7 @@
       title: meta('citation_title')[0] || doc.title,
       authors: short(meta('citation_author')),
       date: day || '',
-      links: linksOf(article, '.actions a.action'),
+      links: linksOf(article, '.actions > a'),
       bibtex: pre ? pre.textContent : ''
     };
   }
