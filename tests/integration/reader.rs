@@ -276,7 +276,8 @@ fn the_search_page_suggests_topics_and_recent_days_and_the_index_knows_ids() {
     let meta: serde_json::Value = serde_json::from_str(json).unwrap();
     let number = meta["ids"]["2510"]["19779"].as_u64().expect("the id of AdaSPEC is in the index") as usize;
     let record = &meta["doc_list"][number];
-    assert_eq!(record[1], "papers/2510.19779.html");
+    assert_eq!(meta["names"]["url_affixes"], serde_json::json!(["papers/", ".html"]));
+    assert_eq!(record[1], "2510.19779", "papers/2510.19779.html");
     assert_eq!(record[5], "Yuezhou Hu, Jiaxin Guo, Xinyu Feng, Tuo Zhao");
     assert_eq!(record[6], "https://github.com/yuezhouhu/adaspec");
 }
