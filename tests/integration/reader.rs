@@ -97,7 +97,7 @@ fn imported_markup_stays_text_in_meta_json_ld_and_bibtex() {
     let home = page(site.path(), "index.html");
     assert_eq!(texts(&home, ".paper-card .paper-title")[0], title);
     let bib = std::fs::read_to_string(site.path().join("public/days/2025-10-26.bib")).unwrap();
-    assert!(bib.contains("title = {</script><script>alert(1)</script> \\& <b>bold</b> \"quotes\"}"), "{bib}");
+    assert!(bib.contains("title={</script><script>alert(1)</script> \\& <b>bold</b> \"quotes\"}"), "{bib}");
 }
 
 #[test]

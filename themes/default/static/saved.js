@@ -143,12 +143,12 @@
     var word = (item.title.split(/[^A-Za-z0-9]+/).filter(function (w) { return w.length > 3; })[0] || 'paper').toLowerCase();
     var key = surname ? surname + year + word : id ? 'arxiv' + id.replace(/[/.]/g, '') : word + year;
     var title = braces(item.title).replace(/(^|[^\\])([&%#])/g, '$1\\$2');
-    var lines = ['@misc{' + key + ',', '  title = {' + title + '},'];
+    var lines = ['@misc{' + key + ',', '  title={' + title + '},'];
     if (names.length) {
-      lines.push('  author = {' + braces(names.join(' and ')) + (/ et al\.$/.test(item.authors) ? ' and others' : '') + '},');
+      lines.push('  author={' + braces(names.join(' and ')) + (/ et al\.$/.test(item.authors) ? ' and others' : '') + '},');
     }
-    lines.push('  year = {' + year + '},');
-    if (id) lines.push('  eprint = {' + id + '},', '  archivePrefix = {arXiv},', '  url = {https://arxiv.org/abs/' + id + '}');
+    lines.push('  year={' + year + '},');
+    if (id) lines.push('  eprint={' + id + '},', '  archivePrefix={arXiv},', '  url={https://arxiv.org/abs/' + id + '}');
     else lines[lines.length - 1] = lines[lines.length - 1].replace(/,$/, '');
     lines.push('}');
     return lines.join('\n');
