@@ -68,12 +68,14 @@ pub fn feeds(config: &Config, model: &Model, tera: &tera::Tera) -> Result<Vec<Ou
         title: config.title.clone(),
         alternate: "index.html".into(),
         papers: &all[..all.len().min(config.feed.limit)],
+        whole_abstracts: true,
     };
     let topic_feeds = model.topics.topics.iter().map(|t| FeedSpec {
         path: format!("topics/{}.xml", t.slug),
         title: format!("{} · {}", t.name, config.title),
         alternate: format!("topics/{}.html", t.slug),
         papers: &t.papers[..t.papers.len().min(config.feed.topic_limit)],
+        whole_abstracts: false,
     });
     let specs: Vec<FeedSpec> = std::iter::once(site_feed).chain(topic_feeds).collect();
     specs.par_iter().map(|spec| feed(spec, config, model, tera, &base)).collect()
@@ -85,10 +87,20 @@ struct FeedSpec<'a> {
     alternate: String,
     /// Newest first.
     papers: &'a [usize],
+    /// Whether entries carry whole abstracts (the site feed) or their
+    /// start (topic feeds, see [`TOPIC_SUMMARY_CHARS`]).
+    whole_abstracts: bool,
 }
 
+/// Characters of an abstract that an entry of a topic feed carries: its
+/// first paragraph up to here, cut at a space. The site feed carries whole
+/// abstracts; a hundred topic feeds repeating them would take as much room
+/// as the site's paper pages do for their abstracts on a small site.
+const TOPIC_SUMMARY_CHARS: usize = 300;
+
 fn feed(spec: &FeedSpec, config: &Config, model: &Model, tera: &tera::Tera, base: &str) -> Result<OutputFile> {
-    let entries: Vec<EntryView> = spec.papers.iter().map(|&p| entry(&model.papers[p], model, p, base)).collect();
+    let entries: Vec<EntryView> =
+        spec.papers.iter().map(|&p| entry(&model.papers[p], model, p, base, spec.whole_abstracts)).collect();
     let updated = entries.iter().map(|e| e.updated.clone()).max().unwrap_or_default();
     let view = FeedView {
         title: spec.title.clone(),
@@ -124,7 +136,7 @@ fn xml_chars_only(xml: String) -> String {
     if xml.chars().all(allowed) { xml } else { xml.chars().filter(|&c| allowed(c)).collect() }
 }
 
-fn entry(paper: &Paper, model: &Model, index: usize, base: &str) -> EntryView {
+fn entry(paper: &Paper, model: &Model, index: usize, base: &str, whole_abstract: bool) -> EntryView {
     let url = format!("{base}{}", paper_url(paper));
     // The arXiv abstract page is the paper's identity everywhere; a paper
     // without one is identified by its page here.
@@ -139,7 +151,28 @@ fn entry(paper: &Paper, model: &Model, index: usize, base: &str) -> EntryView {
         published: paper.published.map(timestamp),
         authors: paper.authors.clone(),
         categories: model.topics.of_paper[index].iter().map(|&t| model.topics.topics[t].name.clone()).collect(),
-        summary_html: markdown::to_html(&paper.body, Trust::Imported),
+        summary_html: if whole_abstract {
+            markdown::to_html(&paper.body, Trust::Imported)
+        } else {
+            lead_html(&paper.body)
+        },
+    }
+}
+
+/// The start of an abstract as HTML: its first paragraph up to
+/// [`TOPIC_SUMMARY_CHARS`], cut at a space outside formulas, with `…` where
+/// anything is left out.
+fn lead_html(body: &str) -> String {
+    let body = body.trim();
+    let (first, rest) = body.split_once("\n\n").unwrap_or((body, ""));
+    let (start, cut) = math::cut_at_space(first, TOPIC_SUMMARY_CHARS);
+    let html = markdown::to_html(start, Trust::Imported);
+    if !cut && rest.trim().is_empty() {
+        return html;
+    }
+    match html.trim_end().strip_suffix("</p>") {
+        Some(open) => format!("{open}…</p>\n"),
+        None => format!("{html}…"),
     }
 }
 

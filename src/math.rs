@@ -255,6 +255,22 @@ pub fn formula_html(tex: &str, display: bool, source: &str, out: &mut String) {
     }
 }
 
+/// `text` up to its last space before character `max_chars`, never inside
+/// a formula; whether anything was cut.
+pub fn cut_at_space(text: &str, max_chars: usize) -> (&str, bool) {
+    let Some((mut end, _)) = text.char_indices().nth(max_chars) else { return (text, false) };
+    // Do not cut inside a formula: move the cut before it.
+    for segment in segments(text) {
+        if let Segment::Math { source, .. } = segment {
+            let start = source.as_ptr() as usize - text.as_ptr() as usize;
+            if start < end && end < start + source.len() {
+                end = start;
+            }
+        }
+    }
+    (text[..end].rfind(' ').map_or(&text[..end], |p| &text[..p]), true)
+}
+
 /// A title (text with formulas) as HTML: text escaped, `\$` shown as `$`,
 /// formulas as MathML.
 pub fn inline_html(text: &str) -> String {

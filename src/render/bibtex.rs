@@ -6,28 +6,29 @@ use crate::math::{self, Segment};
 use crate::model::Model;
 use crate::paper::Paper;
 
-/// A BibTeX `@misc` entry for `paper`.
+/// A BibTeX `@misc` entry for `paper`, its fields written as arXiv writes
+/// them (`title={...}`).
 pub(super) fn bibtex(paper: &Paper) -> String {
     let arxiv_id = crate::links::normalize_arxiv_id(&paper.id);
     let year = arxiv_id.as_deref().and_then(arxiv_year).unwrap_or(paper.date().year());
     let mut entry =
-        format!("@misc{{{},\n  title = {{{}}},\n", key(paper, arxiv_id.as_deref(), year), title_text(&paper.title));
+        format!("@misc{{{},\n  title={{{}}},\n", key(paper, arxiv_id.as_deref(), year), title_text(&paper.title));
     if !paper.authors.is_empty() {
-        entry.push_str(&format!("  author = {{{}}},\n", bibtex_text(&paper.authors.join(" and "))));
+        entry.push_str(&format!("  author={{{}}},\n", bibtex_text(&paper.authors.join(" and "))));
     }
-    entry.push_str(&format!("  year = {{{year}}},\n"));
+    entry.push_str(&format!("  year={{{year}}},\n"));
     if let Some(id) = &arxiv_id {
-        entry.push_str(&format!("  eprint = {{{id}}},\n  archivePrefix = {{arXiv}},\n"));
+        entry.push_str(&format!("  eprint={{{id}}},\n  archivePrefix={{arXiv}},\n"));
         if let Some(class) = &paper.primary_category {
-            entry.push_str(&format!("  primaryClass = {{{}}},\n", bibtex_text(class)));
+            entry.push_str(&format!("  primaryClass={{{}}},\n", bibtex_text(class)));
         }
     }
     if let Some(doi) = &paper.doi {
-        entry.push_str(&format!("  doi = {{{}}},\n", bibtex_text(doi)));
+        entry.push_str(&format!("  doi={{{}}},\n", bibtex_text(doi)));
     }
     match (&arxiv_id, &paper.arxiv) {
-        (Some(id), _) => entry.push_str(&format!("  url = {{https://arxiv.org/abs/{id}}}\n}}")),
-        (None, Some(url)) => entry.push_str(&format!("  url = {{{}}}\n}}", bibtex_text(url))),
+        (Some(id), _) => entry.push_str(&format!("  url={{https://arxiv.org/abs/{id}}}\n}}")),
+        (None, Some(url)) => entry.push_str(&format!("  url={{{}}}\n}}", bibtex_text(url))),
         (None, None) => {
             entry.truncate(entry.len() - 2);
             entry.push_str("\n}");
@@ -117,13 +118,13 @@ mod tests {
         let mut paper = adaspec();
         let entry = bibtex(&paper);
         assert!(
-            entry.starts_with("@misc{hu2025adaspec,\n  title = {AdaSPEC: Selective Knowledge Distillation},"),
+            entry.starts_with("@misc{hu2025adaspec,\n  title={AdaSPEC: Selective Knowledge Distillation},"),
             "{entry}"
         );
-        assert!(entry.contains("author = {Yuezhou Hu and Tuo Zhao}"));
-        assert!(entry.contains("eprint = {2510.19779},\n  archivePrefix = {arXiv},\n  url"));
+        assert!(entry.contains("author={Yuezhou Hu and Tuo Zhao}"));
+        assert!(entry.contains("eprint={2510.19779},\n  archivePrefix={arXiv},\n  url"));
         paper.primary_category = Some("cs.CL".into());
-        assert!(bibtex(&paper).contains("archivePrefix = {arXiv},\n  primaryClass = {cs.CL},\n"));
+        assert!(bibtex(&paper).contains("archivePrefix={arXiv},\n  primaryClass={cs.CL},\n"));
         assert_eq!(arxiv_year("cond-mat/0412498"), Some(2004));
     }
 
@@ -134,7 +135,7 @@ mod tests {
         let entry = bibtex(&paper);
         assert_eq!(
             entry,
-            "@misc{hu2025astrom,\n  title = {Q\\&A for AstroM$^3$ at 100\\% \\& \\#1},\n  author = {Yuezhou Hu and Tuo Zhao},\n  year = {2025}\n}"
+            "@misc{hu2025astrom,\n  title={Q\\&A for AstroM$^3$ at 100\\% \\& \\#1},\n  author={Yuezhou Hu and Tuo Zhao},\n  year={2025}\n}"
         );
         let anonymous = Paper { authors: Vec::new(), ..paper };
         assert!(bibtex(&anonymous).starts_with("@misc{astrom2025,\n"), "{}", bibtex(&anonymous));

@@ -126,7 +126,7 @@ pub(super) fn authors_short(authors: &[String]) -> String {
 pub(super) fn excerpt_text(body: &str, max_chars: usize) -> String {
     // Only the start can show: convert that much (twice the characters, as
     // markup takes room), not the whole abstract.
-    let (start, cut) = cut_at_space(body, max_chars * 2);
+    let (start, cut) = math::cut_at_space(body, max_chars * 2);
     let text = markdown::to_plain_text(start);
     if !cut && text.chars().count() <= max_chars {
         return text;
@@ -141,7 +141,7 @@ pub(super) fn excerpt_text(body: &str, max_chars: usize) -> String {
 fn summary_html(paper: &Paper, max_chars: usize) -> String {
     match &paper.ai_summary {
         Some(summary) => {
-            let (start, cut) = cut_at_space(summary, max_chars);
+            let (start, cut) = math::cut_at_space(summary, max_chars);
             let html = math::inline_html(start);
             if cut { format!("{html}…") } else { html }
         }
@@ -155,7 +155,7 @@ fn summary_html(paper: &Paper, max_chars: usize) -> String {
 fn first_sentence_html(body: &str, max_chars: usize) -> String {
     let first = body.trim_start().split("\n\n").next().unwrap_or("");
     let sentence = &first[..sentence_end(first)];
-    let (start, cut) = cut_at_space(sentence, max_chars);
+    let (start, cut) = math::cut_at_space(sentence, max_chars);
     let html = markdown::to_html(start, Trust::Imported);
     let html = html.trim_end().trim_start_matches("<p>").trim_end_matches("</p>");
     if cut { format!("{html}…") } else { html.to_string() }
@@ -196,22 +196,6 @@ fn sentence_end(text: &str) -> usize {
         offset += piece.len();
     }
     text.len()
-}
-
-/// `text` up to its last space before character `max_chars`, never inside
-/// a formula; whether anything was cut.
-fn cut_at_space(text: &str, max_chars: usize) -> (&str, bool) {
-    let Some((mut end, _)) = text.char_indices().nth(max_chars) else { return (text, false) };
-    // Do not cut inside a formula: move the cut before it.
-    for segment in math::segments(text) {
-        if let math::Segment::Math { source, .. } = segment {
-            let start = source.as_ptr() as usize - text.as_ptr() as usize;
-            if start < end && end < start + source.len() {
-                end = start;
-            }
-        }
-    }
-    (text[..end].rfind(' ').map_or(&text[..end], |p| &text[..p]), true)
 }
 
 /// The cards of `papers`, as one Tera list.

@@ -26,7 +26,7 @@ use crate::error::Result;
 use crate::sink::{OutputFile, Sink};
 
 /// Version of the format, checked by the client.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Digits of the numbers in posting lists: the first 32 end a number,
 /// the last 32 are followed by more digits (base 32, most significant first).
@@ -49,18 +49,39 @@ struct Shard<'a> {
     postings: [Vec<&'a str>; 4],
 }
 
-/// What a result shows: title, URL, date, topics, the abstract's first
+/// What a result shows: title, URL (without the [`Names`] affixes), date,
+/// topics (numbers in [`Names::topics`]), the abstract's first
 /// [`DISPLAY_CHARS`] characters, authors (at most five, then "et al."), the
 /// first code repository (`""` for none).
 #[derive(Serialize)]
-struct DocRecord<'a>(&'a str, &'a str, &'a str, &'a [String], &'a str, String, &'a str);
+struct DocRecord<'a>(&'a str, &'a str, &'a str, Vec<usize>, &'a str, String, &'a str);
 
-impl<'a> DocRecord<'a> {
-    fn of(doc: &'a SearchDoc) -> Self {
+/// What the display records of every paper share, said once in `index.js`:
+/// the topic names, and the start and end of every URL (`papers/`, `.html`).
+#[derive(Serialize)]
+struct Names {
+    topics: Vec<String>,
+    url_affixes: [String; 2],
+}
+
+impl Names {
+    fn of(docs: &[SearchDoc]) -> Names {
+        let topics: std::collections::BTreeSet<&String> = docs.iter().flat_map(|d| &d.topics).collect();
+        let affixes = ["papers/", ".html"];
+        let shared =
+            docs.iter().all(|d| d.url.len() >= 12 && d.url.starts_with(affixes[0]) && d.url.ends_with(affixes[1]));
+        let url_affixes = if shared { affixes.map(String::from) } else { [String::new(), String::new()] };
+        Names { topics: topics.into_iter().cloned().collect(), url_affixes }
+    }
+
+    fn record<'a>(&self, doc: &'a SearchDoc) -> DocRecord<'a> {
         let authors = &doc.authors;
         let short = if authors.len() > 6 { format!("{} et al.", authors[..5].join(", ")) } else { authors.join(", ") };
         let code = doc.code.as_deref().unwrap_or("");
-        DocRecord(&doc.title, &doc.url, &doc.date, &doc.topics, display_start(&doc.abstract_text), short, code)
+        let [prefix, suffix] = &self.url_affixes;
+        let url = &doc.url[prefix.len()..doc.url.len() - suffix.len()];
+        let topics = doc.topics.iter().map(|t| self.topics.binary_search(t).expect("every topic is named")).collect();
+        DocRecord(&doc.title, url, &doc.date, topics, display_start(&doc.abstract_text), short, code)
     }
 }
 
@@ -105,6 +126,8 @@ struct Meta<'a> {
     bool: &'static str,
     expand: bool,
     docs_per_file: usize,
+    /// What every display record refers to.
+    names: Names,
     /// Split index: the shortest prefix that starts each shard.
     #[serde(skip_serializing_if = "Option::is_none")]
     shard_keys: Option<Vec<String>>,
@@ -169,6 +192,7 @@ pub(super) fn write(
         bool: if config.use_boolean_and { "AND" } else { "OR" },
         expand: config.expand,
         docs_per_file: DOCS_PER_FILE,
+        names: Names::of(&docs),
         shard_keys: None,
         vocab: false,
         id_groups: None,
@@ -185,12 +209,12 @@ pub(super) fn write(
     };
     if sizes.iter().sum::<usize>() + docs_size <= config.split_above_kb * 1024 {
         meta.shard = Some(shard(&stems, &lists, 0..stems.len()));
-        meta.doc_list = Some(docs.iter().map(DocRecord::of).collect());
+        meta.doc_list = Some(docs.iter().map(|d| meta.names.record(d)).collect());
         meta.ids = Some(id_groups(&docs));
         put(script("index", &meta))?;
     } else {
         docs.par_chunks(DOCS_PER_FILE).enumerate().try_for_each(|(i, chunk)| {
-            put(script(&format!("d{i}"), &chunk.iter().map(DocRecord::of).collect::<Vec<_>>()))
+            put(script(&format!("d{i}"), &chunk.iter().map(|d| meta.names.record(d)).collect::<Vec<_>>()))
         })?;
         let groups = id_groups(&docs);
         for (group, ids) in &groups {

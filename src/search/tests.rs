@@ -166,9 +166,29 @@ fn a_small_index_is_one_script_and_a_large_one_is_split() {
     assert_eq!(script_data(&split[5]), script_data(&split[4])["stems"], "a vocabulary file holds its shard's stems");
     let records = script_data(&split[0]);
     assert_eq!(records[1][0], "Machine Unlearning for LLMs");
-    assert_eq!(records[1][3], serde_json::json!(["Machine unlearning"]));
+    // Topics are numbers into the names of `index.js`, URLs without what
+    // every URL starts and ends with.
+    let names = &script_data(&split[3])["names"];
+    assert_eq!(names["url_affixes"], serde_json::json!(["papers/", ".html"]));
+    assert_eq!(names["topics"], serde_json::json!(["Machine unlearning"]));
+    assert_eq!(records[1][1], "machine-unlearning-for-llms");
+    assert_eq!(records[1][3], serde_json::json!([0]));
     assert_eq!(records[1][5], "Ada Lovelace, Alan M. Turing");
     assert_eq!(records[1][6], "");
+}
+
+#[test]
+fn urls_keep_their_affixes_unless_every_url_shares_them() {
+    let mut docs = corpus();
+    docs[0].url = "notes/a.html".into();
+    docs[1].topics = vec!["Zebra".into(), "Audio".into()];
+    let meta = script_data(&build(&docs, &SearchConfig::default())[0]);
+    assert_eq!(meta["names"]["url_affixes"], serde_json::json!(["", ""]));
+    assert_eq!(meta["names"]["topics"], serde_json::json!(["Audio", "Machine unlearning", "Zebra"]));
+    let records = meta["doc_list"].as_array().unwrap();
+    let record = records.iter().find(|r| r[0] == "AstroM^3: a self-supervised model").unwrap();
+    assert_eq!(record[3], serde_json::json!([2, 0]), "in the paper's order");
+    assert!(records.iter().any(|r| r[1] == "notes/a.html"));
 }
 
 #[test]

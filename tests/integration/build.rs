@@ -35,7 +35,7 @@ fn a_paper_on_two_days_gets_one_page_listed_on_both() {
     assert!(paper.contains("href=\"https://arxiv.org/abs/2508.00001\""));
     assert!(paper.contains("href=\"https://arxiv.org/pdf/2508.00001\""));
     assert!(paper.contains("href=\"https://github.com/example/sparse-moe\""));
-    assert!(texts(&paper, ".bibtex")[0].contains("eprint = {2508.00001}"));
+    assert!(texts(&paper, ".bibtex")[0].contains("eprint={2508.00001}"));
 }
 
 #[test]

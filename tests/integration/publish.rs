@@ -62,6 +62,26 @@ fn every_topic_has_a_feed() {
 }
 
 #[test]
+fn topic_feeds_carry_the_start_of_an_abstract_and_the_site_feed_all_of_it() {
+    let site = fixture("site");
+    build_with_base(site.path());
+    let summary = |path: &str| {
+        let feed = parse_feed(site.path(), path);
+        let entry = feed.entries.iter().find(|e| e.title.as_ref().unwrap().content.starts_with("Machine Unlearning"));
+        entry.unwrap().summary.as_ref().unwrap().content.clone()
+    };
+    let whole = summary("atom.xml");
+    let start = summary("topics/machine-unlearning.xml");
+    assert!(whole.contains("Project page"), "{whole}");
+    assert!(start.starts_with("<p>We survey machine unlearning for diffusion models"), "{start}");
+    assert!(start.trim_end().ends_with("…</p>") && !start.contains("Project page"), "{start}");
+    let text = start.trim_end().trim_start_matches("<p>").trim_end_matches("…</p>");
+    // About 300 characters of text (escapes make the HTML longer).
+    assert!((250..400).contains(&text.chars().count()) && text.len() < whole.len() / 2 + 200, "{start}");
+    assert!(whole.contains(text), "the start of the same abstract: {start}");
+}
+
+#[test]
 fn sitemap_lists_every_page_and_robots_points_at_it() {
     let site = fixture("site");
     build_with_base(site.path());

@@ -97,7 +97,7 @@ fn imported_markup_stays_text_in_meta_json_ld_and_bibtex() {
     let home = page(site.path(), "index.html");
     assert_eq!(texts(&home, ".paper-card .paper-title")[0], title);
     let bib = std::fs::read_to_string(site.path().join("public/days/2025-10-26.bib")).unwrap();
-    assert!(bib.contains("title = {</script><script>alert(1)</script> \\& <b>bold</b> \"quotes\"}"), "{bib}");
+    assert!(bib.contains("title={</script><script>alert(1)</script> \\& <b>bold</b> \"quotes\"}"), "{bib}");
 }
 
 #[test]
@@ -135,6 +135,37 @@ fn cards_show_a_one_line_summary_links_and_votes() {
     assert!(attr(&text_day, ".day-pick", "max").is_empty());
     let dates = std::fs::read_to_string(site.path().join("public/days/dates.js")).unwrap();
     assert_eq!(dates, "paperpressDates([\"2025-06-27\",\"2025-10-24\",\"2025-10-25\"]);\n");
+}
+
+#[test]
+fn a_paper_page_names_its_day_once_and_its_publication_date_beside_it() {
+    let site = fixture("reader");
+    build(site.path());
+    let single = page(site.path(), "papers/2506.16655.html");
+    assert_eq!(texts(&single, ".breadcrumb"), ["Jun 27, 2025 · paper 7 of 9 · published Jun 19, 2025"]);
+    assert_eq!(attr(&single, ".breadcrumb a", "href"), ["../days/2025-06-27.html"]);
+    assert!(texts(&single, ".listed-on").is_empty(), "a paper of one day names it in the breadcrumb alone");
+    assert!(texts(&single, ".details dt").iter().all(|dt| dt != "Published"), "the date is not said twice");
+    let twice = page(site.path(), "papers/2510.19779.html");
+    assert_eq!(texts(&twice, ".listed-on"), ["Listed on Oct 24, 2025, Oct 25, 2025."]);
+    // The actions and topics are plain links in their rows, as the CSS and
+    // the reading list find them.
+    assert_eq!(texts(&twice, ".actions > a")[..2], ["PDF", "arXiv"]);
+    assert_eq!(attr(&twice, ".actions > a.primary", "href"), ["https://arxiv.org/pdf/2510.19779"]);
+    assert!(!texts(&twice, ".paper-topics > a").is_empty());
+}
+
+#[test]
+fn topic_cards_name_the_first_author_and_day_cards_five() {
+    let site = fixture("reader");
+    build(site.path());
+    let topic = page(site.path(), "topics/agents.html");
+    let bylines = texts(&topic, ".paper-card .paper-authors");
+    assert!(bylines.contains(&"Oct 24, 2025 · Yujia Zheng et al.".to_string()), "{bylines:?}");
+    assert!(bylines.iter().all(|b| b.matches(", ").count() <= 1), "at most two names: {bylines:?}");
+    let day = page(site.path(), "days/2025-10-24.html");
+    let first = "#papers .paper-card:first-child";
+    assert_eq!(texts(&day, &format!("{first} .paper-authors")), ["Yuezhou Hu, Jiaxin Guo, Xinyu Feng, Tuo Zhao"]);
 }
 
 #[test]
@@ -245,7 +276,8 @@ fn the_search_page_suggests_topics_and_recent_days_and_the_index_knows_ids() {
     let meta: serde_json::Value = serde_json::from_str(json).unwrap();
     let number = meta["ids"]["2510"]["19779"].as_u64().expect("the id of AdaSPEC is in the index") as usize;
     let record = &meta["doc_list"][number];
-    assert_eq!(record[1], "papers/2510.19779.html");
+    assert_eq!(meta["names"]["url_affixes"], serde_json::json!(["papers/", ".html"]));
+    assert_eq!(record[1], "2510.19779", "papers/2510.19779.html");
     assert_eq!(record[5], "Yuezhou Hu, Jiaxin Guo, Xinyu Feng, Tuo Zhao");
     assert_eq!(record[6], "https://github.com/yuezhouhu/adaspec");
 }

@@ -113,7 +113,7 @@
     var meta = function (name) {
       return Array.prototype.map.call(doc.querySelectorAll('meta[name="' + name + '"]'), function (m) { return m.content; });
     };
-    var listed = article.querySelector('.listed-on a');
+    var listed = article.querySelector('.listed-on a') || article.querySelector('.breadcrumb a');
     var day = listed ? (listed.getAttribute('href').match(/(\d{4}-\d{2}-\d{2})\.html$/) || [])[1] : '';
     var pre = article.querySelector('.cite pre');
     return {
@@ -121,7 +121,7 @@
       title: meta('citation_title')[0] || doc.title,
       authors: short(meta('citation_author')),
       date: day || '',
-      links: linksOf(article, '.actions a.action'),
+      links: linksOf(article, '.actions > a'),
       bibtex: pre ? pre.textContent : ''
     };
   }
@@ -143,12 +143,12 @@
     var word = (item.title.split(/[^A-Za-z0-9]+/).filter(function (w) { return w.length > 3; })[0] || 'paper').toLowerCase();
     var key = surname ? surname + year + word : id ? 'arxiv' + id.replace(/[/.]/g, '') : word + year;
     var title = braces(item.title).replace(/(^|[^\\])([&%#])/g, '$1\\$2');
-    var lines = ['@misc{' + key + ',', '  title = {' + title + '},'];
+    var lines = ['@misc{' + key + ',', '  title={' + title + '},'];
     if (names.length) {
-      lines.push('  author = {' + braces(names.join(' and ')) + (/ et al\.$/.test(item.authors) ? ' and others' : '') + '},');
+      lines.push('  author={' + braces(names.join(' and ')) + (/ et al\.$/.test(item.authors) ? ' and others' : '') + '},');
     }
-    lines.push('  year = {' + year + '},');
-    if (id) lines.push('  eprint = {' + id + '},', '  archivePrefix = {arXiv},', '  url = {https://arxiv.org/abs/' + id + '}');
+    lines.push('  year={' + year + '},');
+    if (id) lines.push('  eprint={' + id + '},', '  archivePrefix={arXiv},', '  url={https://arxiv.org/abs/' + id + '}');
     else lines[lines.length - 1] = lines[lines.length - 1].replace(/,$/, '');
     lines.push('}');
     return lines.join('\n');

@@ -329,7 +329,7 @@
   /* An index: `meta` is the data of search/index.js, `load(name)` returns
    * a promise of another file's data. */
   function Engine(meta, load) {
-    if (meta.format !== 1) throw new Error('paperpress search: unknown index format ' + meta.format);
+    if (meta.format !== 2) throw new Error('paperpress search: unknown index format ' + meta.format);
     this.meta = meta;
     this.load = load;
     this.shards = {};
@@ -615,7 +615,11 @@
     })).then(function () {
       return refs.map(function (r) {
         var d = self.meta.doc_list ? self.meta.doc_list[r] : self.docFiles[Math.floor(r / per)][r % per];
-        return { ref: r, title: d[0], url: d[1], date: d[2], topics: d[3], abstract: d[4], authors: d[5] || '', code: d[6] || '' };
+        var names = self.meta.names;
+        return {
+          ref: r, title: d[0], url: names.url_affixes[0] + d[1] + names.url_affixes[1], date: d[2],
+          topics: d[3].map(function (t) { return names.topics[t]; }), abstract: d[4], authors: d[5] || '', code: d[6] || ''
+        };
       });
     });
   };
