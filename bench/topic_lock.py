@@ -107,6 +107,11 @@ def main():
                 lost[name] += len(gone)
                 lost_names[name] += [f"{day}: {slug}" for slug in gone]
             before[name] = mine
+        if step == 0:
+            same = subprocess.run(["diff", "-rq", *(os.path.join(s, "public") for s in sites.values())], capture_output=True)
+            print(f"a lock of today's topics changes nothing today: {'yes' if same.returncode == 0 else 'NO'}")
+            if same.returncode:
+                print(same.stdout.decode()[:2000])
         print(
             f"step {step:>2} {day or 'first ' + str(len(first)) + ' days'}: automatic pages "
             f"{len(before['lock'])} with the lock, {len(before['none'])} without; "

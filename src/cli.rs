@@ -154,8 +154,8 @@ pub enum Command {
     /// Show how the topics fit the papers: the quality figures (papers
     /// with a topic, the largest topic without children, papers with a
     /// topic of at most a tenth of the site), the topic tree with counts,
-    /// papers without a topic, and the automatic topics as rules to add to
-    /// site.toml.
+    /// papers without a topic, what `topics.lock` keeps, adds and retires,
+    /// and the automatic topics as rules to add to site.toml.
     Topics {
         /// Also list the papers each topic holds itself.
         #[arg(long, conflicts_with = "json")]

@@ -56,11 +56,10 @@ pub fn lock_written(model: &Model, wrote: bool) -> String {
     let lock = &topics.lock;
     let _ = writeln!(
         out,
-        "  {} mined today, {} kept only by the lock, {} new, {} retired, {} now rules or front matter topics",
+        "  {} mined today, {} kept only by the lock, {} new; {} let go (now a rule's or a front matter topic's)",
         automatic - lock.held.len() - lock.added.len(),
         lock.held.len(),
         lock.added.len(),
-        topics.retired.len(),
         lock.ruled.len()
     );
     out

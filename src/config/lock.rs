@@ -24,8 +24,9 @@ const HEADER: &str = "\
 # are added: a build keeps each while its phrases find papers, and leaves a
 # page pointing to its parent when none is left. Written by
 # `paperpress topics --lock` (the Pages workflow runs it every day); commit
-# it. Delete an entry to let its topic go; copy one into site.toml as a
-# [[topics]] rule with the same slug to make it yours.
+# it. Delete an entry to let its topic go once mining no longer finds it;
+# copy one into site.toml as a [[topics]] rule with the same slug to make
+# it yours.
 ";
 
 /// The automatic topics a site has had.

@@ -506,21 +506,25 @@ pub(super) fn not_found_page(tera: &tera::Tera, config: &Config) -> Result<Outpu
 /// overview) and takes the reader there. Its links are relative, so it
 /// works from `file://` too; it is in no listing, feed or sitemap.
 pub(super) fn moved_topic_page(config: &Config, model: &Model, retired: &Retired) -> OutputFile {
-    let (href, place) = match retired.to {
+    let (href, place, said) = match retired.to {
         Some(t) => {
-            let topic = &model.topics.topics[t];
-            (format!("{}.html", topic.slug), format!("the topic “{}”", escaped(&topic.name)))
+            let place = format!("the topic “{}”", escaped(&model.topics.topics[t].name));
+            (
+                format!("{}.html", escaped(&model.topics.topics[t].slug)),
+                place.clone(),
+                format!("its papers are in {place}"),
+            )
         }
-        None => ("index.html".to_string(), "the topics overview".to_string()),
+        None => ("index.html".to_string(), "all topics".to_string(), "see all topics".to_string()),
     };
-    let (href, name) = (escaped(&href), escaped(&retired.name));
+    let name = escaped(&retired.name);
+    let sentence = said.replacen(&place, &format!("<a href=\"{href}\">{place}</a>"), 1);
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{name}: see {place}</title>\n<meta name=\"robots\" content=\"noindex\">\n\
          <meta http-equiv=\"refresh\" content=\"0; url={href}\">\n</head>\n<body>\n<main>\n<h1>{name}</h1>\n\
-         <p>No paper is in this topic any more: its papers are in <a href=\"{href}\">{place}</a>.</p>\n\
-         </main>\n</body>\n</html>\n",
+         <p>No paper is in this topic any more: {sentence}.</p>\n</main>\n</body>\n</html>\n",
         lang = escaped(&config.language),
     );
     OutputFile::new(topic_url(&retired.slug), html.into_bytes())
