@@ -18,6 +18,9 @@ use crate::error::Result;
 /// The name of the lock file at the root of a site.
 pub const LOCK_FILE: &str = "topics.lock";
 
+/// What an error in the lock adds: how to get a good one again.
+const FIX: &str = "\n(fix it, or delete it and run `paperpress topics --lock`: pages of topics it retired are then forgotten)";
+
 /// What the lock file starts with.
 const HEADER: &str = "\
 # The automatic topics of this site, kept so that their pages stay as days
@@ -81,14 +84,14 @@ impl TopicLock {
     pub fn parse(text: &str, path: &Path) -> Result<TopicLock> {
         let raw: RawLock = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            config_error(text, path, offset, &crate::error::plain_words(e.message().trim()))
+            config_error(text, path, offset, &format!("{}{FIX}", crate::error::plain_words(e.message().trim())))
         })?;
         let mut topics: Vec<LockedTopic> = Vec::with_capacity(raw.topic.len());
         let mut seen = std::collections::HashSet::new();
         for spanned in raw.topic {
             let at = spanned.span().start;
             let raw = spanned.into_inner();
-            let problem = |message: String| config_error(text, path, at, &message);
+            let problem = |message: String| config_error(text, path, at, &format!("{message}{FIX}"));
             let phrases: Vec<String> = raw.phrases.iter().map(|p| clean_phrase(p)).filter(|p| !p.is_empty()).collect();
             let name = crate::source::vet::collapse(&raw.name);
             if name.is_empty() || phrases.is_empty() {
