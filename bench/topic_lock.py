@@ -67,6 +67,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("archive", help="folder of YYYY-MM-DD.json days")
     parser.add_argument("--last", type=int, default=83, help="days added one at a time")
+    parser.add_argument("--keep", action="store_true", help="keep the two sites (their folder is printed)")
     parser.add_argument("--binary", default=os.path.join(REPO, "target", "release", "paperpress"))
     args = parser.parse_args()
     days = sorted(d for d in os.listdir(args.archive) if d.endswith(".json"))
@@ -140,15 +141,20 @@ def main():
     for name, site in sites.items():
         shutil.rmtree(os.path.join(site, ".paperpress"), ignore_errors=True)
     whole = {}
-    for _ in range(3):
-        for name, site in sites.items():
+    for round in range(5):
+        # Alternately first, so that neither always builds on a cold cache.
+        for name, site in sorted(sites.items(), reverse=round % 2 == 1):
             _, took = run(args.binary, site, "build", "--full")
             whole.setdefault(name, []).append(took)
     print(
-        f"whole archive ({len(days)} days), full build, median of 3: {median(whole['lock']):.2f} s with the "
-        f"final lock, {median(whole['none']):.2f} s without"
+        f"whole archive ({len(days)} days), full build, median of 5: {median(whole['lock']):.2f} s with the "
+        f"final lock, {median(whole['none']):.2f} s without; median ratio "
+        f"{median(a / b for a, b in zip(whole['lock'], whole['none'])):.3f}"
     )
-    shutil.rmtree(root)
+    if args.keep:
+        print(f"sites kept in {root}")
+    else:
+        shutil.rmtree(root)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ use crate::error::Result;
 pub const LOCK_FILE: &str = "topics.lock";
 
 /// What an error in the lock adds: how to get a good one again.
-const FIX: &str = "\n(fix it, or delete it and run `paperpress topics --lock`: pages of topics it retired are then forgotten)";
+const FIX: &str =
+    "\n(fix it, or delete it and run `paperpress topics --lock`: pages of topics it retired are then forgotten)";
 
 /// What the lock file starts with.
 const HEADER: &str = "\
