@@ -11,7 +11,8 @@
 //! Slugs are stable as days are added: a rule's comes from `site.toml`, an
 //! automatic topic's from the words of the phrase that names it (never from
 //! its rank or a counter), and none takes a name the topic pages' URL
-//! layout uses (`index`).
+//! layout uses (`index`). `topics.lock` keeps the automatic topics a site
+//! has had, whatever mining's thresholds say on a later day ([`lock`]).
 
 pub mod lock;
 pub mod mine;
