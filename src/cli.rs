@@ -154,8 +154,8 @@ pub enum Command {
     /// Show how the topics fit the papers: the quality figures (papers
     /// with a topic, the largest topic without children, papers with a
     /// topic of at most a tenth of the site), the topic tree with counts,
-    /// papers without a topic, and the automatic topics as rules to add to
-    /// site.toml.
+    /// papers without a topic, what `topics.lock` keeps, adds and retires,
+    /// and the automatic topics as rules to add to site.toml.
     Topics {
         /// Also list the papers each topic holds itself.
         #[arg(long, conflicts_with = "json")]
@@ -172,6 +172,15 @@ pub enum Command {
         /// matches it, and why each tags it or not.
         #[arg(long, value_name = "ID", conflicts_with_all = ["json", "papers"])]
         explain: Option<String>,
+        /// Write `topics.lock` beside site.toml instead: the automatic
+        /// topics of today and those the lock already kept. A build then
+        /// keeps each locked topic, with its slug, name and parent, while
+        /// its phrases find papers, and leaves a page pointing to its
+        /// parent when none is left, so that no topic page disappears as
+        /// days are added. Commit the file; the Pages workflow `init`
+        /// writes runs this after every fetch.
+        #[arg(long, conflicts_with_all = ["json", "papers", "explain"])]
+        lock: bool,
     },
     /// Preview the site while you edit it: builds, serves it on 127.0.0.1,
     /// rebuilds on every change and reloads the browser.

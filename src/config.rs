@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, bail, line_of};
 
+mod lock;
+pub use lock::{LOCK_FILE, LockedTopic, TopicLock};
+
 /// The name of the configuration file at the root of a site.
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -46,6 +49,10 @@ pub struct Config {
     pub fetch: FetchConfig,
     /// Free-form values passed to templates as `config.extra`.
     pub extra: toml::Table,
+    /// The automatic topics the site has had: `topics.lock` beside
+    /// `site.toml`, not part of it.
+    #[serde(skip)]
+    pub locked: TopicLock,
 }
 
 impl Default for Config {
@@ -64,6 +71,7 @@ impl Default for Config {
             topics: Vec::new(),
             fetch: FetchConfig::default(),
             extra: toml::Table::new(),
+            locked: TopicLock::default(),
         }
     }
 }
@@ -649,7 +657,9 @@ impl Site {
                 root.display()
             );
         }
-        Ok(Site::new(root, Config::from_file(&config_path)?))
+        let mut config = Config::from_file(&config_path)?;
+        config.locked = TopicLock::from_file(&under(root, LOCK_FILE))?;
+        Ok(Site::new(root, config))
     }
 
     /// Finds the site `dir` belongs to, as Zola does: the first of `dir` and

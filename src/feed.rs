@@ -195,9 +195,12 @@ pub fn sitemap(config: &Config, model: &Model, pages: &[&str], tera: &tera::Tera
         return Ok(vec![OutputFile { path: "robots.txt".into(), bytes: b"User-agent: *\nAllow: /\n".to_vec() }]);
     };
     let lastmod = lastmod_of_papers(model);
+    // The pages of retired topics only point elsewhere.
+    let moved: std::collections::HashSet<String> =
+        model.topics.retired.iter().map(|r| format!("topics/{}.html", r.slug)).collect();
     let mut urls: Vec<SitemapUrl> = pages
         .iter()
-        .filter(|p| p.ends_with(".html") && **p != "404.html")
+        .filter(|p| p.ends_with(".html") && **p != "404.html" && !moved.contains(**p))
         .map(|p| SitemapUrl { loc: format!("{base}{}", href(p)), lastmod: lastmod.get(*p).map(|d| d.to_string()) })
         .collect();
     urls.sort_by(|a, b| a.loc.cmp(&b.loc));

@@ -434,6 +434,19 @@ fn load_model_with(
     Ok((model, content.report))
 }
 
+/// `paperpress topics --lock`: writes `topics.lock` beside `site.toml` so
+/// that it keeps every automatic topic of `model` (the live ones as they
+/// are, the retired ones as they were); whether the file changed.
+pub fn lock_topics(site: &Site, model: &model::Model) -> Result<bool> {
+    let path = site.join(config::LOCK_FILE);
+    let text = enrich::topics::lock::updated(&model.topics).to_text();
+    if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+        return Ok(false);
+    }
+    error::write_atomic(&path, text.as_bytes())?;
+    Ok(true)
+}
+
 /// Runs one stage, logging its duration at debug level, with the CPU time
 /// all threads spent in it (how well it used the cores) and the peak memory.
 pub(crate) fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {

@@ -47,7 +47,7 @@ fn run(command: Command) -> Result<ExitCode> {
         Command::Import { files, date, format, force, dry_run, site } => {
             import_files(&Site::find(&site.root)?, &files, &ImportOptions { date, format, force, dry_run })
         }
-        Command::Topics { papers, json, explain, site } => {
+        Command::Topics { papers, json, explain, lock, site } => {
             let site = Site::find(&site.root)?;
             let (model, read) = paperpress::load_model(&site, &site.config)?;
             let mut problems = Diagnostics::default();
@@ -56,6 +56,7 @@ fn run(command: Command) -> Result<ExitCode> {
             problems.extend(Severity::Warning, &read.warnings);
             term::diagnostics(&problems);
             let report = match explain {
+                None if lock => paperpress::report::lock_written(&model, paperpress::lock_topics(&site, &model)?),
                 Some(id) => paperpress::report::explain(&model, &site.config, &id)
                     .ok_or_else(|| paperpress::error::anyhow!("no paper has the id `{id}`"))?,
                 None if json => paperpress::report::topics_json(&model),

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use crate::config::LOCK_FILE;
 use crate::enrich::topics::quality::{BROAD_SHARE, Quality};
 use crate::enrich::topics::{TopicKind, Topics};
 use crate::math;
@@ -35,8 +36,76 @@ pub fn topics(model: &Model, list_papers: bool) -> String {
     figures(&mut out, model);
     tree(&mut out, model, list_papers);
     without_topic(&mut out, model);
+    lock(&mut out, topics);
     suggestions(&mut out, topics);
     out
+}
+
+/// What `paperpress topics --lock` did: whether it `wrote` the lock, and
+/// what the lock keeps.
+pub fn lock_written(model: &Model, wrote: bool) -> String {
+    let topics = &model.topics;
+    let automatic = topics.topics.iter().filter(|t| t.kind == TopicKind::Auto).count();
+    let mut out = format!(
+        "{} {LOCK_FILE}: {} automatic topic{} with papers, {} retired (pages pointing to where their papers went)\n",
+        if wrote { "wrote" } else { "unchanged:" },
+        automatic,
+        if automatic == 1 { "" } else { "s" },
+        topics.retired.len(),
+    );
+    let lock = &topics.lock;
+    let _ = writeln!(
+        out,
+        "  {} mined today, {} kept only by the lock, {} new; {} let go (now a rule's or a front matter topic's)",
+        automatic - lock.held.len() - lock.added.len(),
+        lock.held.len(),
+        lock.added.len(),
+        lock.ruled.len()
+    );
+    out
+}
+
+/// What `topics.lock` keeps, adds and retires.
+fn lock(out: &mut String, topics: &Topics) {
+    let outcome = &topics.lock;
+    let automatic = topics.topics.iter().filter(|t| t.kind == TopicKind::Auto).count();
+    if outcome.entries == 0 {
+        if automatic > 0 {
+            let _ = writeln!(
+                out,
+                "\nNo {LOCK_FILE}: an automatic topic may lose its page as days are added; \
+                 `paperpress topics --lock` keeps the {automatic} of today."
+            );
+        }
+        return;
+    }
+    let _ = writeln!(out, "\n{LOCK_FILE}: {} topic{}", outcome.entries, if outcome.entries == 1 { "" } else { "s" });
+    let by_slug = |slug: &String| topics.topics.iter().find(|t| &t.slug == slug);
+    let list = |out: &mut String, what: &str, slugs: &[String]| {
+        let _ = writeln!(out, "  {what}: {}", slugs.len());
+        for slug in slugs {
+            match by_slug(slug) {
+                Some(t) => {
+                    let _ = writeln!(out, "    {} ({slug}, {} papers)", t.name, t.papers.len());
+                }
+                None => {
+                    let _ = writeln!(out, "    {slug}");
+                }
+            }
+        }
+    };
+    list(out, "kept by the lock (mining alone would not make them today)", &outcome.held);
+    list(out, "new, not in the lock yet (`paperpress topics --lock` adds them)", &outcome.added);
+    let _ = writeln!(
+        out,
+        "  retired, no paper left (their pages point to where the papers went): {}",
+        topics.retired.len()
+    );
+    for r in &topics.retired {
+        let to = r.to.map_or("the topics overview".to_string(), |t| topics.topics[t].name.clone());
+        let _ = writeln!(out, "    {} ({}) -> {to}", r.name, r.slug);
+    }
+    list(out, "now a rule's or a front matter topic's (the lock lets them go)", &outcome.ruled);
 }
 
 /// The three quality figures against their targets.

@@ -91,7 +91,8 @@ pub struct Enriched {
 pub fn enrich(papers: &[Paper], config: &Config) -> Enriched {
     let settings = &config.taxonomy;
     let matcher = Matcher::new(&config.topics);
-    let names = crate::timed("topic names", || Names::collect(papers, settings));
+    let locked: Vec<&str> = config.locked.topics.iter().flat_map(|t| t.phrases.iter().map(String::as_str)).collect();
+    let names = crate::timed("topic names", || Names::collect_with(papers, settings, &locked));
     let analysed: Vec<(PaperEvidence, related::TermCounts)> = crate::timed("text analysis", || {
         papers
             .par_iter()
@@ -106,7 +107,16 @@ pub fn enrich(papers: &[Paper], config: &Config) -> Enriched {
     let (evidence, terms): (Vec<_>, Vec<_>) = analysed.into_iter().unzip();
     // Topic assignment is mostly one thread's work: related papers use the other.
     let (topics, related) = rayon::join(
-        || crate::timed("topics", || topics::assign(papers, &evidence, &config.topics, &matcher, &names, settings)),
+        || {
+            let inputs = topics::Inputs {
+                rules: &config.topics,
+                matcher: &matcher,
+                names: &names,
+                settings,
+                locked: &config.locked,
+            };
+            crate::timed("topics", || topics::assign(papers, &evidence, &inputs))
+        },
         || crate::timed("related papers", || related::most_similar(terms, settings.related)),
     );
     Enriched { topics, related }

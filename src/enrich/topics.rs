@@ -11,8 +11,10 @@
 //! Slugs are stable as days are added: a rule's comes from `site.toml`, an
 //! automatic topic's from the words of the phrase that names it (never from
 //! its rank or a counter), and none takes a name the topic pages' URL
-//! layout uses (`index`).
+//! layout uses (`index`). `topics.lock` keeps the automatic topics a site
+//! has had, whatever mining's thresholds say on a later day ([`lock`]).
 
+pub mod lock;
 pub mod mine;
 pub mod quality;
 pub mod rules;
@@ -20,8 +22,9 @@ pub mod rules;
 use rayon::prelude::*;
 
 use super::Doc;
-use crate::config::{TaxonomyConfig, TopicRule, topic_slug};
+use crate::config::{TaxonomyConfig, TopicLock, TopicRule, topic_slug};
 use crate::paper::Paper;
+pub use lock::{LockOutcome, Retired};
 pub use mine::{Mention, Names};
 pub use rules::{Matcher, RuleEvidence, Scores};
 
@@ -101,6 +104,11 @@ pub struct Topics {
     /// Papers that neither front matter nor a rule gave a topic (some of
     /// them may have automatic topics).
     pub uncaught: Vec<usize>,
+    /// Locked automatic topics without papers: their pages point to where
+    /// the papers went (see [`lock`]).
+    pub retired: Vec<Retired>,
+    /// What `topics.lock` did.
+    pub lock: LockOutcome,
 }
 
 impl Topics {
@@ -138,16 +146,24 @@ pub fn rule_topics(matcher: &Matcher, doc: &Doc, _rules: &[TopicRule], settings:
     matcher.tagging(&matcher.scores(doc, settings), settings)
 }
 
+/// What topic assignment reads besides the papers and their evidence.
+pub struct Inputs<'a> {
+    /// The `[[topics]]` rules.
+    pub rules: &'a [TopicRule],
+    /// The rules, compiled.
+    pub matcher: &'a Matcher,
+    /// Candidate names for automatic topics.
+    pub names: &'a Names,
+    /// `[taxonomy]`.
+    pub settings: &'a TaxonomyConfig,
+    /// `topics.lock`.
+    pub locked: &'a TopicLock,
+}
+
 /// Assigns topics from each paper's evidence: front matter first, then
-/// rules, then automatic topics mined from all papers.
-pub fn assign(
-    papers: &[Paper],
-    evidence: &[PaperEvidence],
-    rules: &[TopicRule],
-    matcher: &Matcher,
-    names: &Names,
-    settings: &TaxonomyConfig,
-) -> Topics {
+/// rules, then automatic topics mined from all papers and kept by the lock.
+pub fn assign(papers: &[Paper], evidence: &[PaperEvidence], inputs: &Inputs) -> Topics {
+    let Inputs { rules, matcher, names, settings, locked } = *inputs;
     let mut topics = rule_topic_list(rules, matcher);
     let mut of_paper: Vec<Vec<usize>> = vec![Vec::new(); papers.len()];
     let mut uncaught = Vec::new();
@@ -162,10 +178,13 @@ pub fn assign(
             uncaught.push(i);
         }
     }
+    let (mut retired, mut outcome) = (Vec::new(), LockOutcome::default());
     if settings.auto {
         let context =
             mine::Context { papers, evidence, rules, of_paper: &of_paper, topics: &topics, explicit: &explicit };
-        for auto in mine::automatic_topics(names, &context, settings) {
+        let applied = lock::apply(mine::automatic_topics(names, &context, settings), locked, names, &context);
+        (retired, outcome) = (applied.retired, applied.outcome);
+        for auto in applied.topics {
             let index = topics.len();
             for &p in &auto.papers {
                 of_paper[p].push(index);
@@ -175,7 +194,9 @@ pub fn assign(
     }
     narrow_to_most_specific(&topics, &mut of_paper);
     fill(&mut topics, &of_paper);
-    finish(topics, of_paper, uncaught, papers)
+    let mut done = finish(topics, of_paper, uncaught, papers, &mut retired);
+    (done.retired, done.lock) = (retired, outcome);
+    done
 }
 
 /// One topic per rule, with its parent.
@@ -250,13 +271,23 @@ fn fill(topics: &mut [Topic], of_paper: &[Vec<usize>]) {
 }
 
 /// Removes topics without papers, orders the rest as a tree (each level
-/// most papers first), renumbers, and sorts each topic's papers newest
-/// first.
-fn finish(topics: Vec<Topic>, of_paper: Vec<Vec<usize>>, uncaught: Vec<usize>, papers: &[Paper]) -> Topics {
+/// most papers first), renumbers (where `retired` topics point too), and
+/// sorts each topic's papers newest first.
+fn finish(
+    topics: Vec<Topic>,
+    of_paper: Vec<Vec<usize>>,
+    uncaught: Vec<usize>,
+    papers: &[Paper],
+    retired: &mut [Retired],
+) -> Topics {
     let order = tree_order(&topics);
     let mut renumber = vec![usize::MAX; topics.len()];
     for (new, &old) in order.iter().enumerate() {
         renumber[old] = new;
+    }
+    for r in retired {
+        // A parent without papers has no page: the overview is where they went.
+        r.to = r.to.map(|old| renumber[old]).filter(|&new| new != usize::MAX);
     }
     let mut slots: Vec<Option<Topic>> = topics.into_iter().map(Some).collect();
     let mut kept: Vec<Topic> = order.iter().map(|&old| slots[old].take().expect("each topic is placed once")).collect();
@@ -274,7 +305,7 @@ fn finish(topics: Vec<Topic>, of_paper: Vec<Vec<usize>>, uncaught: Vec<usize>, p
         .into_iter()
         .map(|list| list.into_iter().map(|t| renumber[t]).filter(|&t| t != usize::MAX).collect())
         .collect();
-    Topics { topics: kept, of_paper, uncaught }
+    Topics { topics: kept, of_paper, uncaught, ..Topics::default() }
 }
 
 /// The topics with papers, depth first: siblings by size, then name.

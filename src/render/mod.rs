@@ -226,6 +226,9 @@ pub fn render_site_pages(config: &Config, model: &Model, theme: &Theme, cards: &
     sink.put(archive::dates_script(model))?;
     sink.put(pages::saved_page(tera)?)?;
     sink.put(pages::not_found_page(tera, config)?)?;
+    for retired in &model.topics.retired {
+        sink.put(pages::moved_topic_page(config, model, retired))?;
+    }
     static_files(theme).into_iter().try_for_each(|file| sink.put(file))
 }
 

@@ -11,7 +11,7 @@ use super::cards::{card_list, excerpt_text, with_card};
 use super::scholar::{self, Elsewhere};
 use super::{Link, OutputFile, date_display, day_url, page_context, paper_url, render_file, topic_url};
 use crate::config::Config;
-use crate::enrich::topics::{Topic, TopicKind, Topics};
+use crate::enrich::topics::{Retired, Topic, TopicKind, Topics};
 use crate::error::Result;
 use crate::markdown::{self, Trust};
 use crate::model::{Day, Model};
@@ -499,6 +499,43 @@ pub(super) fn not_found_page(tera: &tera::Tera, config: &Config) -> Result<Outpu
         ctx.insert("root", &base);
     }
     render_file(tera, "404.html", "404.html", &ctx)
+}
+
+/// `topics/<slug>.html` of a locked automatic topic with no paper left: a
+/// small page that says where its papers went (its parent, or the topics
+/// overview) and takes the reader there. Its links are relative, so it
+/// works from `file://` too; it is in no listing, feed or sitemap.
+pub(super) fn moved_topic_page(config: &Config, model: &Model, retired: &Retired) -> OutputFile {
+    let (href, place, said) = match retired.to {
+        Some(t) => {
+            let place = format!("the topic “{}”", escaped(&model.topics.topics[t].name));
+            (
+                format!("{}.html", escaped(&model.topics.topics[t].slug)),
+                place.clone(),
+                format!("its papers are in {place}"),
+            )
+        }
+        None => ("index.html".to_string(), "all topics".to_string(), "see all topics".to_string()),
+    };
+    let name = escaped(&retired.name);
+    let sentence = said.replacen(&place, &format!("<a href=\"{href}\">{place}</a>"), 1);
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{name}: see {place}</title>\n<meta name=\"robots\" content=\"noindex\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={href}\">\n</head>\n<body>\n<main>\n<h1>{name}</h1>\n\
+         <p>No paper is in this topic any more: {sentence}.</p>\n</main>\n</body>\n</html>\n",
+        lang = escaped(&config.language),
+    );
+    OutputFile::new(topic_url(&retired.slug), html.into_bytes())
+}
+
+/// `text` escaped for HTML text and attributes.
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(pulldown_cmark_escape::FmtWriter(&mut out), text)
+        .expect("writing to a string cannot fail");
+    out
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
-use crate::config::CONFIG_FILE;
+use crate::config::{CONFIG_FILE, LOCK_FILE};
 use crate::error::{Context, Result};
 
 /// The folders of a site whose changes rebuild it.
@@ -79,8 +79,8 @@ impl SiteWatch {
     }
 }
 
-/// Whether a change to `path` concerns the site at `root`: `site.toml` and
-/// the site folders themselves at the root, anything in those folders,
+/// Whether a change to `path` concerns the site at `root`: `site.toml`,
+/// `topics.lock` and the site folders themselves at the root, anything in those folders,
 /// except the files editors write beside the ones they save and what is in
 /// hidden folders, which builds do not read (import's copies of its pages,
 /// `content/papers/.imported/`).
@@ -94,7 +94,7 @@ fn is_part_of_site(root: &Path, path: &Path) -> bool {
     let mut parts = relative.components();
     let Some(first) = parts.next() else { return false };
     let first = first.as_os_str();
-    let top = first == CONFIG_FILE || FOLDERS.iter().any(|f| first == *f);
+    let top = first == CONFIG_FILE || first == LOCK_FILE || FOLDERS.iter().any(|f| first == *f);
     top && !is_scratch_file(path)
 }
 
@@ -117,7 +117,13 @@ mod tests {
     #[test]
     fn only_the_site_s_own_files_are_changes() {
         let root = Path::new("/site");
-        for yes in ["/site/site.toml", "/site/content/papers/a.md", "/site/templates", "/site/static/extra.css"] {
+        for yes in [
+            "/site/site.toml",
+            "/site/topics.lock",
+            "/site/content/papers/a.md",
+            "/site/templates",
+            "/site/static/extra.css",
+        ] {
             assert!(is_part_of_site(root, Path::new(yes)), "{yes}");
         }
         for no in [

@@ -20,5 +20,6 @@ mod search;
 mod serve;
 mod support;
 mod templates;
+mod topic_lock;
 mod topics;
 mod whole_path;

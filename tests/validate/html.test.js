@@ -50,6 +50,28 @@ test('every page of the example site and of an imported API day is valid HTML', 
   console.log(`vnu: ${pages.length} pages and the CSS and SVG files of 2 sites: 0 errors, ${notes.length} warnings`);
 });
 
+test('the page a retired locked topic leaves is valid HTML', (t) => {
+  if (!lib.need(t, 'java', 'vnu')) return;
+  // The example site with a topics.lock whose two topics find no paper:
+  // one under a rule (its page points there), one whose parent is gone.
+  const root = path.join(lib.tempDir('locked'), 'site');
+  fs.mkdirSync(root);
+  fs.copyFileSync(path.join(lib.REPO, 'site.toml'), path.join(root, 'site.toml'));
+  fs.cpSync(path.join(lib.REPO, 'content'), path.join(root, 'content'), { recursive: true });
+  const entry = (slug, name, parent) =>
+    `[[topic]]\nslug = "${slug}"\nname = "${name}"\n${parent ? `parent = "${parent}"\n` : ''}phrases = ["no such phrase ${slug}"]\n\n`;
+  fs.writeFileSync(
+    path.join(root, 'topics.lock'),
+    entry('retired-one', 'Retired <one> & co', 'machine-unlearning') + entry('retired-two', 'Retired two', 'no-such-rule'),
+  );
+  lib.run(['build', '--root', root]);
+  const pages = ['retired-one', 'retired-two'].map((slug) => path.join(root, 'public/topics', `${slug}.html`));
+  assert.match(fs.readFileSync(pages[0], 'utf8'), /url=machine-unlearning\.html/);
+  assert.match(fs.readFileSync(pages[1], 'utf8'), /url=index\.html/);
+  const found = errors(vnu(pages));
+  assert.deepStrictEqual(found.map(describe), [], `${found.length} vnu errors`);
+});
+
 test('the markup the theme scripts build (search results, header box, saved papers, a sorted day, the keys) is valid HTML', async (t) => {
   if (!lib.need(t, 'java', 'vnu', 'chromium')) return;
   const site = lib.buildExample();

@@ -5,7 +5,8 @@
 // workflow's shell steps, run here as the runner would run them against a
 // local server replaying release downloads and recorded Daily Papers
 // responses, install paperpress (checking its sum), fetch, build, commit
-// the new digests once and publish the configured output folder.
+// the new digests and topics.lock once and publish the configured output
+// folder.
 'use strict';
 const test = require('node:test');
 const assert = require('assert');
@@ -74,6 +75,7 @@ test('paperpress init writes a Pages workflow that fetches, commits, builds and 
     steps.findIndex((s) => action(s) === 'actions/configure-pages'),
     steps.indexOf(stepNamed(steps, 'Install paperpress')),
     steps.indexOf(stepNamed(steps, 'Fetch new papers')),
+    steps.indexOf(stepNamed(steps, 'Lock the topics')),
     steps.indexOf(stepNamed(steps, 'Build')),
     steps.indexOf(stepNamed(steps, 'Commit the new digests')),
     steps.indexOf(stepNamed(steps, 'Find the output folder')),
@@ -287,6 +289,11 @@ test('the Pages workflow steps install, fetch, build, commit and publish against
     `/api/daily_papers?date=${dayBefore(today)}&limit=100&p=0`,
     `/api/daily_papers?date=${today}&limit=100&p=0`,
   ]);
+  // Lock the automatic topics, so that their pages stay as days are added.
+  const locked = await run('Lock the topics', env);
+  assert.strictEqual(locked.status, 0, locked.output);
+  assert.match(locked.output, /^wrote topics\.lock: \d+ automatic topics? with papers/m);
+  assert.match(fs.readFileSync(path.join(site, 'topics.lock'), 'utf8'), /^# The automatic topics of this site/);
   const built = await run('Build', env);
   assert.strictEqual(built.status, 0, built.output);
 
@@ -300,6 +307,7 @@ test('the Pages workflow steps install, fetch, build, commit and publish against
   assert.deepStrictEqual(git(origin, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort(), [
     'content/digests/hf-2025-06-27.json',
     `content/digests/hf-${today}.json`,
+    'topics.lock',
   ]);
   const pushTrigger = { 'inputs.since': '', 'inputs.until': '' };
   const again = await run('Fetch new papers', env, pushTrigger);
@@ -308,6 +316,9 @@ test('the Pages workflow steps install, fetch, build, commit and publish against
     again.output,
     new RegExp(`^Daily Papers 2025-06-27 to ${today}: 3 days in content/digests/ \\(0 new, 0 updated, 3 unchanged\\)`, 'm'),
   );
+  const relocked = await run('Lock the topics', env);
+  assert.strictEqual(relocked.status, 0, relocked.output);
+  assert.match(relocked.output, /^unchanged: topics\.lock/m, 'no new papers, the same lock');
   const second = await run('Commit the new digests', env);
   assert.strictEqual(second.status, 0, second.output);
   assert.match(second.output, /No new digests to commit\./);

@@ -111,6 +111,10 @@ pub struct Names {
     words: Vec<OnceLock<Box<str>>>,
     /// Papers with the candidate in the title.
     titled: Vec<u32>,
+    /// Candidates only `topics.lock` names: found in the papers for the
+    /// locked topics, never mined (so that a lock changes nothing mining
+    /// chooses).
+    lock_only: Vec<bool>,
     /// How abstracts use it.
     usage: Vec<Usage>,
 }
@@ -219,6 +223,12 @@ impl Names {
     /// candidates, those at least `min_papers` papers share and at most a
     /// tenth of them.
     pub fn collect(papers: &[Paper], settings: &TaxonomyConfig) -> Names {
+        Names::collect_with(papers, settings, &[])
+    }
+
+    /// [`Names::collect`], with the phrases of locked topics (normalised
+    /// words, space-separated) as candidates too, whatever their counts.
+    pub fn collect_with(papers: &[Paper], settings: &TaxonomyConfig, locked: &[&str]) -> Names {
         if !settings.auto || papers.is_empty() {
             return Names::default();
         }
@@ -232,15 +242,29 @@ impl Names {
             .into_iter()
             .filter(|&(key, (t, k))| t + k >= min && (t.max(k) <= max || single_words.contains(&key)))
             .collect();
+        let mined: FxHashSet<u64> = kept.iter().map(|&(key, _)| key).collect();
+        let locked: FxHashMap<u64, &str> = locked
+            .iter()
+            .filter(|p| !p.is_empty())
+            .map(|p| (phrase_key(p.split(' ').map(word_hash)), *p))
+            .filter(|(key, _)| !mined.contains(key))
+            .collect();
+        kept.extend(locked.keys().map(|&key| (key, (0, 0))));
         kept.sort_unstable_by_key(|&(key, _)| key);
         let mut names = Names {
             index: kept.iter().enumerate().map(|(i, &(key, _))| (key, i as u32)).collect(),
             titled: kept.iter().map(|&(_, (t, _))| t).collect(),
             words: (0..kept.len()).map(|_| OnceLock::new()).collect(),
             usage: (0..kept.len()).map(|_| Usage::default()).collect(),
+            lock_only: kept.iter().map(|(key, _)| locked.contains_key(key)).collect(),
             scan: FxHashMap::default(),
         };
-        let prefixes = names.prefixes_of(papers, chunk);
+        let mut prefixes = names.prefixes_of(papers, chunk);
+        for (key, words) in &locked {
+            let _ = names.words[names.index[key] as usize].set(words.to_string().into_boxed_str());
+            let words: Vec<&str> = words.split(' ').collect();
+            prefixes.extend((1..words.len()).map(|n| phrase_key(words[..n].iter().map(|w| word_hash(w)))));
+        }
         names.scan = names.index.clone();
         for prefix in prefixes {
             *names.scan.entry(prefix).or_insert(NOT_A_NAME) |= BEGINS_NAME;
@@ -277,6 +301,11 @@ impl Names {
                 a.extend(b);
                 a
             })
+    }
+
+    /// The candidate a phrase (normalised words, space-separated) is.
+    pub fn candidate(&self, words: &str) -> Option<u32> {
+        self.index.get(&phrase_key(words.split(' ').map(word_hash))).copied()
     }
 
     /// Whether there are no candidates.
@@ -530,7 +559,7 @@ pub fn automatic_topics(names: &Names, context: &Context, settings: &TaxonomyCon
         .collect();
     let keys: FxHashMap<u32, u64> = names.index.iter().map(|(&k, &v)| (v, k)).collect();
     let mut profiles: Vec<Profile> = (0..names.words.len())
-        .filter(|&c| (min..=max).contains(&members[c].len()))
+        .filter(|&c| !names.lock_only[c] && (min..=max).contains(&members[c].len()))
         .filter_map(|c| profile(names, c as u32, &members[c], taken.contains(&keys[&(c as u32)])))
         .collect();
     for p in &mut profiles {
@@ -555,7 +584,8 @@ fn rarest_word_papers(names: &Names, words: &str) -> usize {
         .filter(|w| !crate::enrich::text::is_stop_word(w))
         .map(|w| {
             let key = extend_key(KEY_SEED, word_hash(w));
-            names.index.get(&key).map_or(0, |&c| names.usage[c as usize].papers.load(Relaxed))
+            let mined = names.index.get(&key).filter(|&&c| !names.lock_only[c as usize]);
+            mined.map_or(0, |&c| names.usage[c as usize].papers.load(Relaxed))
         })
         .min()
         .unwrap_or(0) as usize
@@ -563,7 +593,7 @@ fn rarest_word_papers(names: &Names, words: &str) -> usize {
 
 /// Each candidate's papers: those with a strong mention, front matter
 /// topics aside.
-fn members_of(names: &Names, context: &Context) -> Vec<Vec<usize>> {
+pub(super) fn members_of(names: &Names, context: &Context) -> Vec<Vec<usize>> {
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); names.words.len()];
     for (p, evidence) in context.evidence.iter().enumerate() {
         if context.explicit[p] {
@@ -803,7 +833,7 @@ fn said_by_ancestors(words: &str, topic: usize, context: &Context) -> bool {
 
 /// Whether `paper` is in topic `t` or below it, by its rule and front
 /// matter topics.
-fn holds(context: &Context, paper: usize, t: usize) -> bool {
+pub(super) fn holds(context: &Context, paper: usize, t: usize) -> bool {
     context.of_paper[paper]
         .iter()
         .any(|&own| std::iter::successors(Some(own), |&a| context.topics[a].parent).any(|a| a == t))
