@@ -650,6 +650,15 @@ impl Site {
     /// Loads `site.toml` from `root`; a missing file is an error that says
     /// how to start a site.
     pub fn load(root: &Path) -> Result<Site> {
+        let mut site = Site::load_without_lock(root)?;
+        site.config.locked = TopicLock::from_file(&under(root, LOCK_FILE))?;
+        Ok(site)
+    }
+
+    /// Loads `site.toml` from `root` without `topics.lock`, for commands
+    /// that do not make topics (`fetch`, `import`): a damaged lock does not
+    /// stop the daily fetch.
+    pub fn load_without_lock(root: &Path) -> Result<Site> {
         let config_path = under(root, CONFIG_FILE);
         if !config_path.is_file() {
             bail!(
@@ -657,21 +666,29 @@ impl Site {
                 root.display()
             );
         }
-        let mut config = Config::from_file(&config_path)?;
-        config.locked = TopicLock::from_file(&under(root, LOCK_FILE))?;
-        Ok(Site::new(root, config))
+        Ok(Site::new(root, Config::from_file(&config_path)?))
     }
 
     /// Finds the site `dir` belongs to, as Zola does: the first of `dir` and
     /// the folders above it that holds a `site.toml`, named relative to
     /// `dir` (`..`), so that messages show short paths.
     pub fn find(dir: &Path) -> Result<Site> {
+        Site::load(&Site::find_root(dir)?)
+    }
+
+    /// [`Site::find`] without `topics.lock` (see [`Site::load_without_lock`]).
+    pub fn find_without_lock(dir: &Path) -> Result<Site> {
+        Site::load_without_lock(&Site::find_root(dir)?)
+    }
+
+    /// The root of the site `dir` belongs to (see [`Site::find`]).
+    fn find_root(dir: &Path) -> Result<PathBuf> {
         let absolute =
             std::path::absolute(dir).map_err(|e| crate::error::anyhow!("cannot resolve `{}`: {e}", dir.display()))?;
         let mut root = dir.to_path_buf();
         for folder in absolute.ancestors() {
             if folder.join(CONFIG_FILE).is_file() {
-                return Site::load(&root);
+                return Ok(root);
             }
             root = if root == Path::new(".") { PathBuf::from("..") } else { root.join("..") };
         }
@@ -780,6 +797,18 @@ mod tests {
         let lost = tempfile::tempdir().unwrap();
         let err = format!("{:#}", Site::find(lost.path()).unwrap_err());
         assert!(err.contains("or any folder above it: run `paperpress init`"), "{err}");
+    }
+
+    #[test]
+    fn a_damaged_topics_lock_stops_what_makes_topics_but_not_fetch_or_import() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), "title = \"Locked\"\n").unwrap();
+        std::fs::write(dir.path().join(LOCK_FILE), "<<<<<<< HEAD\n[[topic]]\n").unwrap();
+        let err = format!("{:#}", Site::find(dir.path()).unwrap_err());
+        assert!(err.contains(LOCK_FILE), "{err}");
+        let site = Site::find_without_lock(dir.path()).unwrap();
+        assert_eq!(site.config.title, "Locked");
+        assert!(site.config.locked.topics.is_empty());
     }
 
     #[test]

@@ -43,9 +43,9 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::Init { dir, install_from } => init_site(&dir, install_from),
-        Command::Fetch { site, source } => fetch(&Site::find(&site.root)?, source),
+        Command::Fetch { site, source } => fetch(&Site::find_without_lock(&site.root)?, source),
         Command::Import { files, date, format, force, dry_run, site } => {
-            import_files(&Site::find(&site.root)?, &files, &ImportOptions { date, format, force, dry_run })
+            import_files(&Site::find_without_lock(&site.root)?, &files, &ImportOptions { date, format, force, dry_run })
         }
         Command::Topics { papers, json, explain, lock, site } => {
             let site = Site::find(&site.root)?;
