@@ -56,7 +56,7 @@ pub fn lock_written(model: &Model, wrote: bool) -> String {
     let lock = &topics.lock;
     let _ = writeln!(
         out,
-        "  {} mined today, {} kept only by the lock, {} new; {} let go (now a rule's or a front matter topic's)",
+        "  {} in the lock and mined again today, {} kept only by the lock, {} new; {} let go (now a rule's or a front matter topic's)",
         automatic - lock.held.len() - lock.added.len(),
         lock.held.len(),
         lock.added.len(),
