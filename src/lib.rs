@@ -1,13 +1,16 @@
 //! paperpress: a static site generator for research-paper digests.
 //!
 //! The modules follow the pipeline:
-//! `fetch` (APIs -> `content/digests/`) ->
-//! `config` (site.toml) -> `source` (digests -> papers) -> `content`
-//! (digests + pages on disk) -> `model` (days) -> `render` (Tera) ->
-//! `output` (the only writer of the site folder).
+//! `fetch` (APIs -> `content/digests/`) -> `import` (inputs -> paper
+//! pages in `content/papers/`) ->
+//! `config` (site.toml) -> `source` (digests -> papers; `clean` their
+//! text) -> `content` (digests + pages on disk, unchanged digests from the
+//! `parse_cache`) -> `model` (days) -> `render` (Tera) -> `output` (the
+//! only writer of the site folder).
 
 pub mod catalog;
 pub mod check;
+pub mod clean;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
@@ -16,6 +19,7 @@ pub mod error;
 pub mod feed;
 pub mod fetch;
 pub mod front_matter;
+pub mod import;
 pub mod incremental;
 pub mod init;
 pub mod links;

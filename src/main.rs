@@ -11,7 +11,7 @@ use clap::Parser;
 use paperpress::config::Site;
 use paperpress::diagnostics::{Diagnostics, Severity, plural};
 use paperpress::error::Result;
-use paperpress::source::{ImportOptions, import};
+use paperpress::import::{ImportOptions, import};
 use paperpress::{BuildOptions, build, init};
 
 use cli::{BuildArgs, Cli, Command, FetchCommand, ThemeCommand};

@@ -1,7 +1,7 @@
 //! The [`Paper`] record and its Markdown page: TOML front matter between
 //! `+++` lines, the abstract as the body. Pure: no file access here.
 //!
-//! Whether the owner edited a page is decided by `source::import`, against
+//! Whether the owner edited a page is decided by `import`, against
 //! the copy it keeps of what it wrote, outside the page. Pages written by
 //! older versions carry an `import_hash` in their front matter instead;
 //! [`is_unedited_legacy_page`] recognises those.

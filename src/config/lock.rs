@@ -94,7 +94,7 @@ impl TopicLock {
             let raw = spanned.into_inner();
             let problem = |message: String| config_error(text, path, at, &format!("{message}{FIX}"));
             let phrases: Vec<String> = raw.phrases.iter().map(|p| clean_phrase(p)).filter(|p| !p.is_empty()).collect();
-            let name = crate::source::vet::collapse(&raw.name);
+            let name = crate::clean::collapse(&raw.name);
             if name.is_empty() || phrases.is_empty() {
                 return Err(problem(format!("the topic `{}` needs a `name` and at least one phrase", raw.slug)).into());
             }
@@ -129,7 +129,7 @@ fn clean_slug(slug: &str) -> Option<String> {
 
 /// A phrase as one line of words without control characters, lower case.
 fn clean_phrase(phrase: &str) -> String {
-    crate::source::vet::collapse(phrase).to_lowercase()
+    crate::clean::collapse(phrase).to_lowercase()
 }
 
 #[cfg(test)]

@@ -3,14 +3,13 @@
 //! The format is detected from the content (the extension only breaks a
 //! tie), or forced with `--format`. Parsers take text and return records
 //! plus warnings; the API JSON and Atom parsers also read from a stream
-//! ([`stream_file`]), one record at a time. [`import`] is the only code that
-//! writes into `content/`.
+//! ([`stream_file`]), one record at a time. `crate::import` (the `import`
+//! command, the only code that writes into `content/`) uses them.
 
 pub mod arxiv_atom;
 pub mod fetched;
 pub mod hf_api_json;
 pub mod hf_daily_text;
-mod import;
 mod position;
 pub mod pyrepr;
 mod record;
@@ -22,7 +21,6 @@ use std::sync::LazyLock;
 use jiff::civil::Date;
 use regex::Regex;
 
-pub use import::{Conflict, ImportOptions, ImportReport, import};
 pub use record::{Record, RecordResult};
 
 use crate::error::{ImportError, Warning, text_from_bytes};
@@ -161,8 +159,8 @@ pub(crate) fn paper_from_text(
     rank: u32,
     path: &Path,
 ) -> Paper {
-    let title = tex::to_unicode(vet::clean_line(title).trim());
-    let abstract_text = tex::to_unicode(&vet::clean_block(abstract_text));
+    let title = tex::to_unicode(crate::clean::clean_line(title).trim());
+    let abstract_text = tex::to_unicode(&crate::clean::clean_block(abstract_text));
     let mut paper = Paper {
         id: arxiv.clone().unwrap_or_else(|| paper::slug_id(&title)),
         title,

@@ -62,7 +62,7 @@ impl Ranks {
 /// Text with runs of whitespace (arXiv's hard wraps) made single spaces
 /// and control characters removed; `None` when nothing is left.
 pub(crate) fn one_line(text: &str) -> Option<String> {
-    let line = super::vet::collapse(text);
+    let line = crate::clean::collapse(text);
     (!line.is_empty()).then_some(line)
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use paperpress::config::Site;
-use paperpress::source::{ImportOptions, ImportReport, import};
+use paperpress::import::{ImportOptions, ImportReport, import};
 use paperpress::{BuildOptions, check};
 
 use crate::support::{broken_links, build, page, try_build};

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use paperpress::config::Site;
-use paperpress::source::{ImportOptions, ImportReport, import};
+use paperpress::import::{ImportOptions, ImportReport, import};
 
 use crate::support::{build, page, repo_root, texts};
 

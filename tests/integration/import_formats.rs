@@ -6,8 +6,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use paperpress::config::Site;
+use paperpress::import::{ImportOptions, ImportReport, import};
 use paperpress::paper::Paper;
-use paperpress::source::{ImportOptions, ImportReport, Record, arxiv_atom, hf_api_json, import};
+use paperpress::source::{Record, arxiv_atom, hf_api_json};
 
 use crate::support::{build, page, repo_root, texts, tree};
 

@@ -15,10 +15,10 @@ use std::path::Path;
 
 use paperpress::check::{broken_links, unsafe_output};
 use paperpress::config::Site;
+use paperpress::import::{ImportOptions, import};
 use paperpress::links::{is_safe_link_target, is_web_url};
 use paperpress::paper::Paper;
 use paperpress::sink::OutputFile;
-use paperpress::source::{ImportOptions, import};
 
 /// The site an input is imported into: feeds on, two topic rules.
 const SITE_TOML: &str = r#"title = "Fuzzed digest"

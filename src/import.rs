@@ -24,10 +24,10 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use super::{Format, Record, stream_file};
 use crate::config::Site;
 use crate::error::{ImportError, Result, Warning, write_atomic};
 use crate::paper::{self, Paper};
+use crate::source::{Format, Record, stream_file};
 use crate::{content, links};
 
 /// How to import.
