@@ -129,28 +129,13 @@ fn holds_what_was_recorded(output: &Path, state: &State) -> bool {
             .is_some_and(|&(hash, _)| std::fs::read(output.join("index.html")).is_ok_and(|b| bytes_hash(&b) == hash))
 }
 
-/// The record as stored: [`FORMAT`], the record, and a hash of it.
+/// The record as stored (see [`crate::cache_file`]).
 fn encode(state: &State) -> Vec<u8> {
-    let body = bincode::serialize(state).expect("the record serializes");
-    let mut bytes = FORMAT.as_bytes().to_vec();
-    bytes.extend_from_slice(&body);
-    bytes.extend_from_slice(&checksum(&body).to_le_bytes());
-    bytes
+    crate::cache_file::encode(FORMAT, state).expect("the record serializes")
 }
 
 fn decode(bytes: &[u8]) -> Option<State> {
-    let rest = bytes.strip_prefix(FORMAT.as_bytes())?;
-    let (body, sum) = rest.split_at_checked(rest.len().checked_sub(8)?)?;
-    if checksum(body).to_le_bytes() != sum {
-        return None;
-    }
-    bincode::deserialize(body).ok()
-}
-
-fn checksum(body: &[u8]) -> u64 {
-    let mut h = DefaultHasher::new();
-    body.hash(&mut h);
-    h.finish()
+    crate::cache_file::decode(FORMAT, bytes)
 }
 
 /// Removes the record: done before the output changes.

@@ -8,6 +8,7 @@
 //! `parse_cache`) -> `model` (days) -> `render` (Tera) -> `output` (the
 //! only writer of the site folder).
 
+pub mod cache_file;
 pub mod catalog;
 pub mod check;
 pub mod clean;

@@ -49,13 +49,19 @@ impl ParseCache {
         let name = format!("{:016x}.bin", key(path, &bytes));
         self.used.lock().expect("no thread panics holding the cache").insert(name.clone());
         let entry = self.dir.join(&name);
-        if let Some(outcome) = std::fs::read(&entry).ok().as_deref().and_then(decode) {
+        if let Some(outcome) =
+            std::fs::read(&entry).ok().as_deref().and_then(|bytes| crate::cache_file::decode(FORMAT, bytes))
+        {
             self.counts.lock().expect("no thread panics holding the counts").1 += 1;
             return outcome;
         }
         let outcome = source::parse_bytes(path, bytes, None, None);
         self.counts.lock().expect("no thread panics holding the counts").0 += 1;
-        if let Err(e) = crate::error::write_atomic(&entry, &encode(&outcome)) {
+        // An entry that cannot be made or written is parsed again next time.
+        let written = crate::cache_file::encode(FORMAT, &outcome)
+            .map_err(crate::error::Error::from)
+            .and_then(|bytes| crate::error::write_atomic(&entry, &bytes));
+        if let Err(e) = written {
             log::debug!("parse cache: {e:#}");
         }
         outcome
@@ -96,30 +102,6 @@ fn key(path: &Path, bytes: &[u8]) -> u64 {
     FORMAT.hash(&mut h);
     path.hash(&mut h);
     bytes.hash(&mut h);
-    h.finish()
-}
-
-/// An entry as stored: [`FORMAT`], the outcome, and a hash of it.
-fn encode(outcome: &Outcome) -> Vec<u8> {
-    let body = bincode::serialize(outcome).expect("a parsed digest serializes");
-    let mut bytes = FORMAT.as_bytes().to_vec();
-    bytes.extend_from_slice(&body);
-    bytes.extend_from_slice(&checksum(&body).to_le_bytes());
-    bytes
-}
-
-fn decode(bytes: &[u8]) -> Option<Outcome> {
-    let rest = bytes.strip_prefix(FORMAT.as_bytes())?;
-    let (body, sum) = rest.split_at_checked(rest.len().checked_sub(8)?)?;
-    if checksum(body).to_le_bytes() != sum {
-        return None;
-    }
-    bincode::deserialize(body).ok()
-}
-
-fn checksum(body: &[u8]) -> u64 {
-    let mut h = DefaultHasher::new();
-    body.hash(&mut h);
     h.finish()
 }
 

@@ -593,7 +593,7 @@ fn rarest_word_papers(names: &Names, words: &str) -> usize {
 
 /// Each candidate's papers: those with a strong mention, front matter
 /// topics aside.
-pub(super) fn members_of(names: &Names, context: &Context) -> Vec<Vec<usize>> {
+fn members_of(names: &Names, context: &Context) -> Vec<Vec<usize>> {
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); names.words.len()];
     for (p, evidence) in context.evidence.iter().enumerate() {
         if context.explicit[p] {
