@@ -282,8 +282,9 @@ pub struct TopicRule {
     pub facet: bool,
     /// The topic is a method that papers often use without being about it
     /// (fine-tuning, distillation, guidance): beside a subject that is no
-    /// method it needs `[taxonomy] method_share` of that subject's score.
-    /// Default: false.
+    /// method it needs `[taxonomy] method_share` of that subject's score,
+    /// unless the title names it and the subject is of its own top topic
+    /// (code instruction tuning). Default: false.
     pub method: bool,
 }
 

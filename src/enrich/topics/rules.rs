@@ -91,6 +91,8 @@ pub struct Scores {
     /// Whether each rule matched in the title, the AI keywords or the first
     /// sentence: where a paper says what it is about.
     pub headed: Vec<bool>,
+    /// Whether each rule matched in the title.
+    pub titled: Vec<bool>,
 }
 
 /// The matches of one text: the rules whose keywords count (a rule once
@@ -244,8 +246,13 @@ impl Matcher {
     /// requirements occur.
     pub fn scores(&self, doc: &Doc, settings: &TaxonomyConfig) -> Scores {
         let n = self.len();
-        let mut out =
-            Scores { scores: vec![0; n], required: vec![false; n], blocked: vec![false; n], headed: vec![false; n] };
+        let mut out = Scores {
+            scores: vec![0; n],
+            required: vec![false; n],
+            blocked: vec![false; n],
+            headed: vec![false; n],
+            titled: vec![false; n],
+        };
         let add = |hits: Hits, weight: u32, cap: u32, heading: bool, out: &mut Scores| {
             let mut rules = hits.rules;
             rules.sort_unstable();
@@ -261,6 +268,7 @@ impl Matcher {
             }
         };
         add(self.matches(&doc.title, &doc.title_tokens, Zone::Title), settings.title_weight, 2, true, &mut out);
+        out.titled.clone_from(&out.headed);
         let mut keyword_hits = Hits::default();
         for (keyword, tokens) in doc.keywords.iter().zip(&doc.keyword_tokens) {
             let mut hits = self.matches(keyword, tokens, Zone::Keyword);
@@ -294,8 +302,9 @@ impl Matcher {
     /// narrower subject); when some subject is named in the title, the AI
     /// keywords or the first sentence, subjects only the rest of the
     /// abstract names go; then those under `min_share` of the best go,
-    /// methods under `method_share` of the best subject that is no method,
-    /// and all past `max_per_paper` (0: no limit). In these last steps a
+    /// methods under `method_share` of the best subject that is no method
+    /// (only of another field when the title names the method), and all
+    /// past `max_per_paper` (0: no limit). In these last steps a
     /// subject narrowed from its parent weighs with the parent's score (see
     /// [`Matcher::inherited`]).
     pub fn tagging(&self, evidence: &Scores, settings: &TaxonomyConfig) -> Vec<usize> {
@@ -322,10 +331,24 @@ impl Matcher {
         let narrow_best = subjects.iter().filter(|&&r| !self.broad[r]).map(|&r| scores[r]).max();
         let best = narrow_best.or(subjects.iter().map(|&r| scores[r]).max()).unwrap_or(0);
         subjects.retain(|&r| inherited[r].0 * 100 >= best * settings.min_share.min(100));
-        let best_subject = subjects.iter().filter(|&&r| !self.method[r] && !self.broad[r]).map(|&r| scores[r]).max();
-        if let Some(subject) = best_subject {
-            subjects.retain(|&r| !self.method[r] || inherited[r].0 * 100 >= subject * settings.method_share);
-        }
+        // A method the title names gives way to a subject of another field
+        // only: beside a subject of its own field (test-time scaling beside
+        // math reasoning) it is a peer, weighed as any subject is.
+        let top = |r: usize| self.ancestors[r].last().copied().unwrap_or(r);
+        let kept: Vec<usize> = subjects
+            .iter()
+            .copied()
+            .filter(|&r| {
+                let best_subject = subjects
+                    .iter()
+                    .filter(|&&s| !self.method[s] && !self.broad[s] && (top(s) != top(r) || !evidence.titled[r]))
+                    .map(|&s| scores[s])
+                    .max();
+                !self.method[r]
+                    || best_subject.is_none_or(|subject| inherited[r].0 * 100 >= subject * settings.method_share)
+            })
+            .collect();
+        subjects = kept;
         let by_score = |a: &usize, b: &usize| inherited[*b].0.cmp(&inherited[*a].0).then(a.cmp(b));
         subjects.sort_by(by_score);
         if settings.max_per_paper > 0 {
@@ -511,7 +534,13 @@ mod tests {
 
     fn scored(scores: &[u32]) -> Scores {
         let n = scores.len();
-        Scores { scores: scores.to_vec(), required: vec![false; n], blocked: vec![false; n], headed: vec![true; n] }
+        Scores {
+            scores: scores.to_vec(),
+            required: vec![false; n],
+            blocked: vec![false; n],
+            headed: vec![true; n],
+            titled: vec![true; n],
+        }
     }
 
     #[test]
@@ -604,6 +633,34 @@ mod tests {
         );
         assert_eq!(matcher.tagging(&scored(&[9, 0, 0, 2]), &settings), [0], "below min_score");
         assert_eq!(matcher.tagging(&scored(&[0, 0, 12, 3]), &settings), [2], "under 30% of the best");
+    }
+
+    #[test]
+    fn a_method_the_title_names_is_a_peer_of_its_own_fields_subjects() {
+        let mut tuning = rule("Instruction tuning", "LM", &["instruction tuning"]);
+        tuning.method = true;
+        let rules = [
+            rule("LM", "", &["language model"]),
+            tuning,
+            rule("Code generation", "LM", &["code"]),
+            rule("Vision", "", &["image"]),
+            rule("Driving", "Vision", &["driving"]),
+        ];
+        let matcher = Matcher::new(&rules);
+        let settings = TaxonomyConfig::default();
+        assert_eq!(
+            matcher.tagging(&scored(&[0, 4, 6, 0, 0]), &settings),
+            [2, 1],
+            "code instruction tuning, named in the title, is about both"
+        );
+        let mut untitled = scored(&[0, 4, 6, 0, 0]);
+        untitled.titled[1] = false;
+        assert_eq!(matcher.tagging(&untitled, &settings), [2], "a method the title does not name gives way");
+        assert_eq!(
+            matcher.tagging(&scored(&[0, 4, 0, 0, 6]), &settings),
+            [4],
+            "beside another field's subject a method the title names gives way too"
+        );
     }
 
     #[test]
