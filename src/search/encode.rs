@@ -26,7 +26,7 @@ use crate::error::Result;
 use crate::sink::{OutputFile, Sink};
 
 /// Version of the format, checked by the client.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Digits of the numbers in posting lists: the first 32 end a number,
 /// the last 32 are followed by more digits (base 32, most significant first).
@@ -58,20 +58,32 @@ struct DocRecord<'a>(&'a str, &'a str, &'a str, Vec<usize>, &'a str, String, &'a
 
 /// What the display records of every paper share, said once in `index.js`:
 /// the topic names, and the start and end of every URL (`papers/`, `.html`).
+/// Topics are named in the order the papers (oldest first) first have them,
+/// so that a new day's new topic takes the next number and the records of
+/// the papers before it keep their bytes.
 #[derive(Serialize)]
 struct Names {
     topics: Vec<String>,
+    #[serde(skip)]
+    numbers: std::collections::HashMap<String, usize>,
     url_affixes: [String; 2],
 }
 
 impl Names {
     fn of(docs: &[SearchDoc]) -> Names {
-        let topics: std::collections::BTreeSet<&String> = docs.iter().flat_map(|d| &d.topics).collect();
+        let mut numbers = std::collections::HashMap::new();
+        let mut topics = Vec::new();
+        for topic in docs.iter().flat_map(|d| &d.topics) {
+            if !numbers.contains_key(topic) {
+                numbers.insert(topic.clone(), topics.len());
+                topics.push(topic.clone());
+            }
+        }
         let affixes = ["papers/", ".html"];
         let shared =
             docs.iter().all(|d| d.url.len() >= 12 && d.url.starts_with(affixes[0]) && d.url.ends_with(affixes[1]));
         let url_affixes = if shared { affixes.map(String::from) } else { [String::new(), String::new()] };
-        Names { topics: topics.into_iter().cloned().collect(), url_affixes }
+        Names { topics, numbers, url_affixes }
     }
 
     fn record<'a>(&self, doc: &'a SearchDoc) -> DocRecord<'a> {
@@ -80,7 +92,7 @@ impl Names {
         let code = doc.code.as_deref().unwrap_or("");
         let [prefix, suffix] = &self.url_affixes;
         let url = &doc.url[prefix.len()..doc.url.len() - suffix.len()];
-        let topics = doc.topics.iter().map(|t| self.topics.binary_search(t).expect("every topic is named")).collect();
+        let topics = doc.topics.iter().map(|t| self.numbers[t]).collect();
         DocRecord(&doc.title, url, &doc.date, topics, display_start(&doc.abstract_text), short, code)
     }
 }

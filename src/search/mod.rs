@@ -6,7 +6,7 @@
 //! every field goes through its tokenizer and pipeline. Term frequencies,
 //! document frequencies and field lengths follow `Index::add_doc`; a test
 //! checks them against the crate's own index. The output is our own format
-//! (`docs/search.md`): papers numbered `0..N-1` (newest first), postings per
+//! (`docs/search.md`): papers numbered `0..N-1` (oldest first), postings per
 //! stem and field, and display data. A small index is one file; a large one
 //! is split into shards by stem, and display data into small files by paper
 //! number, so a query downloads only what it needs.
@@ -20,7 +20,6 @@ mod encode;
 mod tests;
 
 use std::borrow::Cow;
-use std::cmp::Reverse;
 use std::time::Instant;
 
 use crate::config::SearchConfig;
@@ -47,7 +46,8 @@ pub struct SearchDoc {
     pub topics: Vec<String>,
     /// The abstract as plain text.
     pub abstract_text: String,
-    /// `YYYY-MM-DD`, shown with results; newer papers win score ties.
+    /// `YYYY-MM-DD`, shown with results; it numbers the papers, and newer
+    /// papers win score ties in the reader's search.
     pub date: String,
     /// The arXiv id without version, which finds the paper before any
     /// word does.
@@ -104,10 +104,13 @@ pub fn build(docs: &[SearchDoc], config: &SearchConfig) -> Vec<OutputFile> {
     sink.into_files()
 }
 
-/// Puts `docs` in the order that numbers them: newest first, then by URL,
-/// so the number (elasticlunr's ref, which breaks score ties) favours new papers.
+/// Puts `docs` in the order that numbers them: oldest first, then by URL.
+/// A new day's papers take the next numbers, so the postings and display
+/// files of the papers before them keep their bytes: a daily rebuild
+/// rewrites only the files that the new papers' words reach. (The reader's
+/// search, `Engine.find`, puts newer papers first among equal scores.)
 fn number(docs: &mut [SearchDoc]) {
-    docs.sort_by(|a, b| (Reverse(&a.date), &a.url).cmp(&(Reverse(&b.date), &b.url)));
+    docs.sort_by(|a, b| (&a.date, &a.url).cmp(&(&b.date, &b.url)));
 }
 
 /// The complete elasticlunr-rs index of `texts` (refs `"0"`, `"1"`, ...),

@@ -106,19 +106,68 @@ fn analysis_matches_the_elasticlunr_rs_index() {
 }
 
 #[test]
-fn papers_are_numbered_newest_first_then_by_url() {
+fn papers_are_numbered_oldest_first_then_by_url() {
     let docs = sorted(&corpus());
     let order: Vec<&str> = docs.iter().map(|d| d.url.as_str()).collect();
     assert_eq!(
         order,
         [
+            "papers/.html",
+            "papers/astrom-3-a-self-supervised-model.html",
             "papers/caresses-ponies-and-agreed-feeds.html",
             "papers/machine-unlearning-for-llms.html",
             "papers/the-the-the.html",
-            "papers/astrom-3-a-self-supervised-model.html",
-            "papers/.html",
         ]
     );
+}
+
+/// Papers of `days` days from `first`, with words drawn from a vocabulary
+/// of `words` made-up terms (a few common, most rare, as in abstracts).
+fn days_of_papers(first: usize, days: usize, per_day: usize, words: usize) -> Vec<SearchDoc> {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let term = |i: usize| format!("t{}x{}", i % 97, i / 97);
+    let mut docs = Vec::new();
+    for day in first..first + days {
+        for p in 0..per_day {
+            // Zipf-like: the square of a uniform number favours low ranks.
+            let mut pick = || {
+                let u = next(1000);
+                term(u * u * words / 1_000_000)
+            };
+            let title: Vec<String> = (0..8).map(|_| pick()).collect();
+            let abstract_words: Vec<String> = (0..120).map(|_| pick()).collect();
+            let mut paper = doc(&format!("{} {day} {p}", title.join(" ")), &abstract_words.join(" "), "");
+            paper.date = format!("2025-{:02}-{:02}", 1 + day / 28, 1 + day % 28);
+            docs.push(paper);
+        }
+    }
+    docs
+}
+
+#[test]
+fn a_new_day_leaves_most_index_files_as_they_were() {
+    // 40 days of 30 papers, then a 41st day: the papers before it keep
+    // their numbers, so their display files keep their bytes and a rebuild
+    // writes only the new papers' display files (and the shards, which
+    // hold postings of most words).
+    let config = SearchConfig { split_above_kb: 0, ..SearchConfig::default() };
+    let before = build(&days_of_papers(0, 40, 30, 6000), &config);
+    let mut docs = days_of_papers(0, 40, 30, 6000);
+    docs.extend(days_of_papers(40, 1, 30, 6000));
+    let after = build(&docs, &config);
+    let old: BTreeMap<&str, &[u8]> = before.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
+    let display: Vec<&OutputFile> = after.iter().filter(|f| f.path.starts_with("search/d")).collect();
+    let kept = display.iter().filter(|f| old.get(f.path.as_str()) == Some(&f.bytes.as_slice())).count();
+    // 1,200 papers filled 150 files of eight; 1,230 fill 154.
+    assert_eq!((kept, display.len()), (150, 154), "display files kept, of all");
+    let meta = |files: &[OutputFile]| script_data(files.iter().find(|f| f.path == "search/index.js").unwrap());
+    assert_eq!((meta(&before)["docs"].clone(), meta(&after)["docs"].clone()), (1200.into(), 1230.into()));
 }
 
 #[test]
@@ -164,17 +213,20 @@ fn a_small_index_is_one_script_and_a_large_one_is_split() {
     assert_eq!(script_data(&split[3])["shard_keys"], serde_json::json!([""]));
     assert_eq!(script_data(&split[3])["vocab"], true);
     assert_eq!(script_data(&split[5]), script_data(&split[4])["stems"], "a vocabulary file holds its shard's stems");
-    let records = script_data(&split[0]);
-    assert_eq!(records[1][0], "Machine Unlearning for LLMs");
+    // Oldest first: the five older papers and three of the corpus, then
+    // the two newest (by URL among papers of the same day).
+    let records = script_data(&split[1]);
+    assert_eq!(records[0][0], "Machine Unlearning for LLMs");
+    assert_eq!(records[1][0], "The the THE");
     // Topics are numbers into the names of `index.js`, URLs without what
     // every URL starts and ends with.
     let names = &script_data(&split[3])["names"];
     assert_eq!(names["url_affixes"], serde_json::json!(["papers/", ".html"]));
     assert_eq!(names["topics"], serde_json::json!(["Machine unlearning"]));
-    assert_eq!(records[1][1], "machine-unlearning-for-llms");
-    assert_eq!(records[1][3], serde_json::json!([0]));
-    assert_eq!(records[1][5], "Ada Lovelace, Alan M. Turing");
-    assert_eq!(records[1][6], "");
+    assert_eq!(records[0][1], "machine-unlearning-for-llms");
+    assert_eq!(records[0][3], serde_json::json!([0]));
+    assert_eq!(records[0][5], "Ada Lovelace, Alan M. Turing");
+    assert_eq!(records[0][6], "");
 }
 
 #[test]
@@ -184,10 +236,11 @@ fn urls_keep_their_affixes_unless_every_url_shares_them() {
     docs[1].topics = vec!["Zebra".into(), "Audio".into()];
     let meta = script_data(&build(&docs, &SearchConfig::default())[0]);
     assert_eq!(meta["names"]["url_affixes"], serde_json::json!(["", ""]));
-    assert_eq!(meta["names"]["topics"], serde_json::json!(["Audio", "Machine unlearning", "Zebra"]));
+    // Named in the order the papers, oldest first, first have them.
+    assert_eq!(meta["names"]["topics"], serde_json::json!(["Machine unlearning", "Zebra", "Audio"]));
     let records = meta["doc_list"].as_array().unwrap();
     let record = records.iter().find(|r| r[0] == "AstroM^3: a self-supervised model").unwrap();
-    assert_eq!(record[3], serde_json::json!([2, 0]), "in the paper's order");
+    assert_eq!(record[3], serde_json::json!([1, 2]), "in the paper's order");
     assert!(records.iter().any(|r| r[1] == "notes/a.html"));
 }
 

@@ -51,13 +51,20 @@ async function main() {
 
   // Short words and matching queries are left alone.
   assert.strictEqual((await e.find('modl')).corrected, undefined, 'a word under five letters is not corrected');
+  let ties = 0;
   for (const word of words.slice(0, 10)) {
     const exact = await e.search(word);
     const found = await e.find(word);
     assert.strictEqual(found.corrected, undefined);
-    assert.deepStrictEqual(found.results, exact.results, `${word}: find ranks as search`);
+    const byScore = (rs) => rs.map((r) => [r.score, r.ref]).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    assert.deepStrictEqual(byScore(found.results), byScore(exact.results), `${word}: find scores as search`);
+    found.results.forEach((r, i) => {
+      const next = found.results[i + 1];
+      if (next) assert.ok(r.score > next.score || (r.score === next.score && r.ref > next.ref), `${word}: result ${i} out of order`);
+    });
+    if (found.results.some((r, i) => i > 0 && r.score === found.results[i - 1].score)) ties++;
   }
-  console.log(`find: ids through id files; ${restored} of ${tried} typos corrected to their word; exact queries ranked as elasticlunr`);
+  console.log(`find: ids through id files; ${restored} of ${tried} typos corrected to their word; exact queries scored as elasticlunr, newer first on ties (${ties} of 10 queries had ties)`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

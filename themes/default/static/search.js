@@ -329,7 +329,7 @@
   /* An index: `meta` is the data of search/index.js, `load(name)` returns
    * a promise of another file's data. */
   function Engine(meta, load) {
-    if (meta.format !== 2) throw new Error('paperpress search: unknown index format ' + meta.format);
+    if (meta.format !== 3) throw new Error('paperpress search: unknown index format ' + meta.format);
     this.meta = meta;
     this.load = load;
     this.shards = {};
@@ -567,15 +567,23 @@
     });
   };
 
+  /* Papers are numbered oldest first, and elasticlunr.js puts the lower
+   * number first among equal scores; a reader wants the newer paper. */
+  function newerFirstOnTies(results) {
+    return results.slice().sort(function (a, b) { return b.score - a.score || b.ref - a.ref; });
+  }
+
   /* A search as a reader wants it: the paper of an arXiv id first, then
-   * elasticlunr's ranking; when that finds nothing, words of five letters
-   * or more that the index lacks are corrected by one edit. Resolves to
+   * elasticlunr's ranking with newer papers first among equal scores;
+   * when that finds nothing, words of five letters or more that the index
+   * lacks are corrected by one edit. Resolves to
    * {tokens, results, id?, corrected?: [{word, stem}]}. */
   Engine.prototype.find = function (query, options) {
     var self = this;
     var id = arxivId(query);
     return Promise.all([id ? this.findId(id) : null, this.search(query, options)]).then(function (both) {
       var ref = both[0], found = both[1];
+      found.results = newerFirstOnTies(found.results);
       if (ref !== null && ref !== undefined) {
         found.id = id;
         found.results = [{ ref: ref, score: Infinity }].concat(found.results.filter(function (r) { return r.ref !== ref; }));
@@ -597,7 +605,7 @@
       return self.prepare(tokens, expand).then(function () {
         var corrected = [];
         words.forEach(function (w, i) { if (fixes[i]) corrected.push({ word: w.word, stem: fixes[i] }); });
-        return { tokens: tokens, results: self.rank(tokens, options), corrected: corrected };
+        return { tokens: tokens, results: newerFirstOnTies(self.rank(tokens, options)), corrected: corrected };
       });
     });
   };
