@@ -153,13 +153,17 @@ fn days_of_papers(first: usize, days: usize, per_day: usize, words: usize) -> Ve
 #[test]
 fn a_new_day_leaves_most_index_files_as_they_were() {
     // 40 days of 30 papers, then a 41st day: the papers before it keep
-    // their numbers, so their display files keep their bytes and a rebuild
-    // writes only the new papers' display files (and the shards, which
-    // hold postings of most words).
+    // their numbers and their topics theirs, so their display files keep
+    // their bytes and a rebuild writes only the new papers' display files
+    // (and the shards, which hold postings of most words).
     let config = SearchConfig { split_above_kb: 0, ..SearchConfig::default() };
     let before = build(&days_of_papers(0, 40, 30, 6000), &config);
     let mut docs = days_of_papers(0, 40, 30, 6000);
-    docs.extend(days_of_papers(40, 1, 30, 6000));
+    // The new day brings a topic whose name sorts before the others.
+    docs.extend(days_of_papers(40, 1, 30, 6000).into_iter().map(|mut d| {
+        d.topics.insert(0, "Aardvark models".into());
+        d
+    }));
     let after = build(&docs, &config);
     let old: BTreeMap<&str, &[u8]> = before.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
     let display: Vec<&OutputFile> = after.iter().filter(|f| f.path.starts_with("search/d")).collect();

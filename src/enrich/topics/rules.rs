@@ -335,20 +335,14 @@ impl Matcher {
         // only: beside a subject of its own field (test-time scaling beside
         // math reasoning) it is a peer, weighed as any subject is.
         let top = |r: usize| self.ancestors[r].last().copied().unwrap_or(r);
-        let kept: Vec<usize> = subjects
-            .iter()
-            .copied()
-            .filter(|&r| {
-                let best_subject = subjects
-                    .iter()
-                    .filter(|&&s| !self.method[s] && !self.broad[s] && (top(s) != top(r) || !evidence.titled[r]))
-                    .map(|&s| scores[s])
-                    .max();
-                !self.method[r]
-                    || best_subject.is_none_or(|subject| inherited[r].0 * 100 >= subject * settings.method_share)
-            })
-            .collect();
-        subjects = kept;
+        let peers: Vec<(usize, u32)> =
+            subjects.iter().filter(|&&s| !self.method[s] && !self.broad[s]).map(|&s| (top(s), scores[s])).collect();
+        subjects.retain(|&r| {
+            let own_field = evidence.titled[r].then(|| top(r));
+            let best_subject = peers.iter().filter(|&&(field, _)| Some(field) != own_field).map(|&(_, s)| s).max();
+            !self.method[r]
+                || best_subject.is_none_or(|subject| inherited[r].0 * 100 >= subject * settings.method_share)
+        });
         let by_score = |a: &usize, b: &usize| inherited[*b].0.cmp(&inherited[*a].0).then(a.cmp(b));
         subjects.sort_by(by_score);
         if settings.max_per_paper > 0 {
