@@ -3,10 +3,10 @@
 //! Every file is a script, `paperpressSearchData(name, data);`, that the
 //! client injects with a `<script>` tag. `search/index.js` holds the
 //! settings and either everything (a small site) or the first stem of each
-//! shard. A shard `search/s<i>.js` holds a run of stems, in the order
-//! elasticlunr.js expands prefixes, with their postings per field, and
-//! `search/v<i>.js` the same stems alone, where a misspelt word looks for
-//! its correction. A file `search/d<i>.js` holds display data of papers
+//! shard. A shard of a split index is two files: `search/v<i>.js`, a run
+//! of stems in the order elasticlunr.js expands prefixes (where a misspelt
+//! word also looks for its correction), and `search/s<i>.js`, their
+//! postings per field. A file `search/d<i>.js` holds display data of papers
 //! `i * docs_per_file ..`, and `search/i<group>.js` the paper numbers of
 //! arXiv ids by the month in the id (`i2508.js` for `2508.10833`).
 
@@ -26,7 +26,7 @@ use crate::error::Result;
 use crate::sink::{OutputFile, Sink};
 
 /// Version of the format, checked by the client.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// Digits of the numbers in posting lists: the first 32 end a number,
 /// the last 32 are followed by more digits (base 32, most significant first).
@@ -41,11 +41,13 @@ const SHARD_BYTES: usize = 16 * 1024;
 /// papers) for ~20 KB more per query (55 KB gzip, median, at 10,000).
 const DOCS_PER_FILE: usize = 8;
 
-/// A run of stems and their postings per field (`""` where a stem is not
-/// in a field).
+/// The postings per field of a run of stems (`""` where a stem is not in
+/// a field), and the stems themselves in a small index; a split index
+/// writes them once, in the shard's `v<i>.js`.
 #[derive(Serialize)]
 struct Shard<'a> {
-    stems: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stems: Option<Vec<&'a str>>,
     postings: [Vec<&'a str>; 4],
 }
 
@@ -220,7 +222,7 @@ pub(super) fn write(
         sink.put(file)
     };
     if sizes.iter().sum::<usize>() + docs_size <= config.split_above_kb * 1024 {
-        meta.shard = Some(shard(&stems, &lists, 0..stems.len()));
+        meta.shard = Some(shard(&stems, &lists, 0..stems.len(), true));
         meta.doc_list = Some(docs.iter().map(|d| meta.names.record(d)).collect());
         meta.ids = Some(id_groups(&docs));
         put(script("index", &meta))?;
@@ -236,7 +238,7 @@ pub(super) fn write(
         drop(docs);
         let ranges = partition(&sizes, SHARD_BYTES);
         ranges.par_iter().enumerate().try_for_each(|(i, r)| {
-            put(script(&format!("s{i}"), &shard(&stems, &lists, r.clone())))?;
+            put(script(&format!("s{i}"), &shard(&stems, &lists, r.clone(), false)))?;
             put(script(&format!("v{i}"), &&stems[r.clone()]))
         })?;
         meta.shard_keys = Some(ranges.iter().map(|r| shard_key(&stems, r.start)).collect());
@@ -320,9 +322,9 @@ fn shard_key(stems: &[&str], start: usize) -> String {
     key
 }
 
-fn shard<'a>(stems: &[&'a str], lists: &'a [[String; 4]], range: Range<usize>) -> Shard<'a> {
+fn shard<'a>(stems: &[&'a str], lists: &'a [[String; 4]], range: Range<usize>, with_stems: bool) -> Shard<'a> {
     Shard {
-        stems: stems[range.clone()].to_vec(),
+        stems: with_stems.then(|| stems[range.clone()].to_vec()),
         postings: std::array::from_fn(|f| lists[range.clone()].iter().map(|l| l[f].as_str()).collect()),
     }
 }

@@ -11,7 +11,7 @@ fn home_shows_the_latest_day_in_digest_order() {
     let home = page(site.path(), "index.html");
     assert_eq!(texts(&home, "h1"), ["Papers of Aug 5, 2025"]);
     assert_eq!(
-        texts(&home, ".paper-title"),
+        texts(&home, ".paper-list h2"),
         [
             "Machine Unlearning for Diffusion Models: A Survey of ϵ-Forgetting",
             "Sparse Mixture of Experts at Scale",
@@ -134,7 +134,7 @@ fn example_site_shows_the_72_papers_of_the_canonical_day() {
     assert!(report.warnings.is_empty() && report.skipped.is_empty() && report.data_skipped.is_empty());
     let public = out.path().join("public");
     let home = std::fs::read_to_string(public.join("index.html")).unwrap();
-    assert_eq!(texts(&home, ".paper-card").len(), 72);
+    assert_eq!(texts(&home, ".paper-list > li").len(), 72);
     assert_eq!(texts(&home, "h1"), ["Papers of Aug 6, 2025"]);
     assert_eq!(std::fs::read_dir(public.join("papers")).unwrap().count(), 72);
     let (checked, broken) = broken_links(&public);

@@ -95,7 +95,7 @@ fn imported_markup_stays_text_in_meta_json_ld_and_bibtex() {
     let article: serde_json::Value = serde_json::from_str(&json[0]).unwrap();
     assert_eq!(article["headline"], title);
     let home = page(site.path(), "index.html");
-    assert_eq!(texts(&home, ".paper-card .paper-title")[0], title);
+    assert_eq!(texts(&home, ".paper-list > li h2")[0], title);
     let bib = std::fs::read_to_string(site.path().join("public/days/2025-10-26.bib")).unwrap();
     assert!(bib.contains("title={</script><script>alert(1)</script> \\& <b>bold</b> \"quotes\"}"), "{bib}");
 }
@@ -105,18 +105,18 @@ fn cards_show_a_one_line_summary_links_and_votes() {
     let site = fixture("reader");
     build(site.path());
     let day = page(site.path(), "days/2025-10-24.html");
-    assert_eq!(texts(&day, "#papers .paper-card").len(), 18);
-    let first = "#papers .paper-card:first-child";
-    assert_eq!(texts(&day, &format!("{first} .paper-authors")), ["Yuezhou Hu, Jiaxin Guo, Xinyu Feng, Tuo Zhao"]);
+    assert_eq!(texts(&day, "#papers > li").len(), 18);
+    let first = "#papers > li:first-child";
+    assert_eq!(texts(&day, &format!("{first} > h2 + p")), ["Yuezhou Hu, Jiaxin Guo, Xinyu Feng, Tuo Zhao"]);
     // The AI summary, cut at a space before 140 characters.
     let summary = &texts(&day, &format!("{first} .summary"))[0];
     assert!(summary.starts_with("AdaSPEC enhances speculative decoding") && summary.ends_with('…'), "{summary}");
     assert!(summary.chars().count() <= 141, "{summary}");
     assert_eq!(texts(&day, &format!("{first} .links a")), ["PDF", "arXiv", "Code"]);
     assert_eq!(attr(&day, &format!("{first} .votes"), "value"), ["39"]);
-    assert!(texts(&day, ".paper-card .chip").is_empty(), "no topic pills on cards");
+    assert!(texts(&day, ".paper-list > li .chip").is_empty(), "no topic pills on cards");
     // Cards carry their topics for the filter, which lists the day's topics.
-    let topics = attr(&day, "#papers .paper-card", "data-t");
+    let topics = attr(&day, "#papers > li", "data-t");
     assert!(topics.iter().any(|t| t.split(' ').any(|s| s == "diffusion-models")), "{topics:?}");
     let options = texts(&day, "select[name=topic] option");
     assert_eq!(options[0], "All topics");
@@ -124,7 +124,7 @@ fn cards_show_a_one_line_summary_links_and_votes() {
     assert_eq!(texts(&day, "select[name=sort] option"), ["Digest order", "Most upvotes", "Has code"]);
     // A text copy has no AI summary: the abstract's first sentence.
     let text_day = page(site.path(), "days/2025-10-25.html");
-    let last = texts(&text_day, "#papers .paper-card:last-child .summary");
+    let last = texts(&text_day, "#papers > li:last-child .summary");
     assert_eq!(last[0], "We give attention in O(nlogn) time.");
     // Days link to the days around them, and to their BibTeX.
     assert_eq!(attr(&text_day, ".day-nav a[rel=prev]", "href"), ["../days/2025-10-24.html"]);
@@ -160,12 +160,12 @@ fn topic_cards_name_the_first_author_and_day_cards_five() {
     let site = fixture("reader");
     build(site.path());
     let topic = page(site.path(), "topics/agents.html");
-    let bylines = texts(&topic, ".paper-card .paper-authors");
+    let bylines = texts(&topic, ".paper-list h2 + p");
     assert!(bylines.contains(&"Oct 24, 2025 · Yujia Zheng et al.".to_string()), "{bylines:?}");
     assert!(bylines.iter().all(|b| b.matches(", ").count() <= 1), "at most two names: {bylines:?}");
     let day = page(site.path(), "days/2025-10-24.html");
-    let first = "#papers .paper-card:first-child";
-    assert_eq!(texts(&day, &format!("{first} .paper-authors")), ["Yuezhou Hu, Jiaxin Guo, Xinyu Feng, Tuo Zhao"]);
+    let first = "#papers > li:first-child";
+    assert_eq!(texts(&day, &format!("{first} > h2 + p")), ["Yuezhou Hu, Jiaxin Guo, Xinyu Feng, Tuo Zhao"]);
 }
 
 #[test]
@@ -198,7 +198,7 @@ fn each_day_and_topic_offers_its_papers_as_one_bib_file() {
     let topic = page(site.path(), "topics/diffusion-models.html");
     assert_eq!(attr(&topic, "a[download]", "href"), ["../topics/diffusion-models.bib"]);
     let topic_bib = bib("topics/diffusion-models.bib");
-    assert_eq!(keys(&topic_bib).len(), texts(&topic, ".paper-card").len());
+    assert_eq!(keys(&topic_bib).len(), texts(&topic, ".paper-list > li").len());
     assert!(keys(&topic_bib).contains(&"jo2025loopholing".to_string()));
 }
 
@@ -257,7 +257,7 @@ fn topic_pagers_show_the_first_nearby_and_last_pages() {
     assert_eq!(items.last().unwrap(), "Older →");
     // Page 1 holds the oldest paper, and stays as it is when papers are added.
     let oldest = page(site.path(), "topics/everything/1.html");
-    assert_eq!(texts(&oldest, ".paper-card").len(), 1);
+    assert_eq!(texts(&oldest, ".paper-list > li").len(), 1);
 }
 
 #[test]

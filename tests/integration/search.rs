@@ -438,10 +438,10 @@ fn the_search_page_finds_unlearning_papers_from_file_urls() {
         .unwrap();
     let dom = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "chromium failed: {}", String::from_utf8_lossy(&output.stderr));
-    let found = texts(&dom, ".search-result .paper-title");
+    let found = texts(&dom, ".search-result h2");
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     let expected: Vec<String> =
-        texts(&home, ".paper-title").into_iter().filter(|t| t.to_lowercase().contains("unlearning")).collect();
+        texts(&home, ".paper-list h2").into_iter().filter(|t| t.to_lowercase().contains("unlearning")).collect();
     assert!(expected.len() >= 5, "{expected:?}");
     for title in &expected {
         assert!(found.contains(title), "`{title}` not among the results {found:?}");
@@ -449,7 +449,7 @@ fn the_search_page_finds_unlearning_papers_from_file_urls() {
     assert_eq!(texts(&dom, "#search-status"), [format!("{} papers match “unlearning”", found.len())]);
     // Results link to the papers' files, and the matches are marked.
     let document = scraper::Html::parse_document(&dom);
-    let links = scraper::Selector::parse(".search-result .paper-title a").unwrap();
+    let links = scraper::Selector::parse(".search-result h2 a").unwrap();
     for link in document.select(&links) {
         let href = link.value().attr("href").unwrap();
         let path = href.strip_prefix("file://").expect("a file URL");

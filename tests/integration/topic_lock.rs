@@ -153,7 +153,7 @@ fn automatic_topic_pages_stay_as_days_are_added_when_locked_after_each() {
     );
     // The lock keeps it as a topic, with its name, parent and every paper.
     let topic = page(locked.path(), "topics/gaussian-splatting.html");
-    assert_eq!(texts(&topic, ".paper-title").len(), 8, "its papers of both days");
+    assert_eq!(texts(&topic, ".paper-list h2").len(), 8, "its papers of both days");
     assert!(texts(&page(locked.path(), "topics/index.html"), ".topic-name").contains(&"Gaussian splatting".into()));
     assert!(texts(&page(locked.path(), "topics/3d-vision.html"), "a").iter().any(|t| t.contains("Gaussian splatting")));
     // An incremental build with a lock writes what a full build writes.
@@ -175,7 +175,7 @@ fn a_locked_topic_without_papers_points_to_where_they_went() {
     let narrower = SITE.replace("[\"3d\", \"scene reconstruction\"]", "[\"scene reconstruction\"]");
     std::fs::write(site.path().join("site.toml"), &narrower).unwrap();
     ok(site.path(), &["build"]);
-    assert_eq!(texts(&page(site.path(), "topics/gaussian-splatting.html"), ".paper-title").len(), 3);
+    assert_eq!(texts(&page(site.path(), "topics/gaussian-splatting.html"), ".paper-list h2").len(), 3);
     // A locked topic whose phrases find no paper any more points to its parent.
     let lock = site.path().join("topics.lock");
     let entry = "\n[[topic]]\nslug = \"neural-fields\"\nname = \"Neural fields\"\nparent = \"3d-vision\"\n\

@@ -21,11 +21,11 @@ fn topic_pages_group_papers_and_link_back() {
     assert!(names.contains(&"Hand picks".to_string()), "front matter topics get a page: {names:?}");
     let unlearning = page(site.path(), "topics/machine-unlearning.html");
     assert_eq!(
-        texts(&unlearning, ".paper-title"),
+        texts(&unlearning, ".paper-list h2"),
         ["Machine Unlearning for Diffusion Models: A Survey of ϵ-Forgetting"]
     );
     let moe = page(site.path(), "topics/mixture-of-experts.html");
-    assert_eq!(texts(&moe, ".paper-title"), ["Sparse Mixture of Experts at Scale"]);
+    assert_eq!(texts(&moe, ".paper-list h2"), ["Sparse Mixture of Experts at Scale"]);
     let paper = page(site.path(), "papers/2508.00001.html");
     assert!(texts(&paper, ".paper-topics a").contains(&"Mixture of experts".to_string()));
     assert!(paper.contains("href=\"../topics/mixture-of-experts.html\""));
@@ -54,9 +54,9 @@ fn topic_listings_are_paginated() {
     assert!(count >= 3, "the catch-all topic needs several pages, has {count} papers");
     // Full pages of one paper from the oldest; the latest holds the newest.
     let full = count - 1;
-    assert_eq!(texts(&first, ".paper-title").len(), 1);
+    assert_eq!(texts(&first, ".paper-list h2").len(), 1);
     let oldest = page(site.path(), "topics/everything/1.html");
-    assert_eq!(texts(&oldest, ".paper-title").len(), 1);
+    assert_eq!(texts(&oldest, ".paper-list h2").len(), 1);
     assert!(oldest.contains("href=\"../../style.css\""), "page 1 is one folder deeper");
     assert_eq!(texts(&first, ".pagination [aria-current=page]"), ["Latest"]);
     assert!(first.contains(&format!("href=\"../topics/everything/{full}.html\" rel=\"next\"")));
@@ -97,18 +97,21 @@ fn parent_pages_show_their_children_then_the_papers_in_none_of_them() {
     assert_eq!(texts(&ml, ".topic-children .topic-name"), ["Machine unlearning", "Mixture of experts"]);
     let lede = texts(&ml, ".lede")[0].clone();
     assert!(lede.contains("2 papers: 0 listed here"), "the parent counts its children's papers: {lede}");
-    let papers = texts(&ml, ".paper-title");
+    let papers = texts(&ml, ".paper-list h2");
     assert!(papers.is_empty(), "both papers are on their children's pages, not listed again: {papers:?}");
     // A parent with papers of its own lists those, after its children.
     let audio = page(site.path(), "topics/audio.html");
     let metrics = page(site.path(), "topics/audio-metrics.html");
-    let (own, under) = (texts(&audio, ".paper-title"), texts(&metrics, ".paper-title"));
+    let (own, under) = (texts(&audio, ".paper-list h2"), texts(&metrics, ".paper-list h2"));
     assert!(!own.is_empty() && !under.is_empty(), "{own:?} {under:?}");
     assert!(own.iter().all(|t| !under.contains(t)), "a child's papers are not listed on its parent: {own:?} {under:?}");
     let count = own.len() + under.len();
     let lede = texts(&audio, ".lede")[0].clone();
     assert!(lede.contains(&format!("{count} papers: {} listed here", own.len())), "{lede}");
-    assert!(audio.find("topic-children").unwrap() < audio.find("paper-title").unwrap(), "children first, then papers");
+    assert!(
+        audio.find("topic-children").unwrap() < audio.find("class=\"paper-list\"").unwrap(),
+        "children first, then papers"
+    );
     let bib = std::fs::read_to_string(site.path().join("public/topics/audio.bib")).unwrap();
     assert_eq!(bib.matches("@misc{").count() + bib.matches("@article{").count(), own.len(), "{bib}");
     let unlearning = page(site.path(), "topics/machine-unlearning.html");

@@ -56,9 +56,9 @@ async function main() {
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
   assert.strictEqual(new URL(page.url()).searchParams.get('q'), 'claims quotes');
   await page.waitForSelector('.search-result');
-  const title = await page.$eval('.search-result .paper-title', (e) => e.textContent);
+  const title = await page.$eval('.search-result h2', (e) => e.textContent);
   assert.strictEqual(title, '<b>Bold</b> claims & "quotes" in a title');
-  assert.strictEqual(await page.$$eval('.search-result .paper-title b', (els) => els.length), 0);
+  assert.strictEqual(await page.$$eval('.search-result h2 b', (els) => els.length), 0);
 
   // Typing on the search page keeps the address linkable.
   await page.fill('#search-page-input', 'mixture experts');

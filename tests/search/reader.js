@@ -27,15 +27,15 @@ const PHONE = { width: 390, height: 844 };
 /// Papers whose card is wholly on the first screen, below the header.
 async function density(page) {
   return page.evaluate(() => {
-    const header = document.querySelector('.site-header').getBoundingClientRect().bottom;
-    return [...document.querySelectorAll('main .paper-card')].filter((card) => {
+    const header = document.querySelector('body > header').getBoundingClientRect().bottom;
+    return [...document.querySelectorAll('main .paper-list > li')].filter((card) => {
       const r = card.getBoundingClientRect();
       return r.top >= header && r.bottom <= window.innerHeight;
     }).length;
   });
 }
 
-const titles = (page) => page.$$eval('#papers .paper-card:not([hidden]) .paper-title', (els) => els.map((e) => e.textContent));
+const titles = (page) => page.$$eval('#papers > li:not([hidden]) h2', (els) => els.map((e) => e.textContent));
 const params = (page) => Object.fromEntries(new URL(page.url()).searchParams);
 
 async function checkDensity(browser, counts) {
@@ -49,7 +49,7 @@ async function checkDensity(browser, counts) {
       // The header stays put while the list scrolls.
       await page.mouse.wheel(0, 3000);
       await page.waitForFunction(() => window.scrollY > 1000);
-      const top = await page.$eval('.site-header', (h) => h.getBoundingClientRect().top);
+      const top = await page.$eval('body > header', (h) => h.getBoundingClientRect().top);
       assert.strictEqual(top, 0, `${name} at ${width}: the header scrolled away`);
       await page.close();
     }
@@ -76,12 +76,12 @@ async function checkSortAndFilter(browser) {
   // From the controls: every paper, by upvotes, then papers with code first.
   await page.selectOption('select[name=topic]', '');
   assert.deepStrictEqual(params(page), { sort: 'upvotes' });
-  const byVotes = await page.$$eval('#papers .paper-card', (cards) => cards.map((c) => Number((c.querySelector('.votes') || { getAttribute: () => 0 }).getAttribute('value'))));
+  const byVotes = await page.$$eval('#papers > li', (cards) => cards.map((c) => Number((c.querySelector('.votes') || { getAttribute: () => 0 }).getAttribute('value'))));
   assert.deepStrictEqual(byVotes, [...byVotes].sort((a, b) => b - a), 'sorted by upvotes');
   assert.strictEqual(byVotes[0], 39);
   await page.selectOption('select[name=sort]', 'code');
   assert.deepStrictEqual(params(page), { sort: 'code' });
-  const code = await page.$$eval('#papers .paper-card', (cards) => cards.map((c) => !!c.querySelector('a.code')));
+  const code = await page.$$eval('#papers > li', (cards) => cards.map((c) => !!c.querySelector('a.code')));
   assert.deepStrictEqual(code, [...code].sort((a, b) => b - a), 'papers with code first');
   assert.ok(code[0] && !code[code.length - 1]);
   // Digest order again, and the address is clean.
@@ -93,7 +93,7 @@ async function checkSortAndFilter(browser) {
   await page.reload();
   assert.deepStrictEqual(params(page), { topic: 'agents' });
   assert.strictEqual(await page.$eval('select[name=topic]', (s) => s.value), 'agents');
-  const shown = await page.$$eval('#papers .paper-card', (cards) => cards.map((c) => [c.hidden, c.dataset.t.split(' ').includes('agents')]));
+  const shown = await page.$$eval('#papers > li', (cards) => cards.map((c) => [c.hidden, c.dataset.t.split(' ').includes('agents')]));
   assert.ok(shown.some(([hidden]) => !hidden) && shown.some(([hidden]) => hidden), JSON.stringify(shown));
   assert.ok(shown.every(([hidden, agents]) => hidden !== agents), 'shown exactly when in the topic');
   // A topic that no paper of the day has: no papers, and it says so.
@@ -127,7 +127,7 @@ async function checkKeys(browser) {
   assert.strictEqual(await focused(), cards[2]);
   await page.keyboard.press('k');
   assert.strictEqual(await focused(), cards[1]);
-  assert.strictEqual(await page.$$eval('.paper-card.current', (c) => c.length), 1);
+  assert.strictEqual(await page.$$eval('.paper-list > li.current', (c) => c.length), 1);
   // Enter opens the paper; j and k go to the next and previous paper of the day.
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
   assert.strictEqual(await page.textContent('h1'), cards[1]);
@@ -167,19 +167,19 @@ async function checkSaved(browser) {
   const context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
   const page = await context.newPage();
   await page.goto(url(reader, 'days/2025-10-24.html'));
-  const card = page.locator('#papers .paper-card').nth(1);
-  const title = (await card.locator('.paper-title').textContent()).trim();
+  const card = page.locator('#papers > li').nth(1);
+  const title = (await card.locator('h2').textContent()).trim();
   await card.locator('button.save').click();
   assert.strictEqual(await card.locator('button.save').getAttribute('aria-pressed'), 'true');
   await page.reload();
-  assert.strictEqual(await page.locator('#papers .paper-card').nth(1).locator('button.save').getAttribute('aria-pressed'), 'true', 'saved survives a reload');
+  assert.strictEqual(await page.locator('#papers > li').nth(1).locator('button.save').getAttribute('aria-pressed'), 'true', 'saved survives a reload');
   assert.strictEqual(await page.locator('button.save[aria-pressed=true]').count(), 1);
   assert.strictEqual((await page.textContent('.site-nav a[href$="saved.html"]')).trim(), 'Saved 1');
   // Saved from its own page too, with the page's BibTeX.
   await page.goto(url(reader, 'papers/2510.19779.html'));
   await page.click('.actions button.save');
   await page.goto(url(reader, 'saved.html'));
-  const listed = await page.$$eval('#saved-list .paper-title', (els) => els.map((e) => e.textContent));
+  const listed = await page.$$eval('#saved-list h2', (els) => els.map((e) => e.textContent));
   assert.deepStrictEqual(listed, ['AdaSPEC: Selective Knowledge Distillation for Efficient Speculative Decoders', title]);
   assert.match(await page.textContent('#saved-status'), /^2 papers saved in this browser/);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-saved=export]')]);
@@ -191,10 +191,10 @@ async function checkSaved(browser) {
   assert.strictEqual((bib.match(/^@misc\{/gm) || []).length, 2, bib);
   assert.ok(/eprint=\{2510\.\d{5}\}/.test(bib));
   // Unsaving on the Saved page keeps the card until a reload.
-  await page.click('#saved-list .paper-card:first-child button.save');
-  assert.strictEqual(await page.$$eval('#saved-list .paper-card', (c) => c.length), 2);
+  await page.click('#saved-list > li:first-child button.save');
+  assert.strictEqual(await page.$$eval('#saved-list > li', (c) => c.length), 2);
   await page.reload();
-  assert.deepStrictEqual(await page.$$eval('#saved-list .paper-title', (els) => els.map((e) => e.textContent)), [title]);
+  assert.deepStrictEqual(await page.$$eval('#saved-list h2', (els) => els.map((e) => e.textContent)), [title]);
   // Stored data that is not a paper of this site is ignored, never linked.
   await page.evaluate(() => {
     const key = Object.keys(localStorage).find((k) => k.startsWith('paperpress-saved '));
@@ -207,7 +207,7 @@ async function checkSaved(browser) {
   const hrefs = await page.$$eval('#saved-list a', (as) => as.map((a) => a.getAttribute('href')));
   assert.ok(hrefs.every((h) => !/^javascript:/i.test(h) && !h.includes('..')), hrefs.join(' '));
   assert.strictEqual(await page.$$eval('#saved-list img', (i) => i.length), 0);
-  assert.ok((await page.$$eval('#saved-list .paper-title', (els) => els.map((e) => e.textContent))).includes('<img src=x onerror=alert(1)>'));
+  assert.ok((await page.$$eval('#saved-list h2', (els) => els.map((e) => e.textContent))).includes('<img src=x onerror=alert(1)>'));
   // Remove all.
   page.once('dialog', (d) => d.accept());
   await page.click('[data-saved=clear]');
@@ -248,11 +248,11 @@ async function checkSearch(browser) {
   // An arXiv id, with a version, finds its paper first.
   await page.goto(url(reader, 'search.html') + '?q=2510.19779v2');
   await page.waitForSelector('.search-result');
-  const first = await page.$eval('.search-result .paper-title', (e) => e.textContent);
+  const first = await page.$eval('.search-result h2', (e) => e.textContent);
   assert.strictEqual(first, 'AdaSPEC: Selective Knowledge Distillation for Efficient Speculative Decoders');
   assert.match(await page.textContent('#search-status'), /^The paper of arXiv 2510\.19779/);
   // Results show authors and the paper's links.
-  assert.match(await page.$eval('.search-result .paper-authors', (e) => e.textContent), /^Yuezhou Hu, /);
+  assert.match(await page.$eval('.search-result > h2 + p', (e) => e.textContent), /^Yuezhou Hu, /);
   assert.deepStrictEqual(await page.$$eval('.search-result:first-child .links a', (as) => as.map((a) => [a.textContent, a.href])), [
     ['PDF', 'https://arxiv.org/pdf/2510.19779'],
     ['arXiv', 'https://arxiv.org/abs/2510.19779'],
@@ -270,7 +270,7 @@ async function checkSearch(browser) {
   await page.waitForSelector('.search-result');
   const status = await page.textContent('#search-status');
   assert.match(status, /^No papers match “unlerning”; showing \d+ results for “unlearning”$/);
-  const found = await page.$$eval('.search-result .paper-title', (els) => els.map((e) => e.textContent));
+  const found = await page.$$eval('.search-result h2', (els) => els.map((e) => e.textContent));
   assert.ok(found.filter((t) => /unlearning/i.test(t)).length >= 5, found.join(' | '));
   // Exact matches keep elasticlunr's ranking: the correction never runs.
   await page.goto(url(example, 'search.html') + '?q=unlearning');

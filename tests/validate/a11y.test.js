@@ -103,10 +103,10 @@ test('the example site has no serious or critical accessibility violation', asyn
   };
   const saveTwo = async (page) => {
     await page.goto(lib.fileUrl(site, 'index.html'));
-    await page.click('#papers .paper-card:nth-child(1) button.save');
-    await page.click('#papers .paper-card:nth-child(2) button.save');
+    await page.click('#papers > li:nth-child(1) button.save');
+    await page.click('#papers > li:nth-child(2) button.save');
     await page.goto(lib.fileUrl(site, 'saved.html'));
-    await page.waitForSelector('#saved-list .paper-card');
+    await page.waitForSelector('#saved-list > li');
   };
   const keys = async (page) => {
     await page.keyboard.press('?');

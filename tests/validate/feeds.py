@@ -104,7 +104,7 @@ class Site:
         urls = []
         while rel:
             page = self.page(rel)
-            for title in page.find_all("h2", "paper-title"):
+            for title in page.select(".paper-list h2"):
                 urls.append(urljoin(self.url(rel), title.find("a").attrs["href"]))
             pagination = page.find("nav", "pagination")
             following = pagination.find("a", rel="next") if pagination else None

@@ -94,12 +94,12 @@ test('the markup the theme scripts build (search results, header box, saved pape
     await snapshot('search-box.html');
     // saved.js: toggles on the cards and the Saved page; list.js: a sorted and filtered day, the keys.
     await page.goto(lib.fileUrl(site, 'index.html') + '?sort=upvotes&topic=machine-unlearning');
-    await page.click('#papers .paper-card:not([hidden]) button.save');
+    await page.click('#papers > li:not([hidden]) button.save');
     await page.keyboard.press('?');
     await page.waitForSelector('dialog.keys[open]');
     await snapshot('day-sorted-keys.html');
     await page.goto(lib.fileUrl(site, 'saved.html'));
-    await page.waitForSelector('#saved-list .paper-card');
+    await page.waitForSelector('#saved-list > li');
     await snapshot('saved.html');
   } finally {
     await browser.close();

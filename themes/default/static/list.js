@@ -226,7 +226,7 @@
 
   /* The papers a list shows, in order: cards not hidden by a filter. */
   function visibleCards() {
-    return Array.prototype.filter.call(doc.querySelectorAll('main .paper-card'), function (card) {
+    return Array.prototype.filter.call(doc.querySelectorAll('main .paper-list > li'), function (card) {
       return !card.hidden && card.offsetParent !== null;
     });
   }
@@ -239,14 +239,14 @@
       if (link) location.href = link.href;
       return;
     }
-    var active = doc.activeElement && doc.activeElement.closest ? doc.activeElement.closest('.paper-card') : null;
-    var current = doc.querySelector('main .paper-card.current');
+    var active = doc.activeElement && doc.activeElement.closest ? doc.activeElement.closest('.paper-list > li') : null;
+    var current = doc.querySelector('main .paper-list > li.current');
     var at = cards.indexOf(active || current);
     var next = at < 0 ? (step > 0 ? 0 : cards.length - 1) : Math.min(cards.length - 1, Math.max(0, at + step));
     if (current) current.classList.remove('current');
     var card = cards[next];
     card.classList.add('current');
-    var title = card.querySelector('.paper-title a') || card.querySelector('a');
+    var title = card.querySelector('h2 a') || card.querySelector('a');
     if (title) title.focus();
     card.scrollIntoView({ block: 'nearest' });
   }
@@ -275,7 +275,7 @@
 
   /* A way to the keys for those who do not know about ?. */
   function keysButton() {
-    var footer = doc.querySelector('.site-footer p');
+    var footer = doc.querySelector('body > footer > p');
     if (!footer) return;
     var button = el('button', 'keys-button', 'Keyboard shortcuts');
     button.type = 'button';

@@ -89,12 +89,12 @@
 
   /* What a card shows of its paper. */
   function fromCard(card) {
-    var link = card.querySelector('.paper-title a');
+    var link = card.querySelector('h2 a');
     if (!link) return null;
     var url = sitePath(link.href);
     if (!url) return null;
-    var time = card.querySelector('.paper-authors time');
-    var authors = card.querySelector('.paper-authors');
+    var authors = card.querySelector('h2 + p:not([class])');
+    var time = authors && authors.querySelector('time');
     var names = authors ? authors.textContent : '';
     if (time) names = names.slice(time.textContent.length).replace(/^\s*·\s*/, '');
     return {
@@ -197,7 +197,7 @@
 
   /* Puts a toggle on each card under `scope` that has none yet. */
   function decorate(scope) {
-    Array.prototype.forEach.call((scope || doc).querySelectorAll('.paper-card'), function (card) {
+    Array.prototype.forEach.call((scope || doc).querySelectorAll('.paper-list > li'), function (card) {
       if (card.querySelector('.save') || card.closest('#saved-list')) return;
       var item = fromCard(card);
       if (!item) return;
@@ -257,12 +257,12 @@
   }
 
   function savedCard(item) {
-    var card = el('li', 'paper-card');
-    var title = card.appendChild(el('h2', 'paper-title'));
+    var card = el('li');
+    var title = card.appendChild(el('h2'));
     var link = title.appendChild(el('a', null, item.title));
     link.href = root + item.url;
     if (item.date || item.authors) {
-      var meta = card.appendChild(el('p', 'paper-authors'));
+      var meta = card.appendChild(el('p'));
       if (item.date) {
         var time = meta.appendChild(el('time', null, displayDate(item.date)));
         time.setAttribute('datetime', item.date);

@@ -315,8 +315,9 @@
     return { docs: docs, counts: counts, lengths: lengths };
   }
 
-  function Shard(data) {
-    this.stems = data.stems;
+  /* A shard: its postings, and its stems (in a split index, from v<i>.js). */
+  function Shard(data, stems) {
+    this.stems = stems || data.stems;
     this.postings = data.postings;
     this.decoded = {};
   }
@@ -329,7 +330,7 @@
   /* An index: `meta` is the data of search/index.js, `load(name)` returns
    * a promise of another file's data. */
   function Engine(meta, load) {
-    if (meta.format !== 3) throw new Error('paperpress search: unknown index format ' + meta.format);
+    if (meta.format !== 4) throw new Error('paperpress search: unknown index format ' + meta.format);
     this.meta = meta;
     this.load = load;
     this.shards = {};
@@ -362,7 +363,9 @@
       if (!hasAstral(t)) self.shardsFor(t, expand).forEach(function (i) { if (!self.shards[i]) wanted[i] = true; });
     });
     return Promise.all(Object.keys(wanted).map(function (i) {
-      return self.load('s' + i).then(function (data) { self.shards[i] = self.shards[i] || new Shard(data); });
+      return Promise.all([self.load('s' + i), self.load('v' + i)]).then(function (files) {
+        self.shards[i] = self.shards[i] || new Shard(files[0], files[1]);
+      });
     }));
   };
 
@@ -769,10 +772,10 @@
 
   /* A result: on the search page a card, in the header box a compact link. */
   function resultCard(d, matches, full) {
-    var item = el('li', full ? 'paper-card search-result' : 'search-hit');
+    var item = el('li', full ? 'search-result' : 'search-hit');
     var link = el('a', 'search-link');
     link.href = root + d.url;
-    var title = el(full ? 'h2' : 'span', full ? 'paper-title' : 'search-hit-title');
+    var title = el(full ? 'h2' : 'span', full ? null : 'search-hit-title');
     var meta = el('p', 'search-meta');
     var time = meta.appendChild(el('time', null, displayDate(d.date)));
     time.setAttribute('datetime', d.date);
@@ -785,7 +788,7 @@
       title.appendChild(link);
       item.appendChild(title);
       if (d.authors) {
-        var authors = item.appendChild(el('p', 'paper-authors'));
+        var authors = item.appendChild(el('p'));
         appendMarked(authors, d.authors, 0, d.authors.length, matches);
       }
       item.appendChild(meta);
