@@ -213,11 +213,13 @@ impl Sink for Counting<'_> {
 
 /// The pages rendered at every build, whatever changed: the home page,
 /// the overviews, hand-written pages, the reading list, `404.html`, the
-/// day list for the picker, and the theme's static files.
+/// day list for the picker, the topic names for the day filter, and the
+/// theme's static files.
 pub fn render_site_pages(config: &Config, model: &Model, theme: &Theme, cards: &Cards, sink: &dyn Sink) -> Result<()> {
     let tera = &theme.tera;
     let site = counted_site(config, model, theme);
     sink.put(pages::topics_overview(tera, model, &site)?)?;
+    sink.put(pages::topic_names_script(model))?;
     for page in &model.pages {
         sink.put(pages::hand_written_page(tera, page)?)?;
     }

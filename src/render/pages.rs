@@ -331,6 +331,16 @@ pub(super) fn topics_overview(tera: &tera::Tera, model: &Model, site: &tera::Val
     render_file(tera, "topics.html", path, &ctx)
 }
 
+/// `topics/names.js`: every topic's name by slug, as a script (loaded with
+/// a `<script>` tag, so it works from `file://`). A day's topic filter is
+/// made from it and the cards' `data-t` by `list.js`, rather than written
+/// into every day page (1,500 bytes a day page of the real archive).
+pub(super) fn topic_names_script(model: &Model) -> OutputFile {
+    let names: BTreeMap<&str, &str> = model.topics.topics.iter().map(|t| (t.slug.as_str(), t.name.as_str())).collect();
+    let json = serde_json::to_string(&names).expect("strings serialize");
+    OutputFile::new("topics/names.js", format!("paperpressTopicNames({json});\n"))
+}
+
 /// The top topics, each with its descendants; `topics` is already in tree
 /// order, each topic before its descendants, and `views` are theirs.
 fn topic_groups<'v, 'a>(topics: &Topics, views: &'v [TopicView<'a>]) -> Vec<TopicGroup<'v, 'a>> {

@@ -44,6 +44,20 @@ pub fn try_build(root: &Path) -> anyhow::Result<BuildReport> {
 }
 
 /// Reads an output page.
+/// The attribute `name` of the elements `selector` finds in `html`.
+pub fn attr(html: &str, selector: &str, name: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse(selector).unwrap();
+    doc.select(&selector).filter_map(|e| e.value().attr(name).map(String::from)).collect()
+}
+
+/// `public/topics/names.js` of the site at `root`: topic names by slug.
+pub fn topic_names(root: &Path) -> std::collections::BTreeMap<String, String> {
+    let script = std::fs::read_to_string(root.join("public/topics/names.js")).unwrap();
+    let json = script.strip_prefix("paperpressTopicNames(").and_then(|s| s.strip_suffix(");\n")).unwrap();
+    serde_json::from_str(json).unwrap()
+}
+
 pub fn page(root: &Path, path: &str) -> String {
     let file = root.join("public").join(path);
     std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()))

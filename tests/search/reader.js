@@ -62,6 +62,12 @@ async function checkSortAndFilter(browser) {
   await page.goto(url(reader, 'days/2025-10-25.html') + '?sort=upvotes&topic=diffusion-models');
   assert.strictEqual(await page.$eval('select[name=sort]', (s) => s.value), 'upvotes');
   assert.strictEqual(await page.$eval('select[name=topic]', (s) => s.value), 'diffusion-models');
+  // The filter offers the day's topics, named from topics/names.js, most papers first.
+  const offered = await page.$$eval('select[name=topic] option', (os) => os.map((o) => o.textContent));
+  assert.strictEqual(offered[0], 'All topics');
+  assert.ok(offered.includes('Diffusion models (2)'), offered.join(' | '));
+  const counts = offered.slice(1).map((o) => Number(/\((\d+)\)$/.exec(o)[1]));
+  assert.deepStrictEqual(counts, counts.slice().sort((a, b) => b - a), 'most papers first');
   const diffusion = await titles(page);
   assert.deepStrictEqual(diffusion, [
     'Loopholing Discrete Diffusion: Deterministic Bypass of the Sampling Wall',

@@ -1,7 +1,8 @@
 /* paperpress list controls and keys, and a paper page's copy button.
  *
  * - A day's papers (home and day pages) sort by digest order, upvotes or
- *   code, and filter by topic, in place. The state lives in the address
+ *   code, and filter by topic (the day's topics, named from
+ *   topics/names.js), in place. The state lives in the address
  *   (?sort=upvotes&topic=<slug>), so it can be linked and survives a
  *   reload, and the arrows to the days around keep it.
  * - The day picker jumps to a day with papers (days/dates.js lists them).
@@ -120,10 +121,44 @@
       writeState(state);
     }
 
-    form.hidden = false;
-    form.addEventListener('change', changed);
-    form.addEventListener('submit', function (e) { e.preventDefault(); });
-    apply(readState());
+    /* The filter lists the day's topics, most papers first, each named
+     * from topics/names.js (its slug, should that not load). */
+    function fillTopics(names) {
+      var counts = {};
+      cards.forEach(function (card) {
+        topicsOf(card).forEach(function (slug) { if (slug) counts[slug] = (counts[slug] || 0) + 1; });
+      });
+      var listed = {};
+      Array.prototype.forEach.call(topic.options, function (o) { listed[o.value] = true; });
+      var label = function (slug) { return Object.prototype.hasOwnProperty.call(names, slug) ? String(names[slug]) : slug; };
+      Object.keys(counts).filter(function (slug) { return !listed[slug]; }).sort(function (a, b) {
+        return counts[b] - counts[a] || (label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0);
+      }).forEach(function (slug) {
+        var option = doc.createElement('option');
+        option.value = slug;
+        option.textContent = label(slug) + ' (' + counts[slug] + ')';
+        topic.appendChild(option);
+      });
+    }
+
+    var tagged = cards.some(function (card) { return topicsOf(card).some(Boolean); });
+    (tagged ? topicNames() : Promise.resolve({})).then(fillTopics, function () { fillTopics({}); }).then(function () {
+      form.hidden = false;
+      form.addEventListener('change', changed);
+      form.addEventListener('submit', function (e) { e.preventDefault(); });
+      apply(readState());
+    });
+  }
+
+  /* The topic names by slug, from topics/names.js. */
+  function topicNames() {
+    return new Promise(function (resolve, reject) {
+      window.paperpressTopicNames = resolve;
+      var tag = doc.createElement('script');
+      tag.src = root + 'topics/names.js';
+      tag.onerror = function () { reject(new Error('cannot load ' + tag.src)); };
+      doc.head.appendChild(tag);
+    });
   }
 
   /* ------------------------------------------------------------------
