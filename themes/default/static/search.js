@@ -782,7 +782,7 @@
     if (!full && d.authors) meta.appendChild(el('span', 'search-hit-authors', d.authors));
     (d.topics || []).forEach(function (t) { meta.appendChild(el('span', 'chip chip-topic', t)); });
     var excerpt = el('p', full ? 'paper-excerpt search-excerpt' : 'search-hit-excerpt');
-    appendExcerpt(excerpt, d.abstract || '', matches, full ? 260 : 120);
+    appendExcerpt(excerpt, d.abstract || '', matches, full ? 200 : 120);
     if (full) {
       appendMarked(link, d.title, 0, d.title.length, matches);
       title.appendChild(link);
