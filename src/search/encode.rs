@@ -10,6 +10,7 @@
 //! `i * docs_per_file ..`, and `search/i<group>.js` the paper numbers of
 //! arXiv ids by the month in the id (`i2508.js` for `2508.10833`).
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
@@ -56,7 +57,7 @@ struct Shard<'a> {
 /// [`DISPLAY_CHARS`] characters, authors (at most five, then "et al."), the
 /// first code repository (`""` for none).
 #[derive(Serialize)]
-struct DocRecord<'a>(&'a str, &'a str, &'a str, Vec<usize>, &'a str, String, &'a str);
+struct DocRecord<'a>(&'a str, &'a str, &'a str, Vec<usize>, Cow<'a, str>, String, &'a str);
 
 /// What the display records of every paper share, said once in `index.js`:
 /// the topic names, and the start and end of every URL (`papers/`, `.html`).
@@ -106,11 +107,15 @@ impl Names {
 /// of the real archive's output (0.52 KB of display data a paper then).
 const DISPLAY_CHARS: usize = 200;
 
-/// The start of `text`, cut at a space before [`DISPLAY_CHARS`] characters.
-fn display_start(text: &str) -> &str {
+/// The start of `text`, cut at a space before [`DISPLAY_CHARS`] characters
+/// and then marked `…`, so that a result does not pass for the whole abstract.
+fn display_start(text: &str) -> Cow<'_, str> {
     match text.char_indices().nth(DISPLAY_CHARS) {
-        Some((end, _)) => text[..end].rfind(' ').map_or(&text[..end], |space| &text[..space]),
-        None => text,
+        Some((end, _)) => {
+            let start = text[..end].rfind(' ').map_or(&text[..end], |space| &text[..space]);
+            Cow::Owned(format!("{}…", start.trim_end_matches(|c: char| c.is_whitespace() || c == ',')))
+        }
+        None => Cow::Borrowed(text),
     }
 }
 
@@ -369,10 +374,11 @@ mod tests {
         assert_eq!(display_start("short"), "short");
         let long = "word ".repeat(400);
         let start = display_start(&long);
-        assert!(start.len() <= DISPLAY_CHARS && start.len() > DISPLAY_CHARS - 6, "{}", start.len());
-        assert!(start.ends_with("word"));
+        let count = start.chars().count();
+        assert!(count <= DISPLAY_CHARS + 1 && count > DISPLAY_CHARS - 6, "{count}");
+        assert!(start.ends_with("word…"), "a cut start says it goes on: {start}");
         let wide = "é".repeat(2000);
-        assert_eq!(display_start(&wide).chars().count(), DISPLAY_CHARS);
+        assert_eq!(display_start(&wide).chars().count(), DISPLAY_CHARS + 1);
     }
 
     #[test]

@@ -104,7 +104,8 @@ class Site:
         urls = []
         while rel:
             page = self.page(rel)
-            for title in page.select(".paper-list h2"):
+            titles = (h2 for ol in page.find_all("ol", "paper-list") for h2 in ol.find_all("h2"))
+            for title in titles:
                 urls.append(urljoin(self.url(rel), title.find("a").attrs["href"]))
             pagination = page.find("nav", "pagination")
             following = pagination.find("a", rel="next") if pagination else None
