@@ -252,8 +252,30 @@ def bench_real(archive, runs, work):
     row["kb_per_paper"] = folder_bytes(out) / n / 1024
     row["hugo_kb_per_paper"] = folder_bytes(hugo_out) / n / 1024
     row["parts"] = {k: v / n / 1024 for k, v in size_by_part(out).items()}
+    row["added"] = growth(site, work, n, size_by_part(out))
     row["load_after"] = os.getloadavg()[0]
     return row
+
+
+def growth(site, work, n, parts):
+    """Bytes by part that each paper adds, as a digest grows: the archive's
+    first half of days built alone, against the whole (`parts`, `n` papers).
+    What does not grow with the papers (feeds of a fixed length, scripts,
+    styles, the overviews) drops out, so this is the figure that says how
+    many papers fit in a size."""
+    half = os.path.join(work, "real-half")
+    if not os.path.isdir(half):
+        os.makedirs(os.path.join(half, "content", "digests"))
+        shutil.copy(os.path.join(site, "site.toml"), half)
+        days = sorted(os.listdir(os.path.join(site, "content", "digests")))
+        for name in days[: len(days) // 2]:
+            shutil.copy(os.path.join(site, "content", "digests", name), os.path.join(half, "content", "digests"))
+    m = papers_of(half)
+    out = os.path.join(work, "real-half-out")
+    subprocess.run([BINARY, "build", "--root", half, "--full", "--base-url", BASE_URL, "--output", out], check=True, capture_output=True)
+    first = size_by_part(out)
+    shutil.rmtree(out, ignore_errors=True)
+    return {"papers": [m, n], "parts": {k: (parts[k] - first[k]) / (n - m) for k in parts}}
 
 
 def daily_rebuild(work, runs, papers=10000, per_day=50):
@@ -341,9 +363,14 @@ def real_table(row, daily, big):
         "| part | KiB per paper |",
         "|---|---|",
     ]
+    added = row["added"]["parts"]
+    lines[-2:] = [
+        "| part | bytes per paper | bytes each paper adds (%s to %s papers) |" % tuple("{:,}".format(p) for p in row["added"]["papers"]),
+        "|---|---|---|",
+    ]
     for part, kib in sorted(row["parts"].items(), key=lambda kv: -kv[1]):
-        lines.append("| %s | %.2f |" % (part, kib))
-    lines.append("| **total** | **%.2f** |" % sum(row["parts"].values()))
+        lines.append("| %s | %s | %s |" % (part, "{:,.0f}".format(kib * 1024), "{:,.0f}".format(added[part])))
+    lines.append("| **total** | **%s** | **%s** |" % ("{:,.0f}".format(sum(row["parts"].values()) * 1024), "{:,.0f}".format(sum(added.values()))))
     if daily:
         lines += [
             "",

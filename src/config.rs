@@ -85,7 +85,8 @@ pub struct BuildConfig {
     /// Papers per page on topic listings. Default: 25.
     pub paginate_by: usize,
     /// Most characters of the one-line summary a listing shows of each
-    /// paper (its AI summary, else the abstract's first sentence). Default: 140.
+    /// paper (its AI summary, else the abstract's first sentence). Default:
+    /// 110, about what the default theme's one line shows at its widest.
     pub excerpt_chars: usize,
     /// Publish a `static/` folder (the site's or the theme's) that is a
     /// symlink to a folder outside the site. Default: false, so a link to
@@ -98,7 +99,7 @@ impl Default for BuildConfig {
         BuildConfig {
             output_dir: PathBuf::from("public"),
             paginate_by: 25,
-            excerpt_chars: 140,
+            excerpt_chars: 110,
             static_outside_site: false,
         }
     }

@@ -103,10 +103,10 @@ fn cards_show_a_one_line_summary_links_and_votes() {
     assert_eq!(texts(&day, "#papers > li").len(), 18);
     let first = "#papers > li:first-child";
     assert_eq!(texts(&day, &format!("{first} > h2 + p")), ["Yuezhou Hu, Jiaxin Guo, Xinyu Feng, Tuo Zhao"]);
-    // The AI summary, cut at a space before 140 characters.
+    // The AI summary, cut at a space before 110 characters (the default).
     let summary = &texts(&day, &format!("{first} .summary"))[0];
     assert!(summary.starts_with("AdaSPEC enhances speculative decoding") && summary.ends_with('…'), "{summary}");
-    assert!(summary.chars().count() <= 141, "{summary}");
+    assert!(summary.chars().count() <= 111, "{summary}");
     assert_eq!(texts(&day, &format!("{first} .links a")), ["PDF", "arXiv", "Code"]);
     assert_eq!(attr(&day, &format!("{first} .votes"), "value"), ["39"]);
     assert!(texts(&day, ".paper-list > li .chip").is_empty(), "no topic pills on cards");
