@@ -67,6 +67,8 @@ pub struct Matcher {
     by_first: FxHashMap<u64, Vec<u32>>,
     /// Each rule's ancestors, nearest first.
     ancestors: Vec<Vec<usize>>,
+    /// Each rule's descendants, at any depth.
+    descendants: Vec<Vec<usize>>,
     /// Each rule's own `min_score`, if any.
     min_scores: Vec<Option<u32>>,
     /// Whether a rule has `requires`.
@@ -131,7 +133,7 @@ impl Matcher {
         for (p, phrase) in phrases.iter().enumerate() {
             by_first.entry(phrase.hashes[0]).or_default().push(p as u32);
         }
-        let ancestors = (0..rules.len())
+        let ancestors: Vec<Vec<usize>> = (0..rules.len())
             .map(|r| {
                 let mut chain = Vec::new();
                 let mut at = parents[r];
@@ -144,10 +146,17 @@ impl Matcher {
                 chain
             })
             .collect();
+        let mut descendants = vec![Vec::new(); rules.len()];
+        for (r, chain) in ancestors.iter().enumerate() {
+            for &a in chain {
+                descendants[a].push(r);
+            }
+        }
         Matcher {
             phrases,
             by_first,
             ancestors,
+            descendants,
             min_scores: rules.iter().map(|r| r.min_score).collect(),
             has_requirements: rules.iter().map(|r| r.requires.iter().any(|k| !phrase(k).is_empty())).collect(),
             broad: (0..rules.len()).map(|r| parents[r].is_none() && parents.contains(&Some(r))).collect(),
@@ -306,7 +315,9 @@ impl Matcher {
     /// (only of another field when the title names the method), and all
     /// past `max_per_paper` (0: no limit). In these last steps a
     /// subject narrowed from its parent weighs with the parent's score (see
-    /// [`Matcher::inherited`]).
+    /// [`Matcher::inherited`]). Last, a topic that is no top topic gives
+    /// its place to a descendant named up front below `min_score` (see
+    /// [`Matcher::named_below`]).
     pub fn tagging(&self, evidence: &Scores, settings: &TaxonomyConfig) -> Vec<usize> {
         let scores = &evidence.scores;
         let passing: Vec<usize> = (0..scores.len())
@@ -350,7 +361,38 @@ impl Matcher {
         }
         facets.sort_by(by_score);
         subjects.extend(facets);
+        for topic in &mut subjects {
+            if let Some(named) = self.named_below(*topic, evidence) {
+                *topic = named;
+            }
+        }
         subjects
+    }
+
+    /// The narrower topic that takes the place of `r`, a topic that tags
+    /// the paper, when the title, the AI keywords or the first sentence
+    /// name it below its `min_score` (an AI keyword or the first sentence
+    /// alone): a paper filed under *Video generation* whose first sentence
+    /// says controllable video generation is about that. Of the descendants
+    /// so named (the most specific of them), the best-scoring takes the
+    /// place, and none when two tie: the child replaces its parent and is
+    /// never added beside it. A top topic keeps its place: its evidence is
+    /// a field's, and a field's first sentence names its neighbours as the
+    /// context (`LLMs excel at code generation and math`), not the subject.
+    fn named_below(&self, r: usize, evidence: &Scores) -> Option<usize> {
+        if self.broad[r] {
+            return None;
+        }
+        let named: Vec<usize> = self.descendants[r]
+            .iter()
+            .copied()
+            .filter(|&d| evidence.scores[d] > 0 && evidence.headed[d] && self.allowed(d, evidence))
+            .collect();
+        let specific = named.iter().copied().filter(|&d| !named.iter().any(|&e| self.ancestors[e].contains(&d)));
+        let best = specific.clone().map(|d| evidence.scores[d]).max()?;
+        let mut top = specific.filter(|&d| evidence.scores[d] == best);
+        let first = top.next()?;
+        top.next().is_none().then_some(first)
     }
 }
 
@@ -654,6 +696,35 @@ mod tests {
             matcher.tagging(&scored(&[0, 4, 0, 0, 6]), &settings),
             [4],
             "beside another field's subject a method the title names gives way too"
+        );
+    }
+
+    #[test]
+    fn a_child_named_up_front_takes_its_parents_place() {
+        let rules = [
+            rule("Vision", "", &["image"]),
+            rule("3D", "Vision", &["3d"]),
+            rule("3D generation", "3D", &["text-to-3d"]),
+            rule("3D reconstruction", "3D", &["reconstruction"]),
+            rule("Video generation", "Vision", &["video generation"]),
+        ];
+        let matcher = Matcher::new(&rules);
+        let settings = TaxonomyConfig::default();
+        assert_eq!(matcher.tagging(&scored(&[0, 8, 2, 0, 0]), &settings), [2], "below min_score, in 3D's place");
+        assert_eq!(
+            matcher.tagging(&scored(&[0, 8, 2, 0, 6]), &settings),
+            [2, 4],
+            "in its parent's place beside another subject, never beside its parent"
+        );
+        let mut unsaid = scored(&[0, 8, 2, 0, 0]);
+        unsaid.headed[2] = false;
+        assert_eq!(matcher.tagging(&unsaid, &settings), [1], "said only in the rest of the abstract");
+        assert_eq!(matcher.tagging(&scored(&[0, 8, 2, 2, 0]), &settings), [1], "two children tie: the parent stays");
+        assert_eq!(matcher.tagging(&scored(&[8, 2, 0, 0, 0]), &settings), [0], "a top topic is a field: it stays");
+        assert_eq!(
+            matcher.tagging(&scored(&[8, 0, 2, 0, 0]), &settings),
+            [0],
+            "nor does a grandchild take a top topic's place"
         );
     }
 
