@@ -220,12 +220,13 @@ pub fn explain(model: &Model, config: &crate::config::Config, id: &str) -> Optio
     let _ = writeln!(out, "score  where          rule");
     for e in matcher.explain(&doc, &config.taxonomy) {
         let place = if e.headed { "title/lead" } else { "abstract" };
-        let verdict = if e.tags {
-            ""
-        } else if !e.allowed {
-            "  (requires/unless)"
-        } else {
-            "  (not tagged)"
+        let name = |r: usize| config.topics[r].name.as_str();
+        let verdict = match (e.tags, e.in_place_of, e.gave_way_to) {
+            (true, Some(parent), _) => format!("  (named up front: in the place of {})", name(parent)),
+            (true, None, _) => String::new(),
+            (false, _, Some(child)) => format!("  (gives its place to {}, named up front)", name(child)),
+            _ if !e.allowed => "  (requires/unless)".to_string(),
+            _ => "  (not tagged)".to_string(),
         };
         let _ = writeln!(out, "{:>5}  {place:<13}  {}{verdict}", e.score, config.topics[e.rule].name);
     }

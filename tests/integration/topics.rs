@@ -437,6 +437,29 @@ fn topics_explain_shows_why_a_paper_has_its_topics() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no paper has the id `no-such-paper`"));
 }
 
+#[test]
+fn topics_explain_says_when_a_topic_named_up_front_takes_its_parents_place() {
+    let site = tempfile::tempdir().unwrap();
+    let rules = "[[topics]]\nname = \"Computer vision\"\nkeywords = [\"image\"]\n\n\
+                 [[topics]]\nname = \"3D vision\"\nparent = \"Computer vision\"\nkeywords = [\"3d\"]\n\n\
+                 [[topics]]\nname = \"3D generation\"\nparent = \"3D vision\"\nkeywords = [\"text-to-3d\"]\n";
+    std::fs::write(site.path().join("site.toml"), format!("title = \"Named\"\n\n{rules}")).unwrap();
+    std::fs::create_dir_all(site.path().join("content/digests")).unwrap();
+    // The child is named once, in the first sentence (below the minimum
+    // score); the parent in the title.
+    let day = "Daily Papers\n\nAug 5\n\n\
+               Fast 3D Meshes in Seconds\nhttps://arxiv.org/abs/2508.00021\n\n\
+               We study text-to-3D synthesis. Our 3D meshes come from one network pass.\n";
+    std::fs::write(site.path().join("content/digests/2025-08-05.txt"), day).unwrap();
+    let output = paperpress(site.path(), &["topics", "--explain", "2508.00021"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("topics: 3D generation\n"), "{text}");
+    let row = |name: &str| text.lines().find(|l| l.contains(&format!("  {name}"))).expect(&text).to_string();
+    assert!(row("3D generation").ends_with("(named up front: in the place of 3D vision)"), "{text}");
+    assert!(row("3D vision").ends_with("(gives its place to 3D generation, named up front)"), "{text}");
+}
+
 fn method_site(taxonomy: &str) -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
     let rules = "[[topics]]\nname = \"Autonomous driving\"\nkeywords = [\"driving\"]\n\n\

@@ -319,6 +319,18 @@ impl Matcher {
     /// its place to a descendant named up front below `min_score` (see
     /// [`Matcher::named_below`]).
     pub fn tagging(&self, evidence: &Scores, settings: &TaxonomyConfig) -> Vec<usize> {
+        let mut topics = self.tagging_before_named(evidence, settings);
+        for topic in &mut topics {
+            if let Some(named) = self.named_below(*topic, evidence) {
+                *topic = named;
+            }
+        }
+        topics
+    }
+
+    /// [`Matcher::tagging`] before topics give their places to the
+    /// descendants named up front.
+    fn tagging_before_named(&self, evidence: &Scores, settings: &TaxonomyConfig) -> Vec<usize> {
         let scores = &evidence.scores;
         let passing: Vec<usize> = (0..scores.len())
             .filter(|&r| scores[r] > 0 && scores[r] >= self.min_scores[r].unwrap_or(settings.min_score))
@@ -361,11 +373,6 @@ impl Matcher {
         }
         facets.sort_by(by_score);
         subjects.extend(facets);
-        for topic in &mut subjects {
-            if let Some(named) = self.named_below(*topic, evidence) {
-                *topic = named;
-            }
-        }
         subjects
     }
 
@@ -437,12 +444,19 @@ pub struct RuleEvidence {
     pub allowed: bool,
     /// Whether it tags the paper.
     pub tags: bool,
+    /// The narrower topic named up front that tags the paper in its place.
+    pub gave_way_to: Option<usize>,
+    /// The topic whose place it takes, named up front below its minimum score.
+    pub in_place_of: Option<usize>,
 }
 
 impl Matcher {
     /// Every rule with a score for `doc`, best first.
     pub fn explain(&self, doc: &Doc, settings: &TaxonomyConfig) -> Vec<RuleEvidence> {
         let evidence = self.scores(doc, settings);
+        let before = self.tagging_before_named(&evidence, settings);
+        let replaced: Vec<(usize, usize)> =
+            before.iter().filter_map(|&r| self.named_below(r, &evidence).map(|named| (r, named))).collect();
         let tagged = self.tagging(&evidence, settings);
         let mut out: Vec<RuleEvidence> = (0..self.len())
             .filter(|&r| evidence.scores[r] > 0)
@@ -452,6 +466,8 @@ impl Matcher {
                 headed: evidence.headed[r],
                 allowed: self.allowed(r, &evidence),
                 tags: tagged.contains(&r),
+                gave_way_to: replaced.iter().find(|&&(from, _)| from == r).map(|&(_, to)| to),
+                in_place_of: replaced.iter().find(|&&(_, to)| to == r).map(|&(from, _)| from),
             })
             .collect();
         out.sort_by(|a, b| b.score.cmp(&a.score).then(a.rule.cmp(&b.rule)));
