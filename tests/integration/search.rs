@@ -201,7 +201,9 @@ fn the_search_page_and_index_are_built() {
             "{path}"
         );
         assert!(html.contains(&format!("action=\"{root}search.html\"")), "{path}");
-        assert!(html.contains(&format!("<script src=\"{root}search.js\" defer>")), "{path}");
+        // One script tag: list.js loads the others it names, search.js among them.
+        let tag = format!("<script src=\"{root}list.js\" data-load=\"saved.js search.js\" defer>");
+        assert!(html.contains(&tag), "{path}");
     }
 }
 

@@ -356,7 +356,8 @@ fn a_page_and_its_files_load_while_reload_requests_wait() {
     let (code, page) = exchange(&mut connections[0], port, "/papers/2508.00002.html");
     assert_eq!(code, 200);
     let mut files = assets_of(&page);
-    files.extend(["/search.js", "/list.js", "/saved.js", "/syntax.css"].map(String::from));
+    // ...and those its scripts load: list.js the others, search.js the index.
+    files.extend(["/search.js", "/list.js", "/saved.js", "/syntax.css", "/search/index.js"].map(String::from));
     assert!(files.len() >= 8, "{files:?}");
     for (i, file) in files.iter().enumerate() {
         let (code, body) = exchange(&mut connections[i % 6], port, file);

@@ -12,6 +12,8 @@
  * - A paper page's Copy BibTeX button copies the entry under "Cite" (with
  *   the Clipboard API, else by selecting it) and says so.
  *
+ * - It loads the theme's other scripts that its tag names in data-load.
+ *
  * A plain script (no modules, which Chromium refuses from file://), with
  * nothing from the network.
  */
@@ -22,6 +24,16 @@
   var script = doc.currentScript;
   /* The site root, from this script's own address: list.js is at the root. */
   var root = script ? script.src.replace(/[^/]*$/, '') : '';
+
+  /* The theme's other scripts, named in this tag's data-load (one tag on
+   * every page instead of one each): loaded from the root, run in order
+   * after this one. */
+  ((script && script.getAttribute('data-load')) || '').split(/\s+/).filter(Boolean).forEach(function (name) {
+    var tag = doc.createElement('script');
+    tag.src = root + name;
+    tag.async = false;
+    doc.head.appendChild(tag);
+  });
 
   var SORTS = { '': 'digest order', upvotes: 'upvotes', code: 'papers with code first' };
 
