@@ -208,7 +208,8 @@ pub struct TaxonomyConfig {
     /// optimization, test-time scaling) tags a paper beside a subject that
     /// is no method only when it scores at least this share (percent) of
     /// that subject: a paper that uses DPO to train a driving model is
-    /// about driving. Default: 150.
+    /// about driving. A method the title names needs 100% of a subject of
+    /// another top topic, and none of one of its own. Default: 150.
     pub method_share: u32,
     /// Most topics per paper, the best-scoring kept, after a paper's
     /// topics are narrowed to the most specific ones; 0 keeps every topic
@@ -285,8 +286,9 @@ pub struct TopicRule {
     /// The topic is a method that papers often use without being about it
     /// (fine-tuning, distillation, guidance): beside a subject that is no
     /// method it needs `[taxonomy] method_share` of that subject's score,
-    /// unless the title names it and the subject is of its own top topic
-    /// (code instruction tuning). Default: false.
+    /// unless the title names it: then it needs as much as a subject of
+    /// another top topic, and nothing beside one of its own (code
+    /// instruction tuning). Default: false.
     pub method: bool,
 }
 

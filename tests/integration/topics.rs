@@ -468,8 +468,8 @@ fn method_site(taxonomy: &str) -> tempfile::TempDir {
         .unwrap();
     std::fs::create_dir_all(site.path().join("content/digests")).unwrap();
     let day = "Daily Papers\n\nAug 5\n\n\
-               DPO for Autonomous Driving\nhttps://arxiv.org/abs/2508.00011\n\n\
-               We train a driving policy with preference data.\n\n\
+               Safer Autonomous Driving\nhttps://arxiv.org/abs/2508.00011\n\n\
+               We use DPO for it. DPO and preference data help.\n\n\
                Stable DPO\nhttps://arxiv.org/abs/2508.00012\n\n\
                We make direct preference optimization stable.\n";
     std::fs::write(site.path().join("content/digests/2025-08-05.txt"), day).unwrap();
@@ -503,7 +503,7 @@ fn a_method_topic_gives_way_to_the_subject_a_paper_uses_it_for() {
             ("Autonomous driving".to_string(), vec!["2508.00011".to_string()]),
             ("Preference optimization".to_string(), vec!["2508.00012".to_string()]),
         ],
-        "the driving paper that uses DPO is about driving; the DPO paper is about DPO"
+        "the driving paper that uses DPO, not named in its title, is about driving; the DPO paper is about DPO"
     );
     let even = method_site("method_share = 100\n");
     let topics = papers_of(even.path());

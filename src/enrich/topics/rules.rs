@@ -312,7 +312,8 @@ impl Matcher {
     /// keywords or the first sentence, subjects only the rest of the
     /// abstract names go; then those under `min_share` of the best go,
     /// methods under `method_share` of the best subject that is no method
-    /// (only of another field when the title names the method), and all
+    /// (a method the title names: under 100% of the best subject of another
+    /// field), and all
     /// past `max_per_paper` (0: no limit). In these last steps a
     /// subject narrowed from its parent weighs with the parent's score (see
     /// [`Matcher::inherited`]). Last, a topic that is no top topic gives
@@ -356,15 +357,19 @@ impl Matcher {
         subjects.retain(|&r| inherited[r].0 * 100 >= best * settings.min_share.min(100));
         // A method the title names gives way to a subject of another field
         // only: beside a subject of its own field (test-time scaling beside
-        // math reasoning) it is a peer, weighed as any subject is.
+        // math reasoning) it is a peer, weighed as any subject is. Beside
+        // another field's subject it stays when it scores as much (100%, not
+        // `method_share`): the title names it, and a tie is no sign that it
+        // is only the means (fine-tuning via explained variance adaptation,
+        // a LoRA initialization, is about fine-tuning and optimization).
         let top = |r: usize| self.ancestors[r].last().copied().unwrap_or(r);
         let peers: Vec<(usize, u32)> =
             subjects.iter().filter(|&&s| !self.method[s] && !self.broad[s]).map(|&s| (top(s), scores[s])).collect();
         subjects.retain(|&r| {
             let own_field = evidence.titled[r].then(|| top(r));
             let best_subject = peers.iter().filter(|&&(field, _)| Some(field) != own_field).map(|&(_, s)| s).max();
-            !self.method[r]
-                || best_subject.is_none_or(|subject| inherited[r].0 * 100 >= subject * settings.method_share)
+            let share = if evidence.titled[r] { 100 } else { settings.method_share };
+            !self.method[r] || best_subject.is_none_or(|subject| inherited[r].0 * 100 >= subject * share)
         });
         let by_score = |a: &usize, b: &usize| inherited[*b].0.cmp(&inherited[*a].0).then(a.cmp(b));
         subjects.sort_by(by_score);
@@ -711,8 +716,16 @@ mod tests {
         assert_eq!(
             matcher.tagging(&scored(&[0, 4, 0, 0, 6]), &settings),
             [4],
-            "beside another field's subject a method the title names gives way too"
+            "beside another field's subject a method the title names gives way when it scores less"
         );
+        assert_eq!(
+            matcher.tagging(&scored(&[0, 6, 0, 0, 6]), &settings),
+            [1, 4],
+            "a method the title names that scores as much as another field's subject stays beside it"
+        );
+        let mut untitled = scored(&[0, 6, 0, 0, 6]);
+        untitled.titled[1] = false;
+        assert_eq!(matcher.tagging(&untitled, &settings), [4], "one the title does not name needs method_share");
     }
 
     #[test]

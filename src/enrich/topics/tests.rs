@@ -219,18 +219,24 @@ fn a_method_beside_a_subject_needs_more_evidence_than_it() {
     let driving = paper("a", "DPO for Autonomous Driving", "We train a driving policy with preference data.");
     let dpo = paper("b", "Stable DPO", "We make direct preference optimization stable.");
     let strong = paper("c", "DPO and DPO for Driving", "We study DPO for driving. DPO helps driving.");
-    let papers = [driving, dpo, strong];
+    let used = paper("d", "Autonomous Driving", "We use DPO. DPO and preference data help.");
+    let papers = [driving, dpo, strong, used];
     let method = TopicRule { method: true, ..rule("Preference optimization", &["dpo", "preference"]) };
     let rules = vec![rule("Autonomous driving", &["driving"]), method];
     let topics = enrich(&papers, &without_auto(rules.clone())).topics;
-    assert_eq!(names(&topics, 0), ["Autonomous driving"], "a method the paper uses is not its subject");
+    assert_eq!(names(&topics, 3), ["Autonomous driving"], "a method the paper uses is not its subject");
     assert_eq!(names(&topics, 1), ["Preference optimization"], "a paper about the method gets it");
     assert_eq!(names(&topics, 2), ["Preference optimization", "Autonomous driving"], "half as much again keeps it");
+    assert_eq!(
+        names(&topics, 0),
+        ["Autonomous driving", "Preference optimization"],
+        "a method the title names stays beside a subject it scores as much as"
+    );
     let even = Config {
         taxonomy: TaxonomyConfig { method_share: 100, auto: false, ..Default::default() },
         ..config(rules.clone())
     };
-    assert_eq!(names(&enrich(&papers, &even).topics, 0), ["Autonomous driving", "Preference optimization"]);
+    assert_eq!(names(&enrich(&papers, &even).topics, 3), ["Preference optimization", "Autonomous driving"]);
     let plain = vec![rule("Autonomous driving", &["driving"]), rule("Preference optimization", &["dpo", "preference"])];
     assert_eq!(
         names(&enrich(&papers, &without_auto(plain)).topics, 0),
