@@ -728,16 +728,21 @@ mod tests {
         assert_eq!(matcher.tagging(&untitled, &settings), [4], "one the title does not name needs method_share");
     }
 
-    #[test]
-    fn a_child_named_up_front_takes_its_parents_place() {
-        let rules = [
+    /// Vision, with 3D (and its 3D generation and 3D reconstruction) and
+    /// video generation under it: rules 0 to 4.
+    fn vision_tree() -> [TopicRule; 5] {
+        [
             rule("Vision", "", &["image"]),
             rule("3D", "Vision", &["3d"]),
             rule("3D generation", "3D", &["text-to-3d"]),
             rule("3D reconstruction", "3D", &["reconstruction"]),
             rule("Video generation", "Vision", &["video generation"]),
-        ];
-        let matcher = Matcher::new(&rules);
+        ]
+    }
+
+    #[test]
+    fn a_child_named_up_front_takes_its_parents_place() {
+        let matcher = Matcher::new(&vision_tree());
         let settings = TaxonomyConfig::default();
         assert_eq!(matcher.tagging(&scored(&[0, 8, 2, 0, 0]), &settings), [2], "below min_score, in 3D's place");
         assert_eq!(
@@ -759,14 +764,7 @@ mod tests {
 
     #[test]
     fn a_narrowed_subject_keeps_its_parents_evidence() {
-        let rules = [
-            rule("Vision", "", &["image"]),
-            rule("3D", "Vision", &["3d"]),
-            rule("3D generation", "3D", &["text-to-3d"]),
-            rule("3D reconstruction", "3D", &["reconstruction"]),
-            rule("Video generation", "Vision", &["video generation"]),
-        ];
-        let matcher = Matcher::new(&rules);
+        let matcher = Matcher::new(&vision_tree());
         let settings = TaxonomyConfig::default();
         assert_eq!(
             matcher.tagging(&scored(&[0, 11, 5, 3, 10]), &settings),

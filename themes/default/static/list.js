@@ -162,16 +162,20 @@
     });
   }
 
-  /* The topic names by slug, from topics/names.js. */
-  function topicNames() {
+  /* The data a site file (`path` from the root) hands to window[callback]
+   * when its script tag runs: a script, so that it loads from file:// too. */
+  function siteData(path, callback) {
     return new Promise(function (resolve, reject) {
-      window.paperpressTopicNames = resolve;
+      window[callback] = resolve;
       var tag = doc.createElement('script');
-      tag.src = root + 'topics/names.js';
+      tag.src = root + path;
       tag.onerror = function () { reject(new Error('cannot load ' + tag.src)); };
       doc.head.appendChild(tag);
     });
   }
+
+  /* The topic names by slug, from topics/names.js. */
+  function topicNames() { return siteData('topics/names.js', 'paperpressTopicNames'); }
 
   /* ------------------------------------------------------------------
    * The day picker: goes to the chosen day, or the next one with papers.
@@ -180,12 +184,9 @@
   var datesPromise = null;
   function dates() {
     if (!datesPromise) {
-      datesPromise = new Promise(function (resolve, reject) {
-        window.paperpressDates = resolve;
-        var tag = doc.createElement('script');
-        tag.src = root + 'days/dates.js';
-        tag.onerror = function () { datesPromise = null; reject(new Error('cannot load ' + tag.src)); };
-        doc.head.appendChild(tag);
+      datesPromise = siteData('days/dates.js', 'paperpressDates').catch(function (error) {
+        datesPromise = null;
+        throw error;
       });
     }
     return datesPromise;
