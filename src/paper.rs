@@ -207,6 +207,21 @@ pub fn checked_date(date: Date) -> Option<Date> {
     YEARS.contains(&date.year()).then_some(date)
 }
 
+/// How many authors a listing names before "et al.".
+pub const LISTED_AUTHORS: usize = 3;
+
+/// The authors as a listing shows them: all of them when there are at most
+/// one more than [`LISTED_AUTHORS`] (an "et al." would hide only one),
+/// else the first [`LISTED_AUTHORS`] and "et al.". The paper's page names
+/// them all.
+pub fn listed_authors(authors: &[String]) -> String {
+    if authors.len() > LISTED_AUTHORS + 1 {
+        format!("{} et al.", authors[..LISTED_AUTHORS].join(", "))
+    } else {
+        authors.join(", ")
+    }
+}
+
 impl Paper {
     /// The first day the paper was listed on.
     pub fn date(&self) -> Date {

@@ -23,7 +23,7 @@ struct PaperCard<'a> {
     /// The title as plain text, only where the HTML holds formulas (whose
     /// text content reads badly): for the reading list.
     title_text: Option<String>,
-    /// At most five names, then "et al.".
+    /// The authors a listing names ([`crate::paper::listed_authors`]).
     authors_short: String,
     /// The AI summary, else the abstract's first sentence, cut to fit.
     summary_html: String,
@@ -95,7 +95,7 @@ impl Cards {
             url: paper_url(paper),
             title_text: title_html.contains("<math").then(|| math::plain_text(&paper.title)),
             title_html,
-            authors_short: authors_short(&paper.authors),
+            authors_short: crate::paper::listed_authors(&paper.authors),
             summary_html: summary_html(paper, config.build.excerpt_chars),
             date: paper.date().to_string(),
             date_display: date_display(paper.date()),
@@ -117,10 +117,6 @@ impl Cards {
 /// (an old import, a typo), but only `http(s)` links are published.
 pub(super) fn web_link(link: &Option<String>) -> Option<&str> {
     link.as_deref().filter(|url| links::is_web_url(url))
-}
-
-pub(super) fn authors_short(authors: &[String]) -> String {
-    if authors.len() > 6 { format!("{} et al.", authors[..5].join(", ")) } else { authors.join(", ") }
 }
 
 pub(super) fn excerpt_text(body: &str, max_chars: usize) -> String {

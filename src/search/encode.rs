@@ -54,7 +54,7 @@ struct Shard<'a> {
 
 /// What a result shows: title, URL (without the [`Names`] affixes), date,
 /// topics (numbers in [`Names::topics`]), the abstract's first
-/// [`DISPLAY_CHARS`] characters, authors (at most five, then "et al."), the
+/// [`DISPLAY_CHARS`] characters, authors as a listing names them ([`crate::paper::listed_authors`]), the
 /// first code repository (`""` for none).
 #[derive(Serialize)]
 struct DocRecord<'a>(&'a str, &'a str, &'a str, Vec<usize>, Cow<'a, str>, String, &'a str);
@@ -90,8 +90,7 @@ impl Names {
     }
 
     fn record<'a>(&self, doc: &'a SearchDoc) -> DocRecord<'a> {
-        let authors = &doc.authors;
-        let short = if authors.len() > 6 { format!("{} et al.", authors[..5].join(", ")) } else { authors.join(", ") };
+        let short = crate::paper::listed_authors(&doc.authors);
         let code = doc.code.as_deref().unwrap_or("");
         let [prefix, suffix] = &self.url_affixes;
         let url = &doc.url[prefix.len()..doc.url.len() - suffix.len()];

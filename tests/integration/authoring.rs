@@ -40,7 +40,7 @@ fn drafts_are_left_out_and_in_menu_false_stays_out_of_the_header() {
     build(root);
     assert!(!root.join("public/draft.html").exists());
     assert!(root.join("public/colophon.html").is_file(), "a page out of the menu is still built");
-    let header = texts(&page(root, "index.html"), ".site-nav a");
+    let header = texts(&page(root, "index.html"), "body > header nav a");
     assert!(header.iter().any(|l| l == "About the fixture"), "{header:?}");
     assert!(!header.iter().any(|l| l == "Colophon" || l == "Not yet"), "{header:?}");
 }

@@ -95,7 +95,7 @@ fn hand_written_pages_are_rendered_with_highlighted_code() {
     assert!(about.contains("href=\"notes/reading.html\""), "links to .md pages point at .html");
     let home = page(site.path(), "index.html");
     assert_eq!(
-        texts(&home, ".site-nav a"),
+        texts(&home, "body > header nav a"),
         ["Days", "Topics", "Saved", "About the fixture"],
         "menu = false hides a page"
     );

@@ -180,7 +180,7 @@ async function checkSaved(browser) {
   await page.reload();
   assert.strictEqual(await page.locator('#papers > li').nth(1).locator('button.save').getAttribute('aria-pressed'), 'true', 'saved survives a reload');
   assert.strictEqual(await page.locator('button.save[aria-pressed=true]').count(), 1);
-  assert.strictEqual((await page.textContent('.site-nav a[href$="saved.html"]')).trim(), 'Saved 1');
+  assert.strictEqual((await page.textContent('body > header nav a[href$="saved.html"]')).trim(), 'Saved 1');
   // Saved from its own page too, with the page's BibTeX.
   await page.goto(url(reader, 'papers/2510.19779.html'));
   await page.click('.actions button.save');

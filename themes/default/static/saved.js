@@ -214,7 +214,7 @@
   }
 
   function decoratePage() {
-    var article = doc.querySelector('article.paper');
+    var article = doc.querySelector('article:not(.prose)');
     var actions = article && article.querySelector('.actions');
     if (!actions) return;
     var item = fromPage(article);
@@ -239,7 +239,7 @@
     var urls = {};
     list.forEach(function (item) { urls[item.url] = true; });
     buttons.forEach(function (b) { paint(b, !!urls[b.dataset.url]); });
-    var nav = doc.querySelector('.site-nav a[href$="saved.html"]');
+    var nav = doc.querySelector('body > header nav a[href$="saved.html"]');
     if (nav) {
       var count = nav.querySelector('.saved-count') || nav.appendChild(el('span', 'saved-count'));
       count.textContent = list.length ? ' ' + list.length : '';

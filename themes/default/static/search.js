@@ -984,7 +984,7 @@
   }
 
   function setup() {
-    Array.prototype.forEach.call(doc.querySelectorAll('form.site-search'), setupBox);
+    Array.prototype.forEach.call(doc.querySelectorAll('body > header form'), setupBox);
     Array.prototype.forEach.call(doc.querySelectorAll('form[data-search=page]'), setupPage);
   }
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', setup); else setup();
