@@ -4,6 +4,7 @@
     python3 bench/run.py                       # 1k, 10k and 100k papers
     python3 bench/run.py --sizes 1000,10000 --runs 5 --markdown docs/benchmarks.md
     python3 bench/run.py --real ../shared/data/hf-daily-papers-archive --runs 5
+    python3 bench/run.py --daily OLD_BINARY,NEW_BINARY --runs 5   # daily rebuilds side by side
 
 With --real DIR (a folder of Daily Papers API days, as an archive keeps
 them), the benchmark builds that archive with the repository's site.toml,
@@ -309,6 +310,43 @@ def daily_rebuild(work, runs, papers=10000, per_day=50):
     return statistics.median(times), written, statistics.median(full)
 
 
+STAGE = re.compile(r"\] ([a-z ,()]+): ([\d.]+) ms")
+
+
+def daily_side_by_side(work, runs, binaries, papers=10000, per_day=50):
+    """The daily rebuild of `daily_rebuild`, for each of `binaries` in turn
+    over the same site, `runs` rounds: per binary, the median wall time and
+    the median of each stage `build -v` logs."""
+    total = papers + per_day
+    site = os.path.join(work, "daily%d" % papers)
+    if not os.path.isdir(site):
+        cmd = [sys.executable, os.path.join(HERE, "gen_corpus.py"), "--papers", str(total), "--days", str(total // per_day)]
+        subprocess.run(cmd + ["--format", "json", "--out", site], check=True)
+    digests = os.path.join(site, "content", "digests")
+    last = sorted(os.listdir(digests))[-1]
+    aside = os.path.join(work, last)
+    out = os.path.join(work, "daily-out")
+    env = dict(os.environ, RUST_LOG="debug")
+    seen = {b: {"wall": [], "stages": {}} for b in binaries}
+    shutil.move(os.path.join(digests, last), aside)
+    for _ in range(runs):
+        for binary in binaries:
+            build = [binary, "build", "--root", site, "--base-url", BASE_URL, "--output", out]
+            subprocess.run(build, check=True, capture_output=True)  # the site and record without the new day
+            shutil.move(aside, os.path.join(digests, last))
+            start = time.perf_counter()
+            result = subprocess.run(build + ["-v"], check=True, capture_output=True, text=True, env=env)
+            seen[binary]["wall"].append(time.perf_counter() - start)
+            for stage, ms in STAGE.findall(result.stderr):
+                seen[binary]["stages"].setdefault(stage, []).append(float(ms))
+            shutil.move(os.path.join(digests, last), aside)
+    shutil.move(aside, os.path.join(digests, last))
+    return {
+        b: {"wall": statistics.median(v["wall"]), **{k: statistics.median(ms) for k, ms in v["stages"].items()}}
+        for b, v in seen.items()
+    }
+
+
 def write_floor(out, runs):
     """The floor of a cold build on this machine: the median time to write
     the same files, already in memory, into a new folder with two threads
@@ -424,7 +462,21 @@ def main():
     parser.add_argument("--markdown", help="write the table to this file")
     parser.add_argument("--real", help="a folder of Daily Papers API days: benchmark that archive against Hugo")
     parser.add_argument("--no-100k", action="store_true", help="with --real, skip the 100,000-paper size")
+    parser.add_argument(
+        "--daily",
+        metavar="BINARY,BINARY",
+        help="only the daily rebuild at 10k, of these paperpress binaries side by side (medians of wall and stages)",
+    )
     args = parser.parse_args()
+    if args.daily:
+        work = args.work or tempfile.mkdtemp(prefix="paperpress-bench-")
+        os.makedirs(work, exist_ok=True)
+        binaries = [os.path.abspath(b) for b in args.daily.split(",")]
+        for binary, row in daily_side_by_side(work, args.runs, binaries).items():
+            print(binary)
+            for stage, value in row.items():
+                print("  %-40s %8.3f %s" % (stage, value, "s" if stage == "wall" else "ms"))
+        return
     ensure_tools()
     work = args.work or tempfile.mkdtemp(prefix="paperpress-bench-")
     os.makedirs(work, exist_ok=True)
