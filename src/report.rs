@@ -226,6 +226,7 @@ pub fn explain(model: &Model, config: &crate::config::Config, id: &str) -> Optio
             (true, None, _) => String::new(),
             (false, _, Some(child)) => format!("  (gives its place to {}, named up front)", name(child)),
             _ if !e.allowed => "  (requires/unless)".to_string(),
+            _ if e.in_passing => "  (requires said in passing)".to_string(),
             _ => "  (not tagged)".to_string(),
         };
         let _ = writeln!(out, "{:>5}  {place:<13}  {}{verdict}", e.score, config.topics[e.rule].name);

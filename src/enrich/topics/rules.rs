@@ -88,6 +88,10 @@ pub struct Scores {
     pub scores: Vec<u32>,
     /// Whether one of each rule's `requires` phrases occurs.
     pub required: Vec<bool>,
+    /// Whether each rule's `requires` phrases are said firmly: in the title
+    /// or the first sentence, or [`REQUIRED_MENTIONS`] times in the rest of
+    /// the abstract (see [`Matcher::matches`]).
+    pub firm: Vec<bool>,
     /// Whether one of each rule's `unless` phrases occurs where it counts.
     pub blocked: Vec<bool>,
     /// Whether each rule matched in the title, the AI keywords or the first
@@ -98,13 +102,22 @@ pub struct Scores {
 }
 
 /// The matches of one text: the rules whose keywords count (a rule once
-/// per match) and those whose requirements occur.
+/// per match), those whose requirements are said (see
+/// [`Matcher::matches`]) and those an `unless` phrase blocks.
 #[derive(Debug, Default)]
 struct Hits {
     rules: Vec<usize>,
     required: Vec<usize>,
+    firm: Vec<usize>,
     blocked: Vec<usize>,
 }
+
+/// How many times the rest of the abstract must say a rule's `requires`
+/// phrases (any of them), when the title and the first sentence do not, for
+/// them to be said firmly: a single mention there is in passing (`similar
+/// results are observed in visual reasoning tasks` in a paper on language
+/// models).
+const REQUIRED_MENTIONS: usize = 2;
 
 impl Matcher {
     /// Compiles the phrases of `rules`.
@@ -180,11 +193,21 @@ impl Matcher {
         &self.ancestors[rule]
     }
 
-    /// The keyword matches in `tokens` of `text` that count, and the
-    /// requirements that occur.
+    /// The keyword matches in `tokens` of `text` that count, the
+    /// requirements that occur, and those said firmly: in the title or the
+    /// first sentence once, in the rest of the abstract
+    /// [`REQUIRED_MENTIONS`] times, in the AI keywords never (they are drawn
+    /// from the abstract and repeat its passing mentions).
     fn matches(&self, text: &str, tokens: &[Token], zone: Zone) -> Hits {
         let mut hits = Hits::default();
-        let mut found = self.find(tokens, zone, &mut hits);
+        let mut required = Vec::new();
+        let mut found = self.find(tokens, zone, &mut hits, &mut required);
+        hits.firm = match zone {
+            Zone::Title | Zone::Lead => required.iter().map(|&(rule, _, _)| rule).collect(),
+            Zone::Keyword => Vec::new(),
+            Zone::Body => said_often(required.clone()),
+        };
+        hits.required = required.into_iter().map(|(rule, _, _)| rule).collect();
         // Longest first at each start: whatever covers a match comes before it.
         found.sort_unstable_by_key(|&(start, end, p)| (start, std::cmp::Reverse(end), p));
         // The furthest end of the keyword matches before this group of equal
@@ -221,8 +244,15 @@ impl Matcher {
     }
 
     /// Every keyword and exclude phrase found in `tokens`, as `(start, end,
-    /// phrase)`; requirements and `unless` phrases go straight to `hits`.
-    fn find(&self, tokens: &[Token], zone: Zone, hits: &mut Hits) -> Vec<(usize, usize, u32)> {
+    /// phrase)`; requirements go to `required` as `(rule, start, end)` and
+    /// `unless` phrases straight to `hits`.
+    fn find(
+        &self,
+        tokens: &[Token],
+        zone: Zone,
+        hits: &mut Hits,
+        required: &mut Vec<(usize, usize, usize)>,
+    ) -> Vec<(usize, usize, u32)> {
         let mut found = Vec::new();
         for (i, token) in tokens.iter().enumerate() {
             let Some(candidates) = self.by_first.get(&token.hash) else { continue };
@@ -242,7 +272,7 @@ impl Matcher {
                     continue;
                 }
                 match phrase.role {
-                    Role::Require => hits.required.push(phrase.rule),
+                    Role::Require => required.push((phrase.rule, i, i + words.len())),
                     Role::Unless => hits.blocked.push(phrase.rule),
                     _ => found.push((i, i + words.len(), p)),
                 }
@@ -258,6 +288,7 @@ impl Matcher {
         let mut out = Scores {
             scores: vec![0; n],
             required: vec![false; n],
+            firm: vec![false; n],
             blocked: vec![false; n],
             headed: vec![false; n],
             titled: vec![false; n],
@@ -272,6 +303,9 @@ impl Matcher {
             for r in hits.required {
                 out.required[r] = true;
             }
+            for r in hits.firm {
+                out.firm[r] = true;
+            }
             for r in hits.blocked {
                 out.blocked[r] = true;
             }
@@ -285,6 +319,7 @@ impl Matcher {
             hits.rules.dedup();
             keyword_hits.rules.extend(hits.rules);
             keyword_hits.required.extend(hits.required);
+            keyword_hits.firm.extend(hits.firm);
             keyword_hits.blocked.extend(hits.blocked);
         }
         add(keyword_hits, settings.keyword_weight, 3, true, &mut out);
@@ -301,6 +336,17 @@ impl Matcher {
         std::iter::once(r)
             .chain(self.ancestors[r].iter().copied())
             .all(|a| (!self.has_requirements[a] || evidence.required[a]) && !evidence.blocked[a])
+    }
+
+    /// Whether the paper says rule `r`'s own `requires` only in passing (see
+    /// [`Scores::firm`]) and firmly those of an ancestor for which `tags`
+    /// holds: the paper is about the ancestor's context, and `r` does not
+    /// narrow it (`visual reasoning` once in a paper whose title says LLMs
+    /// is no sign of RL for multimodal models).
+    fn said_in_passing(&self, r: usize, evidence: &Scores, tags: impl Fn(usize) -> bool) -> bool {
+        self.has_requirements[r]
+            && !evidence.firm[r]
+            && self.ancestors[r].iter().any(|&a| self.has_requirements[a] && evidence.firm[a] && tags(a))
     }
 
     /// The rules that tag a paper with these scores: its subject topics
@@ -329,14 +375,26 @@ impl Matcher {
         topics
     }
 
+    /// The rules with their minimum score whose `requires` and `unless`
+    /// allow them.
+    fn passing(&self, evidence: &Scores, settings: &TaxonomyConfig) -> Vec<usize> {
+        let scores = &evidence.scores;
+        (0..scores.len())
+            .filter(|&r| scores[r] > 0 && scores[r] >= self.min_scores[r].unwrap_or(settings.min_score))
+            .filter(|&r| self.allowed(r, evidence))
+            .collect()
+    }
+
     /// [`Matcher::tagging`] before topics give their places to the
     /// descendants named up front.
     fn tagging_before_named(&self, evidence: &Scores, settings: &TaxonomyConfig) -> Vec<usize> {
         let scores = &evidence.scores;
-        let passing: Vec<usize> = (0..scores.len())
-            .filter(|&r| scores[r] > 0 && scores[r] >= self.min_scores[r].unwrap_or(settings.min_score))
-            .filter(|&r| self.allowed(r, evidence))
-            .collect();
+        let passing = self.passing(evidence, settings);
+        // A topic whose own requirement is said only in passing does not
+        // narrow an ancestor that tags the paper and whose own requirement
+        // is said firmly: the paper is about the ancestor's context.
+        let passing: Vec<usize> =
+            passing.iter().copied().filter(|&r| !self.said_in_passing(r, evidence, |a| passing.contains(&a))).collect();
         let specific: Vec<usize> =
             passing.iter().copied().filter(|&r| !passing.iter().any(|&d| self.ancestors[d].contains(&r))).collect();
         let inherited = self.inherited(scores, &passing, &specific);
@@ -398,7 +456,12 @@ impl Matcher {
         let named: Vec<usize> = self.descendants[r]
             .iter()
             .copied()
-            .filter(|&d| evidence.scores[d] > 0 && evidence.headed[d] && self.allowed(d, evidence))
+            .filter(|&d| {
+                evidence.scores[d] > 0
+                    && evidence.headed[d]
+                    && self.allowed(d, evidence)
+                    && !self.said_in_passing(d, evidence, |a| a == r || self.ancestors[r].contains(&a))
+            })
             .collect();
         let specific = named.iter().copied().filter(|&d| !named.iter().any(|&e| self.ancestors[e].contains(&d)));
         let best = specific.clone().map(|d| evidence.scores[d]).max()?;
@@ -449,6 +512,9 @@ pub struct RuleEvidence {
     pub allowed: bool,
     /// Whether it tags the paper.
     pub tags: bool,
+    /// Whether its own `requires` is said only in passing beside an
+    /// ancestor's said firmly, so that it leaves the paper to the ancestor.
+    pub in_passing: bool,
     /// The narrower topic named up front that tags the paper in its place.
     pub gave_way_to: Option<usize>,
     /// The topic whose place it takes, named up front below its minimum score.
@@ -463,6 +529,7 @@ impl Matcher {
         let replaced: Vec<(usize, usize)> =
             before.iter().filter_map(|&r| self.named_below(r, &evidence).map(|named| (r, named))).collect();
         let tagged = self.tagging(&evidence, settings);
+        let passing = self.passing(&evidence, settings);
         let mut out: Vec<RuleEvidence> = (0..self.len())
             .filter(|&r| evidence.scores[r] > 0)
             .map(|r| RuleEvidence {
@@ -471,6 +538,7 @@ impl Matcher {
                 headed: evidence.headed[r],
                 allowed: self.allowed(r, &evidence),
                 tags: tagged.contains(&r),
+                in_passing: self.said_in_passing(r, &evidence, |a| passing.contains(&a)),
                 gave_way_to: replaced.iter().find(|&&(from, _)| from == r).map(|&(_, to)| to),
                 in_place_of: replaced.iter().find(|&&(_, to)| to == r).map(|&(from, _)| from),
             })
@@ -478,6 +546,28 @@ impl Matcher {
         out.sort_by(|a, b| b.score.cmp(&a.score).then(a.rule.cmp(&b.rule)));
         out
     }
+}
+
+/// The rules whose requirements `required` (`(rule, start, end)`) holds at
+/// least [`REQUIRED_MENTIONS`] times, overlapping phrases of one rule
+/// (`large multimodal` and `multimodal`) counting once.
+fn said_often(mut required: Vec<(usize, usize, usize)>) -> Vec<usize> {
+    required.sort_unstable();
+    let mut out = Vec::new();
+    for run in required.chunk_by(|a, b| a.0 == b.0) {
+        let mut mentions = 0;
+        let mut end = 0;
+        for &(_, s, e) in run {
+            if mentions == 0 || s >= end {
+                mentions += 1;
+            }
+            end = end.max(e);
+        }
+        if mentions >= REQUIRED_MENTIONS {
+            out.push(run[0].0);
+        }
+    }
+    out
 }
 
 /// Each rule's parent, by index.
@@ -594,10 +684,17 @@ mod tests {
         Scores {
             scores: scores.to_vec(),
             required: vec![false; n],
+            firm: vec![false; n],
             blocked: vec![false; n],
             headed: vec![true; n],
             titled: vec![true; n],
         }
+    }
+
+    #[test]
+    fn overlapping_requirements_are_one_mention() {
+        assert!(said_often(vec![(0, 3, 5), (0, 4, 5)]).is_empty(), "`large multimodal` and `multimodal`: once");
+        assert_eq!(said_often(vec![(0, 3, 5), (0, 9, 10), (1, 2, 3)]), [0], "twice for rule 0, once for rule 1");
     }
 
     #[test]

@@ -433,3 +433,35 @@ fn display_names_read_naturally() {
     let surfaces: BTreeMap<String, u32> = [("Machine Unlearning".into(), 3), ("machine unlearning".into(), 2)].into();
     assert_eq!(sentence_case(&surfaces), "Machine unlearning", "the most frequent spelling");
 }
+
+#[test]
+fn a_requirement_said_in_passing_does_not_narrow_a_firmly_required_parent() {
+    let rl = rule("Reinforcement learning", &["reinforcement learning"]);
+    let mut for_llms = child("RL for language models", "Reinforcement learning", &["reinforcement learning"]);
+    for_llms.requires = vec!["llm".into()];
+    let mut multimodal = child("RL for multimodal models", "RL for language models", &["reinforcement learning"]);
+    multimodal.requires = vec!["visual reasoning".into(), "multimodal".into()];
+    let papers = [
+        paper(
+            "a",
+            "Does Reinforcement Learning Incentivize Reasoning in LLMs?",
+            "Reinforcement learning has improved the reasoning of LLMs. We measure pass@k of \
+             reinforcement learning. Similar results are observed in visual reasoning tasks.",
+        ),
+        paper(
+            "b",
+            "Reinforcement Learning for Visual Reasoning in LLMs",
+            "Reinforcement learning has improved the reasoning of LLMs. We study reinforcement learning.",
+        ),
+        paper(
+            "c",
+            "Does Reinforcement Learning Incentivize Reasoning in LLMs?",
+            "Reinforcement learning has improved the reasoning of LLMs. We train on visual reasoning \
+             tasks with reinforcement learning. Multimodal models gain most.",
+        ),
+    ];
+    let topics = enrich(&papers, &without_auto(vec![rl, for_llms, multimodal])).topics;
+    assert_eq!(names(&topics, 0), ["RL for language models"], "`visual reasoning` once, in passing");
+    assert_eq!(names(&topics, 1), ["RL for multimodal models"], "named in the title");
+    assert_eq!(names(&topics, 2), ["RL for multimodal models"], "said twice in the abstract");
+}
