@@ -279,9 +279,10 @@ def growth(site, work, n, parts):
     return {"papers": [m, n], "parts": {k: (parts[k] - first[k]) / (n - m) for k in parts}}
 
 
-def daily_rebuild(work, runs, papers=10000, per_day=50):
-    """Median time of a build with the record of the last one, after a day
-    of `per_day` papers is added to a site of `papers`."""
+def daily_site(work, papers, per_day):
+    """The site of the daily rebuild (generated once): `papers` papers,
+    then a last day of `per_day`. Returns the site, where its last day's
+    digest is, where it is put aside, and the output folder."""
     total = papers + per_day
     site = os.path.join(work, "daily%d" % papers)
     if not os.path.isdir(site):
@@ -289,14 +290,19 @@ def daily_rebuild(work, runs, papers=10000, per_day=50):
         subprocess.run(cmd + ["--format", "json", "--out", site], check=True)
     digests = os.path.join(site, "content", "digests")
     last = sorted(os.listdir(digests))[-1]
-    aside = os.path.join(work, last)
-    out = os.path.join(work, "daily-out")
+    return site, os.path.join(digests, last), os.path.join(work, last), os.path.join(work, "daily-out")
+
+
+def daily_rebuild(work, runs, papers=10000, per_day=50):
+    """Median time of a build with the record of the last one, after a day
+    of `per_day` papers is added to a site of `papers`."""
+    site, day, aside, out = daily_site(work, papers, per_day)
     build = [BINARY, "build", "--root", site, "--base-url", BASE_URL, "--output", out]
-    shutil.move(os.path.join(digests, last), aside)
+    shutil.move(day, aside)
     subprocess.run(build + ["--full"], check=True, capture_output=True)
     times, full, written = [], [], None
     for _ in range(runs):
-        shutil.move(aside, os.path.join(digests, last))
+        shutil.move(aside, day)
         start = time.perf_counter()
         result = subprocess.run(build, check=True, capture_output=True, text=True)
         times.append(time.perf_counter() - start)
@@ -304,9 +310,9 @@ def daily_rebuild(work, runs, papers=10000, per_day=50):
         subprocess.run(build + ["--full"], check=True, capture_output=True)
         full.append(time.perf_counter() - start)
         written = re.search(r"updated ([\d,]+) of ([\d,]+) files", result.stdout).groups()
-        shutil.move(os.path.join(digests, last), aside)
+        shutil.move(day, aside)
         subprocess.run(build, check=True, capture_output=True)
-    shutil.move(aside, os.path.join(digests, last))
+    shutil.move(aside, day)
     return statistics.median(times), written, statistics.median(full)
 
 
@@ -317,30 +323,22 @@ def daily_side_by_side(work, runs, binaries, papers=10000, per_day=50):
     """The daily rebuild of `daily_rebuild`, for each of `binaries` in turn
     over the same site, `runs` rounds: per binary, the median wall time and
     the median of each stage `build -v` logs."""
-    total = papers + per_day
-    site = os.path.join(work, "daily%d" % papers)
-    if not os.path.isdir(site):
-        cmd = [sys.executable, os.path.join(HERE, "gen_corpus.py"), "--papers", str(total), "--days", str(total // per_day)]
-        subprocess.run(cmd + ["--format", "json", "--out", site], check=True)
-    digests = os.path.join(site, "content", "digests")
-    last = sorted(os.listdir(digests))[-1]
-    aside = os.path.join(work, last)
-    out = os.path.join(work, "daily-out")
+    site, day, aside, out = daily_site(work, papers, per_day)
     env = dict(os.environ, RUST_LOG="debug")
     seen = {b: {"wall": [], "stages": {}} for b in binaries}
-    shutil.move(os.path.join(digests, last), aside)
+    shutil.move(day, aside)
     for _ in range(runs):
         for binary in binaries:
             build = [binary, "build", "--root", site, "--base-url", BASE_URL, "--output", out]
             subprocess.run(build, check=True, capture_output=True)  # the site and record without the new day
-            shutil.move(aside, os.path.join(digests, last))
+            shutil.move(aside, day)
             start = time.perf_counter()
             result = subprocess.run(build + ["-v"], check=True, capture_output=True, text=True, env=env)
             seen[binary]["wall"].append(time.perf_counter() - start)
             for stage, ms in STAGE.findall(result.stderr):
                 seen[binary]["stages"].setdefault(stage, []).append(float(ms))
-            shutil.move(os.path.join(digests, last), aside)
-    shutil.move(aside, os.path.join(digests, last))
+            shutil.move(day, aside)
+    shutil.move(aside, day)
     return {
         b: {"wall": statistics.median(v["wall"]), **{k: statistics.median(ms) for k, ms in v["stages"].items()}}
         for b, v in seen.items()
@@ -468,9 +466,9 @@ def main():
         help="only the daily rebuild at 10k, of these paperpress binaries side by side (medians of wall and stages)",
     )
     args = parser.parse_args()
+    work = args.work or tempfile.mkdtemp(prefix="paperpress-bench-")
+    os.makedirs(work, exist_ok=True)
     if args.daily:
-        work = args.work or tempfile.mkdtemp(prefix="paperpress-bench-")
-        os.makedirs(work, exist_ok=True)
         binaries = [os.path.abspath(b) for b in args.daily.split(",")]
         for binary, row in daily_side_by_side(work, args.runs, binaries).items():
             print(binary)
@@ -478,8 +476,6 @@ def main():
                 print("  %-40s %8.3f %s" % (stage, value, "s" if stage == "wall" else "ms"))
         return
     ensure_tools()
-    work = args.work or tempfile.mkdtemp(prefix="paperpress-bench-")
-    os.makedirs(work, exist_ok=True)
     if args.real:
         try:
             row = bench_real(args.real, args.runs, work)

@@ -202,12 +202,12 @@ impl Matcher {
         let mut hits = Hits::default();
         let mut required = Vec::new();
         let mut found = self.find(tokens, zone, &mut hits, &mut required);
+        hits.required = required.iter().map(|&(rule, _, _)| rule).collect();
         hits.firm = match zone {
-            Zone::Title | Zone::Lead => required.iter().map(|&(rule, _, _)| rule).collect(),
+            Zone::Title | Zone::Lead => hits.required.clone(),
             Zone::Keyword => Vec::new(),
-            Zone::Body => said_often(required.clone()),
+            Zone::Body => said_often(required),
         };
-        hits.required = required.into_iter().map(|(rule, _, _)| rule).collect();
         // Longest first at each start: whatever covers a match comes before it.
         found.sort_unstable_by_key(|&(start, end, p)| (start, std::cmp::Reverse(end), p));
         // The furthest end of the keyword matches before this group of equal
