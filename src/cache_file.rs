@@ -28,6 +28,18 @@ pub fn decode<T: DeserializeOwned>(format: &str, bytes: &[u8]) -> Option<T> {
     bincode::deserialize(body).ok()
 }
 
+/// Removes the file or folder `path` of the cache folder, if it is there.
+pub fn remove(path: &std::path::Path) -> crate::error::Result<()> {
+    use crate::error::Context;
+    let removed = if path.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
+    match removed {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("failed to remove `{}`", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn checksum(body: &[u8]) -> u64 {
     let mut h = DefaultHasher::new();
     body.hash(&mut h);

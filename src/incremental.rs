@@ -140,12 +140,7 @@ fn decode(bytes: &[u8]) -> Option<State> {
 
 /// Removes the record: done before the output changes.
 pub fn forget(cache: &Path) -> Result<()> {
-    match std::fs::remove_file(cache.join(FILE)) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(e).with_context(|| format!("failed to remove `{}`", cache.join(FILE).display()))
-        }
-        _ => Ok(()),
-    }
+    crate::cache_file::remove(&cache.join(FILE))
 }
 
 /// Writes the record of a build of `output`, complete.

@@ -185,7 +185,8 @@ fn full_build(
     let recorder = incremental::Recorder::default();
     let recording = recorder.sink(&staging);
     let sink: &dyn sink::Sink = if options.cache.is_some() { &recording } else { &staging };
-    let built = render_model(config, model, theme, sink, progress, |built| built.pages(sink))?;
+    let cache = options.cache.as_deref();
+    let built = render_model(config, model, theme, sink, cache, progress, |built| built.pages(sink))?;
     let plan = options.cache.as_ref().map(|_| timed("record", || incremental::Plan::new(&built.config, &built.model)));
     let sizes = staging.sizes();
     let size = output::size_by_part(sizes.iter().map(|(path, &size)| (path.as_str(), size)));
@@ -209,7 +210,7 @@ fn update_site(
 ) -> Result<Outcome> {
     let cache = options.cache.as_ref().expect("an incremental build has a cache folder");
     let changes = incremental::Changes::new(state);
-    let built = render_model(config, model, theme, &changes, &ProgressBar::hidden(), |built| {
+    let built = render_model(config, model, theme, &changes, Some(cache), &ProgressBar::hidden(), |built| {
         let plan = timed("what each page reads", || incremental::Plan::new(&built.config, &built.model));
         timed("changed pages", || changes.render_listed(&plan, &built.config, &built.model, &built.theme, &built.cards))
     })?;
@@ -307,17 +308,18 @@ fn render_site(
     let (model, read) = load_model(site, &config)?;
     let mut theme = timed("load theme", || theme::Theme::load(site))?;
     render::prepare(&config, &model, &mut theme);
-    Ok((render_model(config, model, theme, sink, progress, |built| built.pages(sink))?, read))
+    Ok((render_model(config, model, theme, sink, None, progress, |built| built.pages(sink))?, read))
 }
 
 /// Renders a model, feeds and sitemap included, into `sink`, the theme
 /// prepared; `pages` renders the listed pages (all of them, or those that
-/// changed) once the cards are made.
+/// changed) once the cards are made. The search memo is kept in `cache`.
 fn render_model(
     config: config::Config,
     model: model::Model,
     theme: theme::Theme,
     sink: &dyn sink::Sink,
+    cache: Option<&std::path::Path>,
     progress: &ProgressBar,
     pages: impl FnOnce(&Built) -> Result<()>,
 ) -> Result<Built> {
@@ -325,7 +327,7 @@ fn render_model(
     progress.set_length(count as u64);
     progress.set_message(format!("rendering {} pages", diagnostics::thousands(count)));
     let sink = &Progress { sink, bar: progress };
-    timed("search", || render::render_search(&config, &model, &theme, sink))?;
+    timed("search", || render::render_search(&config, &model, &theme, sink, cache))?;
     let cards = timed("cards", || render::Cards::new(&config, &model));
     let built = Built { config, model, theme, cards };
     pages(&built)?;
@@ -356,7 +358,7 @@ pub fn build_in_memory(config: &config::Config, records: Vec<paper::Paper>) -> R
     let sink = sink::Collect::default();
     let mut theme = theme::Theme::built_in()?;
     render::prepare(config, &model, &mut theme);
-    render_model(config.clone(), model, theme, &sink, &ProgressBar::hidden(), |built| built.pages(&sink))?;
+    render_model(config.clone(), model, theme, &sink, None, &ProgressBar::hidden(), |built| built.pages(&sink))?;
     Ok(sink.into_files())
 }
 

@@ -84,16 +84,8 @@ impl ParseCache {
 
 /// Removes every entry (`build --full`).
 pub fn forget(cache: &Path) -> crate::error::Result<()> {
-    use crate::error::Context;
-    let folder = cache.join(FOLDER);
     // Whatever is there: a file in its place goes too.
-    let removed = if folder.is_dir() { std::fs::remove_dir_all(&folder) } else { std::fs::remove_file(&folder) };
-    match removed {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(e).with_context(|| format!("failed to remove `{}`", folder.display()))
-        }
-        _ => Ok(()),
-    }
+    crate::cache_file::remove(&cache.join(FOLDER))
 }
 
 /// The name of a digest's entry: the version, the path and the bytes, hashed.

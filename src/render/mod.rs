@@ -103,7 +103,7 @@ pub fn render(
     prepare(config, model, theme);
     let cards = crate::timed("cards", || Cards::new(config, model));
     let files = Collect::default();
-    render_search(config, model, theme, &files)?;
+    render_search(config, model, theme, &files, None)?;
     render_all(config, model, theme, &cards, &files, progress)?;
     Ok(files.into_files())
 }
@@ -237,13 +237,21 @@ pub fn render_site_pages(config: &Config, model: &Model, theme: &Theme, cards: &
 /// The search page and the search index, when search is on. A build runs
 /// this before making the cards: the index needs the most memory of any
 /// stage, and is done with it before the pages need theirs.
-pub fn render_search(config: &Config, model: &Model, theme: &Theme, sink: &dyn Sink) -> Result<()> {
+/// With a cache folder, the search memo there spares the papers that did
+/// not change their analysis.
+pub fn render_search(
+    config: &Config,
+    model: &Model,
+    theme: &Theme,
+    sink: &dyn Sink,
+    cache: Option<&std::path::Path>,
+) -> Result<()> {
     if !config.search.enabled {
         return Ok(());
     }
     sink.put(pages::search_page(&theme.tera, model, &counted_site(config, model, theme))?)?;
     let docs = crate::timed("search documents", || search_docs(model));
-    search::write(docs, &config.search, sink)
+    search::write(docs, &config.search, sink, cache)
 }
 
 /// The pages that show paper `i`, after it changed: its own page and the

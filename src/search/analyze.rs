@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 /// Postings of one field, by stem number: `docs[offsets[s]..offsets[s + 1]]`
 /// are the papers holding stem `s` (ascending) and `counts` how often.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub(super) struct Postings {
     offsets: Vec<usize>,
     docs: Vec<u32>,
@@ -35,7 +35,7 @@ impl Postings {
 }
 
 /// The analysed papers.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub(super) struct Analysis {
     /// Every stem, in [`index_order`].
     pub(super) stems: Vec<String>,
@@ -181,30 +181,110 @@ fn distinct_pieces<'a>(chunks: &mut [Chunk<'a>]) -> (Vec<&'a str>, Vec<Vec<u32>>
     (distinct, renumber)
 }
 
-/// One paper's field lengths and, per field, (stem, count) pairs.
-struct DocTerms {
-    lengths: [u32; 4],
-    terms: [Vec<(u32, u32)>; 4],
+/// Analysed papers before their postings are laid out: every stem in
+/// [`index_order`], and each paper's terms by stem number, in flat arrays
+/// (a few large vectors rather than one per paper and field, so that the
+/// memo stores and reloads them quickly). What a paper's field texts
+/// analyse to depends on those texts alone, so the memo (`memo`) keeps it
+/// from one build to the next.
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub(super) struct Terms {
+    pub(super) stems: Vec<String>,
+    /// Per paper, the number of stems in each field.
+    pub(super) lengths: Vec<[u32; 4]>,
+    /// Paper `p`'s terms in field `f` are entries `ends[4p + f - 1]..ends[4p + f]`
+    /// (from 0 for the first) of `stem` and `count`, stems ascending.
+    #[serde(with = "little_endian")]
+    pub(super) ends: Vec<u32>,
+    #[serde(with = "little_endian")]
+    pub(super) stem: Vec<u32>,
+    #[serde(with = "little_endian")]
+    pub(super) count: Vec<u32>,
 }
 
-fn count_stems(pieces: &[u32], stem_of: &[Option<u32>], buffer: &mut Vec<u32>) -> (u32, Vec<(u32, u32)>) {
+/// A `Vec<u32>` stored as its little-endian bytes: one block that bincode
+/// copies, rather than a number at a time.
+mod little_endian {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(numbers: &[u32], serializer: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = numbers.iter().flat_map(|n| n.to_le_bytes()).collect();
+        serializer.serialize_bytes(&bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u32>, D::Error> {
+        let bytes = serde_bytes::ByteBuf::deserialize(deserializer)?;
+        if bytes.len() % 4 != 0 {
+            return Err(serde::de::Error::custom("not a whole number of u32s"));
+        }
+        Ok(bytes.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+    }
+}
+
+impl Terms {
+    /// The range of paper `paper`'s terms in field `field`.
+    pub(super) fn range(&self, paper: usize, field: usize) -> std::ops::Range<usize> {
+        let at = 4 * paper + field;
+        let start = if at == 0 { 0 } else { self.ends[at - 1] as usize };
+        start..self.ends[at] as usize
+    }
+
+    /// Papers held.
+    pub(super) fn len(&self) -> usize {
+        self.lengths.len()
+    }
+
+    /// Room for `papers` more papers and `entries` more terms.
+    pub(super) fn reserve(&mut self, papers: usize, entries: usize) {
+        self.lengths.reserve_exact(papers);
+        self.ends.reserve_exact(4 * papers);
+        self.stem.reserve_exact(entries);
+        self.count.reserve_exact(entries);
+    }
+
+    /// Adds paper `paper` of `from`, its stems renumbered by `number`.
+    pub(super) fn push_from(&mut self, from: &Terms, paper: usize, number: &[u32]) {
+        self.lengths.push(from.lengths[paper]);
+        for field in 0..4 {
+            let range = from.range(paper, field);
+            self.stem.extend(from.stem[range.clone()].iter().map(|&s| number[s as usize]));
+            self.count.extend_from_slice(&from.count[range]);
+            self.ends.push(self.stem.len() as u32);
+        }
+    }
+}
+
+/// Adds one field's terms (its pieces' stems, counted) to `out`; returns
+/// the field's length.
+fn count_stems(pieces: &[u32], stem_of: &[Option<u32>], buffer: &mut Vec<u32>, out: &mut Terms) -> u32 {
     buffer.clear();
     buffer.extend(pieces.iter().filter_map(|&p| stem_of[p as usize]));
     buffer.sort_unstable();
-    let mut terms: Vec<(u32, u32)> = Vec::new();
+    let first = out.stem.len();
     for &stem in buffer.iter() {
-        match terms.last_mut() {
-            Some((last, count)) if *last == stem => *count += 1,
-            _ => terms.push((stem, 1)),
+        match out.stem.last() {
+            Some(&last) if last == stem && out.stem.len() > first => {
+                *out.count.last_mut().expect("a count per stem") += 1
+            }
+            _ => {
+                out.stem.push(stem);
+                out.count.push(1);
+            }
         }
     }
-    // Sized to fit: 100,000 papers' terms are held at once.
-    terms.shrink_to_fit();
-    (buffer.len() as u32, terms)
+    out.ends.push(out.stem.len() as u32);
+    buffer.len() as u32
 }
 
 /// Analyses the papers' field texts (in [`super::FIELDS`] order).
+#[cfg(test)]
 pub(super) fn analyze<T: AsRef<str> + Sync>(texts: &[[T; 4]]) -> Analysis {
+    lay_out(&terms_of(texts))
+}
+
+/// Each paper's stems and their counts, for the papers' field texts (in
+/// [`super::FIELDS`] order).
+pub(super) fn terms_of<T: AsRef<str> + Sync>(texts: &[[T; 4]]) -> Terms {
     let mut chunks: Vec<Chunk> = texts.par_chunks(CHUNK_PAPERS).map(collect_pieces).collect();
     // Every distinct piece, stemmed once by the crate's pipeline.
     let (distinct, renumber) = distinct_pieces(&mut chunks);
@@ -222,26 +302,36 @@ pub(super) fn analyze<T: AsRef<str> + Sync>(texts: &[[T; 4]]) -> Analysis {
     let (stems, stem_of) = number_stems(&stemmed);
 
     // Each chunk's pieces are freed as soon as they are counted.
-    let docs: Vec<DocTerms> = chunks
+    let parts: Vec<Terms> = chunks
         .into_par_iter()
         .zip(renumber)
-        .flat_map_iter(|(chunk, map)| {
+        .map(|(chunk, map)| {
             let local: Vec<Option<u32>> = map.iter().map(|&p| stem_of[p as usize]).collect();
             let mut buffer = Vec::new();
-            chunk.docs.into_iter().map(move |fields| {
-                let mut lengths = [0; 4];
-                let terms = std::array::from_fn(|f| {
-                    let (length, terms) = count_stems(&fields[f], &local, &mut buffer);
-                    lengths[f] = length;
-                    terms
-                });
-                DocTerms { lengths, terms }
-            })
+            let mut part = Terms::default();
+            for fields in chunk.docs {
+                let lengths = std::array::from_fn(|f| count_stems(&fields[f], &local, &mut buffer, &mut part));
+                part.lengths.push(lengths);
+            }
+            part
         })
         .collect();
-    drop(stem_of);
-    let postings = (0..4).into_par_iter().map(|f| postings(&docs, stems.len(), f)).collect();
-    Analysis { stems, lengths: docs.iter().map(|d| d.lengths).collect(), postings }
+    let mut terms = Terms { stems, ..Terms::default() };
+    terms.reserve(texts.len(), parts.iter().map(|p| p.stem.len()).sum());
+    for part in parts {
+        let base = terms.stem.len() as u32;
+        terms.ends.extend(part.ends.iter().map(|&e| base + e));
+        terms.stem.extend_from_slice(&part.stem);
+        terms.count.extend_from_slice(&part.count);
+        terms.lengths.extend_from_slice(&part.lengths);
+    }
+    terms
+}
+
+/// The postings of analysed papers.
+pub(super) fn lay_out(terms: &Terms) -> Analysis {
+    let postings = (0..4).into_par_iter().map(|f| postings(terms, f)).collect();
+    Analysis { stems: terms.stems.clone(), lengths: terms.lengths.clone(), postings }
 }
 
 /// The distinct stems in [`index_order`], and each piece's stem number.
@@ -255,10 +345,11 @@ fn number_stems(stemmed: &[Option<String>]) -> (Vec<String>, Vec<Option<u32>>) {
 }
 
 /// Lays out field `field`'s postings by counting: papers stay in order.
-fn postings(docs: &[DocTerms], stem_count: usize, field: usize) -> Postings {
+fn postings(terms: &Terms, field: usize) -> Postings {
+    let stem_count = terms.stems.len();
     let mut offsets = vec![0usize; stem_count + 1];
-    for doc in docs {
-        for &(stem, _) in &doc.terms[field] {
+    for paper in 0..terms.len() {
+        for &stem in &terms.stem[terms.range(paper, field)] {
             offsets[stem as usize + 1] += 1;
         }
     }
@@ -268,10 +359,11 @@ fn postings(docs: &[DocTerms], stem_count: usize, field: usize) -> Postings {
     let total = offsets[stem_count];
     let (mut papers, mut counts) = (vec![0u32; total], vec![0u32; total]);
     let mut next = offsets.clone();
-    for (number, doc) in docs.iter().enumerate() {
-        for &(stem, count) in &doc.terms[field] {
+    for paper in 0..terms.len() {
+        let range = terms.range(paper, field);
+        for (&stem, &count) in terms.stem[range.clone()].iter().zip(&terms.count[range]) {
             let slot = &mut next[stem as usize];
-            papers[*slot] = number as u32;
+            papers[*slot] = paper as u32;
             counts[*slot] = count;
             *slot += 1;
         }

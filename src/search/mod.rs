@@ -11,15 +11,19 @@
 //! is split into shards by stem, and display data into small files by paper
 //! number, so a query downloads only what it needs.
 //!
-//! This module only reads its input and hands files to a sink; `output`
-//! writes them.
+//! This module reads its input and hands files to a sink; `output` writes
+//! them. The one file it keeps itself is its memo in the cache folder
+//! ([`memo`]): each paper's analysed terms, so a rebuild analyses only
+//! the papers that changed.
 
 mod analyze;
 mod encode;
+pub mod memo;
 #[cfg(test)]
 mod tests;
 
 use std::borrow::Cow;
+use std::path::Path;
 use std::time::Instant;
 
 use crate::config::SearchConfig;
@@ -72,15 +76,34 @@ impl SearchDoc {
 /// soon as it is encoded, so that the index never sits in memory whole.
 /// The papers are taken by value and freed once their display data is
 /// written: at 100,000 papers that is 150 MB of text the postings do not need.
-pub fn write(mut docs: Vec<SearchDoc>, config: &SearchConfig, sink: &dyn Sink) -> Result<()> {
+/// With a cache folder, the papers the memo has are not analysed again.
+pub fn write(mut docs: Vec<SearchDoc>, config: &SearchConfig, sink: &dyn Sink, cache: Option<&Path>) -> Result<()> {
     let start = Instant::now();
     number(&mut docs);
     let texts: Vec<[Cow<str>; 4]> = docs.iter().map(|d| d.field_texts()).collect();
-    let analysis = analyze::analyze(&texts);
+    let (terms, hashes) = match cache {
+        Some(cache) => {
+            let (terms, hashes, reuse) = memo::terms(&texts, cache);
+            log::debug!("search memo: {} papers remembered, {} analysed", reuse.remembered, reuse.analysed);
+            (terms, Some(hashes))
+        }
+        None => (analyze::terms_of(&texts), None),
+    };
     let elasticlunr_json = config.elasticlunr_json.then(|| elasticlunr_index(&texts).to_json());
     drop(texts);
     let analysed = start.elapsed();
-    let stats = encode::write(analysis, docs, config, sink)?;
+    let analysis = analyze::lay_out(&terms);
+    let stats = match (cache, hashes) {
+        // The memo is written while the index is encoded.
+        (Some(cache), Some(hashes)) => {
+            rayon::join(|| encode::write(analysis, docs, config, sink), || memo::save(cache, &hashes, &terms)).0
+        }
+        _ => {
+            drop(terms);
+            encode::write(analysis, docs, config, sink)
+        }
+    };
+    let stats = stats?;
     log::debug!(
         "search index: {} papers, {} stems, {} files, {} bytes; analysis {:.1} ms, encoding {:.1} ms",
         stats.docs,
@@ -100,7 +123,7 @@ pub fn write(mut docs: Vec<SearchDoc>, config: &SearchConfig, sink: &dyn Sink) -
 /// benchmarks; a build streams them with [`write`].
 pub fn build(docs: &[SearchDoc], config: &SearchConfig) -> Vec<OutputFile> {
     let sink = Collect::default();
-    write(docs.to_vec(), config, &sink).expect("collecting files in memory cannot fail");
+    write(docs.to_vec(), config, &sink, None).expect("collecting files in memory cannot fail");
     sink.into_files()
 }
 

@@ -97,6 +97,8 @@ fn issue_16_a_site_built_day_by_day_is_what_a_clean_build_writes() {
         assert!(report.written < report.files, "{day}: wrote {} of {} files", report.written, report.files);
         assert_same_as_clean_build(root, &format!("after adding {day}"));
     }
+    // The search memo: the next build analyses only the papers that changed.
+    assert!(root.join(".paperpress/cache/search.bin").is_file(), "the build keeps its search memo");
     // Nothing changed: nothing is written.
     let again = build_kept(root);
     assert!(again.incremental);
