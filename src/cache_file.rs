@@ -10,10 +10,12 @@ use serde::de::DeserializeOwned;
 /// `value` as stored under the format line `format`; an error when the
 /// value does not serialize.
 pub fn encode<T: Serialize>(format: &str, value: &T) -> bincode::Result<Vec<u8>> {
-    let body = bincode::serialize(value)?;
+    // Serialized straight after the format line: no pass to size it first
+    // (which would pack the memos' arrays twice), no copy of the body.
     let mut bytes = format.as_bytes().to_vec();
-    bytes.extend_from_slice(&body);
-    bytes.extend_from_slice(&checksum(&body).to_le_bytes());
+    bincode::serialize_into(&mut bytes, value)?;
+    let sum = checksum(&bytes[format.len()..]);
+    bytes.extend_from_slice(&sum.to_le_bytes());
     Ok(bytes)
 }
 
@@ -26,6 +28,51 @@ pub fn decode<T: DeserializeOwned>(format: &str, bytes: &[u8]) -> Option<T> {
         return None;
     }
     bincode::deserialize(body).ok()
+}
+
+/// Vectors of numbers stored as their little-endian bytes (`#[serde(with =
+/// "cache_file::packed_u32")]`): one block that bincode copies, rather
+/// than a number at a time, for the memos' large flat arrays.
+macro_rules! packed {
+    ($name:ident, $int:ty) => {
+        #[doc = concat!("A `Vec<", stringify!($int), ">` as its little-endian bytes.")]
+        pub mod $name {
+            use serde::{Deserialize, Deserializer, Serializer};
+
+            /// Writes the numbers' bytes.
+            pub fn serialize<S: Serializer>(numbers: &[$int], serializer: S) -> Result<S::Ok, S::Error> {
+                let bytes: Vec<u8> = numbers.iter().flat_map(|n| n.to_le_bytes()).collect();
+                serializer.serialize_bytes(&bytes)
+            }
+
+            /// Reads them back; a length that is no whole number of them is an error.
+            pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<$int>, D::Error> {
+                const WIDTH: usize = std::mem::size_of::<$int>();
+                let bytes = serde_bytes::ByteBuf::deserialize(deserializer)?;
+                if bytes.len() % WIDTH != 0 {
+                    return Err(serde::de::Error::custom("not a whole number of numbers"));
+                }
+                Ok(bytes
+                    .chunks_exact(WIDTH)
+                    .map(|b| <$int>::from_le_bytes(b.try_into().expect("chunks of the width")))
+                    .collect())
+            }
+        }
+    };
+}
+
+packed!(packed_u32, u32);
+packed!(packed_u64, u64);
+
+/// Writes `bytes` to `file` through a temporary file beside it, so that a
+/// killed build leaves the old file or the new one, never half of one.
+pub fn write_atomically(file: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = file.parent().unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut temporary = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut temporary, bytes)?;
+    temporary.persist(file).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Removes the file or folder `path` of the cache folder, if it is there.
@@ -50,6 +97,25 @@ fn checksum(body: &[u8]) -> u64 {
 mod tests {
     use super::*;
     use crate::paper::Paper;
+
+    #[test]
+    fn packed_numbers_come_back_and_a_cut_block_is_refused() {
+        #[derive(Debug, PartialEq, Serialize, serde::Deserialize)]
+        struct Arrays {
+            #[serde(with = "packed_u32")]
+            small: Vec<u32>,
+            #[serde(with = "packed_u64")]
+            large: Vec<u64>,
+        }
+        let arrays = Arrays { small: vec![0, 1, u32::MAX, 70_000], large: vec![u64::MAX, 3] };
+        let bytes = encode("test 1\n", &arrays).unwrap();
+        assert_eq!(decode::<Arrays>("test 1\n", &bytes), Some(arrays));
+        // Three bytes where four make a number: refused, not misread.
+        #[derive(Serialize)]
+        struct Bytes(#[serde(with = "serde_bytes")] Vec<u8>, #[serde(with = "serde_bytes")] Vec<u8>);
+        let cut = encode("test 1\n", &Bytes(vec![1, 2, 3], vec![0; 8])).unwrap();
+        assert_eq!(decode::<Arrays>("test 1\n", &cut), None);
+    }
 
     #[test]
     fn a_paper_comes_back_whole_and_a_damaged_file_as_nothing() {

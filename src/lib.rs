@@ -436,7 +436,7 @@ fn load_model_with(
         parse_cache.finish();
     }
     let model = timed("model (days, topics, related)", || {
-        model::Model::new(content.papers, content.pages, content.home, config)
+        model::Model::new_with(content.papers, content.pages, content.home, config, cache)
     });
     Ok((model, content.report))
 }

@@ -42,6 +42,18 @@ impl Model {
     /// order, then by upvotes, then by id, so the order is stable) and
     /// computes topics and related papers.
     pub fn new(papers: Vec<Paper>, pages: Vec<Page>, home: Option<Page>, config: &Config) -> Model {
+        Model::new_with(papers, pages, home, config, None)
+    }
+
+    /// [`Model::new`], with the analysis memo in the cache folder `cache`
+    /// (see [`enrich::memo`]).
+    pub fn new_with(
+        papers: Vec<Paper>,
+        pages: Vec<Page>,
+        home: Option<Page>,
+        config: &Config,
+        cache: Option<&std::path::Path>,
+    ) -> Model {
         let mut days: BTreeMap<Date, Vec<usize>> = BTreeMap::new();
         for (i, paper) in papers.iter().enumerate() {
             for date in paper.dates() {
@@ -59,7 +71,7 @@ impl Model {
                 Day { date, papers: list }
             })
             .collect();
-        let enriched = enrich::enrich(&papers, config);
+        let enriched = enrich::enrich_with(&papers, config, cache);
         Model { papers, days, pages, home, topics: enriched.topics, related: enriched.related }
     }
 

@@ -5,9 +5,13 @@
 //! results are kept (rule hits, candidate phrases, a term vector), so
 //! memory stays proportional to the papers, not to their tokens.
 
+pub mod memo;
 pub mod related;
 pub mod text;
 pub mod topics;
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -78,6 +82,16 @@ fn ends_with_abbreviation(text: &str) -> bool {
         || (word.len() == 1 && word.chars().all(|c| c.is_uppercase()))
 }
 
+/// What a paper's analysis depends on besides its text: the rules, the
+/// taxonomy's settings and the locked topics.
+fn fingerprint(config: &Config) -> u64 {
+    let mut h = DefaultHasher::new();
+    serde_json::to_string(&(&config.topics, &config.taxonomy, &config.locked))
+        .expect("the configuration serializes")
+        .hash(&mut h);
+    h.finish()
+}
+
 /// Topics and related papers of a site.
 #[derive(Debug, Default)]
 pub struct Enriched {
@@ -89,22 +103,53 @@ pub struct Enriched {
 
 /// Computes topics and related papers.
 pub fn enrich(papers: &[Paper], config: &Config) -> Enriched {
+    enrich_with(papers, config, None)
+}
+
+/// [`enrich`], with the analysis memo in the cache folder `cache` (see
+/// [`memo`]): only new and changed papers are cut into words.
+pub fn enrich_with(papers: &[Paper], config: &Config, cache: Option<&Path>) -> Enriched {
     let settings = &config.taxonomy;
     let matcher = Matcher::new(&config.topics);
     let locked: Vec<&str> = config.locked.topics.iter().flat_map(|t| t.phrases.iter().map(String::as_str)).collect();
     let names = crate::timed("topic names", || Names::collect_with(papers, settings, &locked));
-    let analysed: Vec<(PaperEvidence, related::TermCounts)> = crate::timed("text analysis", || {
-        papers
-            .par_iter()
-            .map(|paper| {
-                let doc = Doc::new(paper);
-                let rules = matcher.tagging(&matcher.scores(&doc, settings), settings);
-                let mentions = if paper.topics.is_empty() { names.mentions(&doc, settings) } else { Vec::new() };
-                (PaperEvidence { rules, mentions }, related::term_counts(&doc))
-            })
-            .collect()
+    let analyse = |paper: &Paper| {
+        let doc = Doc::new(paper);
+        let scanned = paper.topics.is_empty() && !names.is_empty();
+        memo::Analysed {
+            rules: matcher.tagging(&matcher.scores(&doc, settings), settings),
+            terms: related::term_counts(&doc),
+            sightings: scanned.then(|| names.abstract_sightings(&doc)),
+        }
+    };
+    let (evidence, terms): (Vec<PaperEvidence>, Vec<related::TermCounts>) = crate::timed("text analysis", || {
+        let fingerprint = fingerprint(config);
+        let (all, hashes) = match cache {
+            Some(cache) => {
+                let (all, hashes, reuse) =
+                    memo::analyse_all(papers, cache, fingerprint, &names, matcher.len(), analyse);
+                log::debug!("analysis memo: {} papers remembered, {} analysed", reuse.remembered, reuse.analysed);
+                (all, Some(hashes))
+            }
+            None => (papers.par_iter().map(analyse).collect(), None),
+        };
+        // The memo is written while the mentions are counted.
+        let (evidence, ()) = rayon::join(
+            || {
+                papers
+                    .par_iter()
+                    .zip(&all)
+                    .map(|(paper, analysed)| memo::evidence(paper, analysed, &names, settings))
+                    .collect()
+            },
+            || {
+                if let (Some(cache), Some(hashes)) = (cache, &hashes) {
+                    memo::save(cache, fingerprint, &names, hashes, &all);
+                }
+            },
+        );
+        (evidence, all.into_iter().map(|a| a.terms).collect())
     });
-    let (evidence, terms): (Vec<_>, Vec<_>) = analysed.into_iter().unzip();
     // Topic assignment is mostly one thread's work: related papers use the other.
     let (topics, related) = rayon::join(
         || {

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::Doc;
+use super::text::Token;
 
 /// Up to this many papers, similarity is exact.
 const EXACT_LIMIT: usize = 5_000;
@@ -24,17 +25,22 @@ const MIN_SIMILARITY: f32 = 0.05;
 /// A paper's words, hashed, with their counts (title words count twice).
 pub type TermCounts = Vec<(u64, u32)>;
 
+/// Whether a word can carry similarity: no stop word, three characters or
+/// more, not a number.
+pub fn carries_similarity(token: &Token) -> bool {
+    let word = token.norm.as_str();
+    !(token.stop || word.chars().count() < 3 || word.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Counts the words of a paper that can carry similarity.
 pub fn term_counts(doc: &Doc) -> TermCounts {
     let mut counts: Vec<(u64, u32)> = Vec::with_capacity(doc.title_tokens.len() + doc.abstract_tokens.len());
     let title = doc.title_tokens.iter().map(|t| (t, 2));
     let body = doc.abstract_tokens.iter().map(|t| (t, 1));
     for (token, weight) in title.chain(body) {
-        let word = token.norm.as_str();
-        if token.stop || word.chars().count() < 3 || word.bytes().all(|b| b.is_ascii_digit()) {
-            continue;
+        if carries_similarity(token) {
+            counts.push((token.hash, weight));
         }
-        counts.push((token.hash, weight));
     }
     // Sorting and summing runs is cheaper than a hash map for a few hundred words.
     counts.sort_unstable_by_key(|&(hash, _)| hash);

@@ -194,31 +194,12 @@ pub(super) struct Terms {
     pub(super) lengths: Vec<[u32; 4]>,
     /// Paper `p`'s terms in field `f` are entries `ends[4p + f - 1]..ends[4p + f]`
     /// (from 0 for the first) of `stem` and `count`, stems ascending.
-    #[serde(with = "little_endian")]
+    #[serde(with = "crate::cache_file::packed_u32")]
     pub(super) ends: Vec<u32>,
-    #[serde(with = "little_endian")]
+    #[serde(with = "crate::cache_file::packed_u32")]
     pub(super) stem: Vec<u32>,
-    #[serde(with = "little_endian")]
+    #[serde(with = "crate::cache_file::packed_u32")]
     pub(super) count: Vec<u32>,
-}
-
-/// A `Vec<u32>` stored as its little-endian bytes: one block that bincode
-/// copies, rather than a number at a time.
-mod little_endian {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(numbers: &[u32], serializer: S) -> Result<S::Ok, S::Error> {
-        let bytes: Vec<u8> = numbers.iter().flat_map(|n| n.to_le_bytes()).collect();
-        serializer.serialize_bytes(&bytes)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u32>, D::Error> {
-        let bytes = serde_bytes::ByteBuf::deserialize(deserializer)?;
-        if bytes.len() % 4 != 0 {
-            return Err(serde::de::Error::custom("not a whole number of u32s"));
-        }
-        Ok(bytes.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
-    }
 }
 
 impl Terms {

@@ -92,7 +92,7 @@ pub(super) fn terms<T: AsRef<str> + Sync>(texts: &[[T; 4]], cache: &Path) -> (Te
 /// that cannot be written only means a full analysis next time.
 pub(super) fn save(cache: &Path, hashes: &[u128], terms: &Terms) {
     if let Ok(bytes) = crate::cache_file::encode(FORMAT, &MemoRef { hashes, terms }) {
-        let _ = write_atomically(&path(cache), &bytes);
+        let _ = crate::cache_file::write_atomically(&path(cache), &bytes);
     }
 }
 
@@ -108,17 +108,6 @@ fn well_formed(memo: &Memo) -> bool {
         && terms.ends.windows(2).all(|w| w[0] <= w[1])
         && terms.ends.last().is_none_or(|&e| e as usize == entries)
         && terms.stem.iter().all(|&s| (s as usize) < terms.stems.len())
-}
-
-/// Writes `bytes` to `file` through a temporary file beside it, so that a
-/// killed build leaves the old memo or the new one, never half of one.
-fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut temporary = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut temporary, bytes)?;
-    temporary.persist(file).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// The terms of `texts` (whose hashes are `hashes`): the memo's where it

@@ -103,6 +103,8 @@ struct Usage {
 pub struct Names {
     /// Phrase key -> candidate.
     index: FxHashMap<u64, u32>,
+    /// Candidate -> phrase key (ascending).
+    keys: Vec<u64>,
     /// What abstracts are scanned with, in one lookup a word: phrase key ->
     /// the candidate it is ([`NOT_A_NAME`] if none), with [`BEGINS_NAME`]
     /// set when a longer candidate begins with it.
@@ -128,6 +130,11 @@ pub struct Mention {
     /// In the title.
     pub title: bool,
 }
+
+/// A candidate sighted in an abstract: its phrase key, and what was seen
+/// (the `IN_LEAD`, `IN_ABSTRACT`, `MID_SENTENCE`, `CAPITALISED` and
+/// `MODIFIES` bits).
+pub type AbstractSighting = (u64, u8);
 
 /// The phrases of `tokens` (of `text`) that can name a topic: one to
 /// [`MAX_WORDS`] adjacent words (not across punctuation), neither first
@@ -253,6 +260,7 @@ impl Names {
         kept.sort_unstable_by_key(|&(key, _)| key);
         let mut names = Names {
             index: kept.iter().enumerate().map(|(i, &(key, _))| (key, i as u32)).collect(),
+            keys: kept.iter().map(|&(key, _)| key).collect(),
             titled: kept.iter().map(|&(_, (t, _))| t).collect(),
             words: (0..kept.len()).map(|_| OnceLock::new()).collect(),
             usage: (0..kept.len()).map(|_| Usage::default()).collect(),
@@ -321,23 +329,68 @@ impl Names {
         if self.is_empty() {
             return Vec::new();
         }
+        let in_abstract = self.abstract_sightings(doc);
+        let keywords: Vec<(&str, &[Token])> =
+            doc.keywords.iter().map(String::as_str).zip(doc.keyword_tokens.iter().map(Vec::as_slice)).collect();
+        self.mentions_with(&doc.title, &doc.title_tokens, &keywords, &in_abstract, settings)
+    }
+
+    /// [`Names::mentions`], from the title's and AI keywords' words and the
+    /// sightings [`Names::abstract_sightings`] found in the abstract (for
+    /// this site's candidates or an earlier build's: those that are no
+    /// candidate now are left out).
+    pub fn mentions_with(
+        &self,
+        title: &str,
+        title_tokens: &[Token],
+        keywords: &[(&str, &[Token])],
+        in_abstract: &[AbstractSighting],
+        settings: &TaxonomyConfig,
+    ) -> Vec<Mention> {
+        if self.is_empty() {
+            return Vec::new();
+        }
         // Every sighting as one number (candidate, then what was seen),
         // sorted and summed per candidate: cheaper than a map per paper.
-        let mut seen: Vec<u64> = Vec::with_capacity(doc.abstract_tokens.len());
-        let (title, title_tokens) = (&doc.title, &doc.title_tokens);
+        let mut seen: Vec<u64> = Vec::with_capacity(in_abstract.len() + 8);
         phrases_of(title, title_tokens, |start, end, key| {
             if let Some(&name) = self.index.get(&key) {
                 self.remember_words(name, &title_tokens[start..end]);
                 seen.push(sighting(name, IN_TITLE | if modifies(title, title_tokens, end) { MODIFIES } else { 0 }));
             }
         });
-        for (keyword, tokens) in doc.keywords.iter().zip(&doc.keyword_tokens) {
+        for &(keyword, tokens) in keywords {
             phrases_of(keyword, tokens, |start, end, key| {
                 if let Some(&name) = self.index.get(&key) {
                     self.remember_words(name, &tokens[start..end]);
                     seen.push(sighting(name, IN_KEYWORD));
                 }
             });
+        }
+        for &(key, flags) in in_abstract {
+            if let Some(&name) = self.index.get(&key) {
+                seen.push(sighting(name, u64::from(flags)));
+            }
+        }
+        seen.sort_unstable();
+        let mut mentions = Vec::new();
+        for run in seen.chunk_by(|a, b| a >> 32 == b >> 32) {
+            let name = (run[0] >> 32) as u32;
+            if let Some(mention) = self.count(name, run, settings) {
+                mentions.push(mention);
+            }
+        }
+        mentions
+    }
+
+    /// Every sighting of a candidate in the abstract, by the candidate's
+    /// phrase key. Whether a phrase is sighted at a place depends on the
+    /// text alone, not on the other candidates, so an earlier build's
+    /// sightings hold for the candidates both builds have.
+    pub fn abstract_sightings(&self, doc: &Doc) -> Vec<AbstractSighting> {
+        let mut found = Vec::new();
+        if self.is_empty() {
+            return found;
         }
         let lead = doc.lead_tokens();
         let (text, tokens) = (&doc.abstract_text, &doc.abstract_tokens);
@@ -352,17 +405,44 @@ impl Names {
             if modifies(text, tokens, end) {
                 flags |= MODIFIES;
             }
-            seen.push(sighting(name, flags));
+            found.push((self.keys[name as usize], flags as u8));
         });
-        seen.sort_unstable();
-        let mut mentions = Vec::new();
-        for run in seen.chunk_by(|a, b| a >> 32 == b >> 32) {
-            let name = (run[0] >> 32) as u32;
-            if let Some(mention) = self.count(name, run, settings) {
-                mentions.push(mention);
-            }
+        found
+    }
+
+    /// The phrase keys of the candidates, ascending.
+    pub fn keys(&self) -> &[u64] {
+        &self.keys
+    }
+
+    /// The words of each of `keys` (candidates' phrase keys), as the titles
+    /// and AI keywords of `papers` write them; a key no title or keyword
+    /// has (a locked topic's phrase) is left out.
+    pub fn words_of(papers: &[Paper], keys: &FxHashSet<u64>) -> FxHashMap<u64, Vec<Token>> {
+        if keys.is_empty() {
+            return FxHashMap::default();
         }
-        mentions
+        papers
+            .par_iter()
+            .fold(FxHashMap::default, |mut words: FxHashMap<u64, Vec<Token>>, paper| {
+                let ((title, title_tokens), keywords) = title_and_keyword_tokens(paper);
+                let texts = std::iter::once((title.as_str(), &title_tokens))
+                    .chain(keywords.iter().map(|(k, t)| (k.as_str(), t)));
+                for (text, tokens) in texts {
+                    phrases_of(text, tokens, |start, end, key| {
+                        if keys.contains(&key) {
+                            words.entry(key).or_insert_with(|| tokens[start..end].to_vec());
+                        }
+                    });
+                }
+                words
+            })
+            .reduce(FxHashMap::default, |mut a, b| {
+                for (key, words) in b {
+                    a.entry(key).or_insert(words);
+                }
+                a
+            })
     }
 
     /// Adds one paper's sightings of candidate `name` to what is known of
