@@ -10,13 +10,56 @@ use serde::de::DeserializeOwned;
 /// `value` as stored under the format line `format`; an error when the
 /// value does not serialize.
 pub fn encode<T: Serialize>(format: &str, value: &T) -> bincode::Result<Vec<u8>> {
-    // Serialized straight after the format line: no pass to size it first
-    // (which would pack the memos' arrays twice), no copy of the body.
-    let mut bytes = format.as_bytes().to_vec();
-    bincode::serialize_into(&mut bytes, value)?;
-    let sum = checksum(&bytes[format.len()..]);
-    bytes.extend_from_slice(&sum.to_le_bytes());
+    let mut bytes = Vec::new();
+    write_to(&mut bytes, format, value)?;
     Ok(bytes)
+}
+
+/// Writes what [`encode`] gives to `out` as it is serialized, so that a
+/// large memo is never in memory twice.
+fn write_to<T: Serialize>(out: &mut impl std::io::Write, format: &str, value: &T) -> bincode::Result<()> {
+    // The checksum hashes the body as `checksum` does: its length, then
+    // its bytes, which SipHash takes in any pieces.
+    let size = bincode::serialized_size(value)?;
+    let mut hashing = Hashing { out, hasher: DefaultHasher::new() };
+    hashing.hasher.write_usize(size as usize);
+    hashing.out.write_all(format.as_bytes())?;
+    bincode::serialize_into(&mut hashing, value)?;
+    let sum = hashing.hasher.finish();
+    out.write_all(&sum.to_le_bytes())?;
+    Ok(())
+}
+
+/// A writer that hashes what goes through it.
+struct Hashing<'a, W> {
+    out: &'a mut W,
+    hasher: DefaultHasher,
+}
+
+impl<W: std::io::Write> std::io::Write for Hashing<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.out.write(bytes)?;
+        self.hasher.write(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Writes `value` under `format` to `file` as [`encode`] would, streamed
+/// through a temporary file beside it, so that a killed build leaves the
+/// old file or the new one, never half of one.
+pub fn write<T: Serialize>(file: &std::path::Path, format: &str, value: &T) -> std::io::Result<()> {
+    let dir = file.parent().unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let temporary = tempfile::NamedTempFile::new_in(dir)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, temporary);
+    write_to(&mut out, format, value).map_err(std::io::Error::other)?;
+    let temporary = out.into_inner().map_err(|e| e.into_error())?;
+    temporary.persist(file).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// The value [`encode`] stored under `format`; `None` for another
@@ -32,30 +75,53 @@ pub fn decode<T: DeserializeOwned>(format: &str, bytes: &[u8]) -> Option<T> {
 
 /// Vectors of numbers stored as their little-endian bytes (`#[serde(with =
 /// "cache_file::packed_u32")]`): one block that bincode copies, rather
-/// than a number at a time, for the memos' large flat arrays.
+/// than a number at a time, for the memos' large flat arrays. On a
+/// little-endian machine the numbers are written in place, not copied.
 macro_rules! packed {
     ($name:ident, $int:ty) => {
         #[doc = concat!("A `Vec<", stringify!($int), ">` as its little-endian bytes.")]
         pub mod $name {
-            use serde::{Deserialize, Deserializer, Serializer};
+            use serde::{Deserializer, Serializer};
+
+            const WIDTH: usize = std::mem::size_of::<$int>();
 
             /// Writes the numbers' bytes.
             pub fn serialize<S: Serializer>(numbers: &[$int], serializer: S) -> Result<S::Ok, S::Error> {
-                let bytes: Vec<u8> = numbers.iter().flat_map(|n| n.to_le_bytes()).collect();
-                serializer.serialize_bytes(&bytes)
+                if cfg!(target_endian = "little") {
+                    serializer.serialize_bytes(bytemuck::cast_slice(numbers))
+                } else {
+                    let bytes: Vec<u8> = numbers.iter().flat_map(|n| n.to_le_bytes()).collect();
+                    serializer.serialize_bytes(&bytes)
+                }
+            }
+
+            struct Numbers;
+
+            impl serde::de::Visitor<'_> for Numbers {
+                type Value = Vec<$int>;
+
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    write!(f, "bytes, {WIDTH} a number")
+                }
+
+                fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Self::Value, E> {
+                    if bytes.len() % WIDTH != 0 {
+                        return Err(E::custom("not a whole number of numbers"));
+                    }
+                    Ok(if cfg!(target_endian = "little") {
+                        bytemuck::pod_collect_to_vec(bytes)
+                    } else {
+                        bytes
+                            .chunks_exact(WIDTH)
+                            .map(|b| <$int>::from_le_bytes(b.try_into().expect("chunks of the width")))
+                            .collect()
+                    })
+                }
             }
 
             /// Reads them back; a length that is no whole number of them is an error.
             pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<$int>, D::Error> {
-                const WIDTH: usize = std::mem::size_of::<$int>();
-                let bytes = serde_bytes::ByteBuf::deserialize(deserializer)?;
-                if bytes.len() % WIDTH != 0 {
-                    return Err(serde::de::Error::custom("not a whole number of numbers"));
-                }
-                Ok(bytes
-                    .chunks_exact(WIDTH)
-                    .map(|b| <$int>::from_le_bytes(b.try_into().expect("chunks of the width")))
-                    .collect())
+                deserializer.deserialize_bytes(Numbers)
             }
         }
     };
@@ -63,17 +129,6 @@ macro_rules! packed {
 
 packed!(packed_u32, u32);
 packed!(packed_u64, u64);
-
-/// Writes `bytes` to `file` through a temporary file beside it, so that a
-/// killed build leaves the old file or the new one, never half of one.
-pub fn write_atomically(file: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = file.parent().unwrap_or(std::path::Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut temporary = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut temporary, bytes)?;
-    temporary.persist(file).map_err(|e| e.error)?;
-    Ok(())
-}
 
 /// Removes the file or folder `path` of the cache folder, if it is there.
 pub fn remove(path: &std::path::Path) -> crate::error::Result<()> {
@@ -110,6 +165,11 @@ mod tests {
         let arrays = Arrays { small: vec![0, 1, u32::MAX, 70_000], large: vec![u64::MAX, 3] };
         let bytes = encode("test 1\n", &arrays).unwrap();
         assert_eq!(decode::<Arrays>("test 1\n", &bytes), Some(arrays));
+        // Streamed to a file, the same bytes.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("memo.bin");
+        write(&file, "test 1\n", &decode::<Arrays>("test 1\n", &bytes).unwrap()).unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), bytes);
         // Three bytes where four make a number: refused, not misread.
         #[derive(Serialize)]
         struct Bytes(#[serde(with = "serde_bytes")] Vec<u8>, #[serde(with = "serde_bytes")] Vec<u8>);

@@ -248,9 +248,7 @@ pub fn save(cache: &Path, fingerprint: u64, names: &Names, hashes: &[u128], anal
     for (hash, analysed) in hashes.iter().zip(analysed) {
         memo.push(*hash, analysed);
     }
-    if let Ok(bytes) = crate::cache_file::encode(FORMAT, &memo) {
-        let _ = crate::cache_file::write_atomically(&path(cache), &bytes);
-    }
+    let _ = crate::cache_file::write(&path(cache), FORMAT, &memo);
 }
 
 /// What a paper's title and AI keywords hold, for [`Names::mentions_with`].

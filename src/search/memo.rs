@@ -91,9 +91,7 @@ pub(super) fn terms<T: AsRef<str> + Sync>(texts: &[[T; 4]], cache: &Path) -> (Te
 /// Replaces the memo in `cache` by this build's: best effort, as a memo
 /// that cannot be written only means a full analysis next time.
 pub(super) fn save(cache: &Path, hashes: &[u128], terms: &Terms) {
-    if let Ok(bytes) = crate::cache_file::encode(FORMAT, &MemoRef { hashes, terms }) {
-        let _ = crate::cache_file::write_atomically(&path(cache), &bytes);
-    }
+    let _ = crate::cache_file::write(&path(cache), FORMAT, &MemoRef { hashes, terms });
 }
 
 /// Whether the memo's parts fit together, so that using it cannot go out
