@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::paper::Paper;
 use crate::{links, markdown, math};
 use text::{Token, tokens};
-use topics::{Matcher, Names, PaperEvidence, Topics};
+use topics::{Matcher, Names, PaperEvidence, Topics, neighbours};
 
 /// A paper's text prepared for matching; lives only during analysis.
 #[derive(Debug)]
@@ -93,31 +93,62 @@ pub fn enrich(papers: &[Paper], config: &Config) -> Enriched {
     let matcher = Matcher::new(&config.topics);
     let locked: Vec<&str> = config.locked.topics.iter().flat_map(|t| t.phrases.iter().map(String::as_str)).collect();
     let names = crate::timed("topic names", || Names::collect_with(papers, settings, &locked));
-    let analysed: Vec<(PaperEvidence, related::TermCounts)> = crate::timed("text analysis", || {
+    let analysed: Vec<(PaperEvidence, neighbours::Vouch, related::TermCounts)> = crate::timed("text analysis", || {
         papers
             .par_iter()
             .map(|paper| {
                 let doc = Doc::new(paper);
-                let rules = matcher.tagging(&matcher.scores(&doc, settings), settings);
+                let scores = matcher.scores(&doc, settings);
+                let rules = matcher.tagging(&scores, settings);
+                let vouch =
+                    if settings.neighbours { neighbours::vouch(&matcher, &scores, &rules) } else { Default::default() };
                 let mentions = if paper.topics.is_empty() { names.mentions(&doc, settings) } else { Vec::new() };
-                (PaperEvidence { rules, mentions }, related::term_counts(&doc))
+                (PaperEvidence { rules, mentions }, vouch, related::term_counts(&doc))
             })
             .collect()
     });
-    let (evidence, terms): (Vec<_>, Vec<_>) = analysed.into_iter().unzip();
-    // Topic assignment is mostly one thread's work: related papers use the other.
-    let (topics, related) = rayon::join(
-        || {
-            let inputs = topics::Inputs {
-                rules: &config.topics,
-                matcher: &matcher,
-                names: &names,
-                settings,
-                locked: &config.locked,
-            };
-            crate::timed("topics", || topics::assign(papers, &evidence, &inputs))
-        },
-        || crate::timed("related papers", || related::most_similar(terms, settings.related)),
-    );
+    let mut evidence = Vec::with_capacity(analysed.len());
+    let mut vouches = Vec::with_capacity(analysed.len());
+    let mut terms = Vec::with_capacity(analysed.len());
+    for (e, v, t) in analysed {
+        evidence.push(e);
+        vouches.push(v);
+        terms.push(t);
+    }
+    let inputs =
+        topics::Inputs { rules: &config.topics, matcher: &matcher, names: &names, settings, locked: &config.locked };
+    if !settings.neighbours {
+        // Topic assignment is mostly one thread's work: related papers use the other.
+        let (topics, related) = rayon::join(
+            || crate::timed("topics", || topics::assign(papers, &evidence, &inputs)),
+            || crate::timed("related papers", || related::most_similar(terms, settings.related)),
+        );
+        let mut topics = topics;
+        topics.from_neighbours = vec![None; papers.len()];
+        return Enriched { topics, related };
+    }
+    // Neighbour evidence needs the similar papers before topic assignment.
+    let k = settings.related.max(neighbours::NEIGHBOURS);
+    let mut related = crate::timed("related papers", || related::most_similar(terms, k));
+    let from_neighbours: Vec<Option<neighbours::FromNeighbours>> = crate::timed("neighbour evidence", || {
+        (0..papers.len())
+            .into_par_iter()
+            .map(|i| {
+                if !papers[i].topics.is_empty() {
+                    return None;
+                }
+                neighbours::from_neighbours(&matcher, &vouches[i], &evidence[i].rules, &related[i], &vouches)
+            })
+            .collect()
+    });
+    for (e, found) in evidence.iter_mut().zip(&from_neighbours) {
+        if let Some(found) = found {
+            neighbours::apply(&matcher, &mut e.rules, found);
+        }
+    }
+    // The most similar first: the first `related` of the ten are the list.
+    related.iter_mut().for_each(|list| list.truncate(settings.related));
+    let mut topics = crate::timed("topics", || topics::assign(papers, &evidence, &inputs));
+    topics.from_neighbours = from_neighbours;
     Enriched { topics, related }
 }
