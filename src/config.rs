@@ -223,6 +223,12 @@ pub struct TaxonomyConfig {
     /// Related papers listed on each paper page. Default: 3 (each one more
     /// costs about 115 bytes a paper of output).
     pub related: usize,
+    /// Neighbour evidence: a paper whose own words say a rule topic too
+    /// weakly gets it when most of its 10 most similar papers have it
+    /// firmly (6 of them with some score of its own, 8 without). Such a
+    /// topic depends on the other papers, so adding days can move it;
+    /// false keeps every rule topic a paper's own. Default: true.
+    pub neighbours: bool,
 }
 
 impl Default for TaxonomyConfig {
@@ -239,6 +245,7 @@ impl Default for TaxonomyConfig {
             auto: true,
             auto_min_papers: 3,
             related: 3,
+            neighbours: true,
         }
     }
 }

@@ -385,7 +385,11 @@ fn update_paper_page(built: &mut Built, path: &Path) -> Result<Option<Vec<Output
         return Ok(None);
     }
     paper.add_days(&old.days);
-    if paper.days != old.days || paper.topics != old.topics || rule_topics(built, &paper) != rule_topics_of(model, i) {
+    if paper.days != old.days
+        || paper.topics != old.topics
+        || rule_topics(built, &paper) != rule_topics_of(model, i)
+        || vouches_otherwise(built, &paper, old)
+    {
         return Ok(None);
     }
     built.model.papers[i] = paper;
@@ -409,6 +413,24 @@ fn rule_topics(built: &Built, paper: &Paper) -> Vec<String> {
         .collect();
     slugs.sort();
     slugs
+}
+
+/// Whether `paper` tells its neighbours something else than `old` did (see
+/// [`topics::neighbours`]): their topics may change, which needs a build. A
+/// paper that has a topic from its neighbours needs one too, since
+/// [`rule_topics`] is its own words' only; that its edited words make other
+/// papers its neighbours catches up at the next build, as related lists do.
+fn vouches_otherwise(built: &Built, paper: &Paper, old: &Paper) -> bool {
+    let settings = &built.config.taxonomy;
+    if !settings.neighbours {
+        return false;
+    }
+    let matcher = Matcher::new(&built.config.topics);
+    let vouch = |p: &Paper| {
+        let scores = matcher.scores(&Doc::new(p), settings);
+        topics::neighbours::vouch(&matcher, &scores, &matcher.tagging(&scores, settings))
+    };
+    vouch(paper) != vouch(old)
 }
 
 /// The slugs of the rule topics paper `i` has in the model.

@@ -217,11 +217,28 @@ pub fn explain(model: &Model, config: &crate::config::Config, id: &str) -> Optio
     if !paper.topics.is_empty() {
         let _ = writeln!(out, "(its front matter names its topics: rules do not apply)\n");
     }
+    let near = model.topics.from_neighbours.get(p).and_then(Option::as_ref);
+    if let Some(n) = near {
+        let place = n.in_place_of.map(|t| format!(", in the place of {}", config.topics[t].name)).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "from its neighbours: {} ({} of its {} most similar papers have it in their title or first sentence; \
+             its own score {}{place})\n",
+            config.topics[n.rule].name, n.votes, n.of, n.own
+        );
+    }
     let _ = writeln!(out, "score  where          rule");
     for e in matcher.explain(&doc, &config.taxonomy) {
         let place = if e.headed { "title/lead" } else { "abstract" };
         let name = |r: usize| config.topics[r].name.as_str();
         let verdict = match (e.tags, e.in_place_of, e.gave_way_to) {
+            _ if near.is_some_and(|n| n.rule == e.rule) => {
+                let n = near.expect("checked");
+                format!("  (from its neighbours: {} of {} similar papers)", n.votes, n.of)
+            }
+            (_, _, _) if near.is_some_and(|n| n.in_place_of == Some(e.rule)) => {
+                format!("  (gives its place to {}, from its neighbours)", name(near.expect("checked").rule))
+            }
             (true, Some(parent), _) => format!("  (named up front: in the place of {})", name(parent)),
             (true, None, _) => String::new(),
             (false, _, Some(child)) => format!("  (gives its place to {}, named up front)", name(child)),

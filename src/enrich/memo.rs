@@ -1,13 +1,13 @@
 //! The analysis memo: what each paper's text gave the last build (the rules
-//! that tag it, its term counts for related papers, the candidate names
-//! sighted in its abstract), kept as `analysis.bin` in the cache folder,
+//! that tag it and what it vouches for, its term counts for related papers,
+//! the candidate names sighted in its abstract), kept as `analysis.bin` in the cache folder,
 //! so that a rebuild cuts into words and scans only the papers that are
 //! new or changed.
 //!
 //! An entry is found by a 128-bit hash of the paper's title, abstract and
 //! AI keywords, and the memo holds only for the rules and settings it was
-//! made with (a fingerprint of them). Rules and term counts depend on the
-//! text alone. Sightings depend on the text and on which phrases are
+//! made with (a fingerprint of them). Rules, what the paper vouches for in
+//! neighbour evidence and term counts depend on the text alone. Sightings depend on the text and on which phrases are
 //! candidates, but whether one candidate is sighted at a place does not
 //! depend on the others (see [`Names::abstract_sightings`]); so an entry's
 //! sightings hold for every candidate both builds have, a candidate that
@@ -27,12 +27,13 @@ use serde::{Deserialize, Serialize};
 use super::related::TermCounts;
 use super::text::tokens;
 use super::topics::mine::AbstractSighting;
+use super::topics::neighbours::Vouch;
 use super::topics::{Names, PaperEvidence};
 use crate::cache_file::{packed_u32, packed_u64};
 use crate::paper::Paper;
 
 /// What the memo file starts with: a memo of another version is not read.
-const FORMAT: &str = concat!("paperpress ", env!("CARGO_PKG_VERSION"), " analysis memo 1\n");
+const FORMAT: &str = concat!("paperpress ", env!("CARGO_PKG_VERSION"), " analysis memo 2\n");
 
 /// The memo's file, in the cache folder.
 const FILE: &str = "analysis.bin";
@@ -42,6 +43,8 @@ const FILE: &str = "analysis.bin";
 pub struct Analysed {
     /// The rules that tag it, best first.
     pub rules: Vec<usize>,
+    /// What it brings to neighbour evidence.
+    pub vouch: Vouch,
     /// Its words' counts, for related papers.
     pub terms: TermCounts,
     /// The candidates sighted in its abstract; `None` when it was not
@@ -67,6 +70,12 @@ struct Memo {
     term_ends: Vec<u32>,
     #[serde(with = "packed_u32")]
     sighting_ends: Vec<u32>,
+    #[serde(with = "packed_u32")]
+    firm_ends: Vec<u32>,
+    #[serde(with = "packed_u32")]
+    weak_ends: Vec<u32>,
+    #[serde(with = "packed_u32")]
+    allowed_ends: Vec<u32>,
     /// Per paper, 1 when its abstract was scanned.
     #[serde(with = "serde_bytes")]
     scanned: Vec<u8>,
@@ -80,6 +89,14 @@ struct Memo {
     sighting_keys: Vec<u64>,
     #[serde(with = "serde_bytes")]
     sighting_flags: Vec<u8>,
+    #[serde(with = "packed_u32")]
+    firm: Vec<u32>,
+    #[serde(with = "packed_u32")]
+    weak_rules: Vec<u32>,
+    #[serde(with = "packed_u32")]
+    weak_scores: Vec<u32>,
+    #[serde(with = "packed_u64")]
+    allowed: Vec<u64>,
 }
 
 impl Memo {
@@ -110,15 +127,29 @@ impl Memo {
             && self.term_counts.len() == self.term_words.len()
             && fits(&self.sighting_ends, self.sighting_keys.len())
             && self.sighting_flags.len() == self.sighting_keys.len()
-            && self.rules.iter().all(|&r| (r as usize) < rules)
+            && fits(&self.firm_ends, self.firm.len())
+            && fits(&self.weak_ends, self.weak_rules.len())
+            && self.weak_scores.len() == self.weak_rules.len()
+            && fits(&self.allowed_ends, self.allowed.len())
+            && [&self.rules, &self.firm, &self.weak_rules].iter().all(|list| list.iter().all(|&r| (r as usize) < rules))
     }
 
     /// Paper `paper`'s entry.
     fn entry(&self, paper: usize) -> Analysed {
         let terms = Memo::range(&self.term_ends, paper);
         let sightings = Memo::range(&self.sighting_ends, paper);
+        let weak = Memo::range(&self.weak_ends, paper);
         Analysed {
             rules: self.rules[Memo::range(&self.rule_ends, paper)].iter().map(|&r| r as usize).collect(),
+            vouch: Vouch {
+                firm: self.firm[Memo::range(&self.firm_ends, paper)].to_vec(),
+                weak: self.weak_rules[weak.clone()]
+                    .iter()
+                    .copied()
+                    .zip(self.weak_scores[weak].iter().copied())
+                    .collect(),
+                allowed: self.allowed[Memo::range(&self.allowed_ends, paper)].to_vec(),
+            },
             terms: self.term_words[terms.clone()]
                 .iter()
                 .copied()
@@ -146,6 +177,14 @@ impl Memo {
         self.sighting_flags.extend(sightings.iter().map(|s| s.1));
         self.sighting_ends.push(self.sighting_keys.len() as u32);
         self.scanned.push(u8::from(analysed.sightings.is_some()));
+        let vouch = &analysed.vouch;
+        self.firm.extend_from_slice(&vouch.firm);
+        self.firm_ends.push(self.firm.len() as u32);
+        self.weak_rules.extend(vouch.weak.iter().map(|w| w.0));
+        self.weak_scores.extend(vouch.weak.iter().map(|w| w.1));
+        self.weak_ends.push(self.weak_rules.len() as u32);
+        self.allowed.extend_from_slice(&vouch.allowed);
+        self.allowed_ends.push(self.allowed.len() as u32);
     }
 }
 
@@ -349,7 +388,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let papers = vec![paper("1", "Robot arms", "A robot grasps."), paper("2", "Agents", "Agents plan.")];
         let names = Names::default();
-        let analyse = |p: &Paper| Analysed { rules: vec![p.id.len()], ..Analysed::default() };
+        let vouch = Vouch { firm: vec![0, 2], weak: vec![(1, 4)], allowed: vec![0b101] };
+        let analyse = |p: &Paper| Analysed { rules: vec![p.id.len()], vouch: vouch.clone(), ..Analysed::default() };
         let (_, hashes, reuse) = analyse_all(&papers, dir.path(), 7, &names, 3, analyse);
         assert_eq!(reuse, Reuse { remembered: 0, analysed: 2 });
         let first: Vec<Analysed> = papers.iter().map(analyse).collect();

@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::paper::Paper;
 use crate::{links, markdown, math};
 use text::{Token, tokens};
-use topics::{Matcher, Names, PaperEvidence, Topics};
+use topics::{Matcher, Names, PaperEvidence, Topics, neighbours};
 
 /// A paper's text prepared for matching; lives only during analysis.
 #[derive(Debug)]
@@ -116,13 +116,17 @@ pub fn enrich_with(papers: &[Paper], config: &Config, cache: Option<&Path>) -> E
     let analyse = |paper: &Paper| {
         let doc = Doc::new(paper);
         let scanned = paper.topics.is_empty() && !names.is_empty();
+        let scores = matcher.scores(&doc, settings);
+        let rules = matcher.tagging(&scores, settings);
         memo::Analysed {
-            rules: matcher.tagging(&matcher.scores(&doc, settings), settings),
+            vouch: if settings.neighbours { neighbours::vouch(&matcher, &scores, &rules) } else { Default::default() },
+            rules,
             terms: related::term_counts(&doc),
             sightings: scanned.then(|| names.abstract_sightings(&doc)),
         }
     };
-    let (evidence, terms): (Vec<PaperEvidence>, Vec<related::TermCounts>) = crate::timed("text analysis", || {
+    type Parts = (Vec<PaperEvidence>, Vec<neighbours::Vouch>, Vec<related::TermCounts>);
+    let (mut evidence, vouches, terms): Parts = crate::timed("text analysis", || {
         let fingerprint = fingerprint(config);
         let (all, hashes) = match cache {
             Some(cache) => {
@@ -148,21 +152,43 @@ pub fn enrich_with(papers: &[Paper], config: &Config, cache: Option<&Path>) -> E
                 }
             },
         );
-        (evidence, all.into_iter().map(|a| a.terms).collect())
+        let (vouches, terms) = all.into_iter().map(|a| (a.vouch, a.terms)).unzip();
+        (evidence, vouches, terms)
     });
-    // Topic assignment is mostly one thread's work: related papers use the other.
-    let (topics, related) = rayon::join(
-        || {
-            let inputs = topics::Inputs {
-                rules: &config.topics,
-                matcher: &matcher,
-                names: &names,
-                settings,
-                locked: &config.locked,
-            };
-            crate::timed("topics", || topics::assign(papers, &evidence, &inputs))
-        },
-        || crate::timed("related papers", || related::most_similar(terms, settings.related)),
-    );
+    let inputs =
+        topics::Inputs { rules: &config.topics, matcher: &matcher, names: &names, settings, locked: &config.locked };
+    if !settings.neighbours {
+        // Topic assignment is mostly one thread's work: related papers use the other.
+        let (topics, related) = rayon::join(
+            || crate::timed("topics", || topics::assign(papers, &evidence, &inputs)),
+            || crate::timed("related papers", || related::most_similar(terms, settings.related)),
+        );
+        let mut topics = topics;
+        topics.from_neighbours = vec![None; papers.len()];
+        return Enriched { topics, related };
+    }
+    // Neighbour evidence needs the similar papers before topic assignment.
+    let k = settings.related.max(neighbours::NEIGHBOURS);
+    let mut related = crate::timed("related papers", || related::most_similar(terms, k));
+    let from_neighbours: Vec<Option<neighbours::FromNeighbours>> = crate::timed("neighbour evidence", || {
+        (0..papers.len())
+            .into_par_iter()
+            .map(|i| {
+                if !papers[i].topics.is_empty() {
+                    return None;
+                }
+                neighbours::from_neighbours(&matcher, &vouches[i], &evidence[i].rules, &related[i], &vouches)
+            })
+            .collect()
+    });
+    for (e, found) in evidence.iter_mut().zip(&from_neighbours) {
+        if let Some(found) = found {
+            neighbours::apply(&matcher, &mut e.rules, found);
+        }
+    }
+    // The most similar first: the first `related` of the ten are the list.
+    related.iter_mut().for_each(|list| list.truncate(settings.related));
+    let mut topics = crate::timed("topics", || topics::assign(papers, &evidence, &inputs));
+    topics.from_neighbours = from_neighbours;
     Enriched { topics, related }
 }

@@ -16,6 +16,7 @@
 
 pub mod lock;
 pub mod mine;
+pub mod neighbours;
 pub mod quality;
 pub mod rules;
 
@@ -109,6 +110,9 @@ pub struct Topics {
     pub retired: Vec<Retired>,
     /// What `topics.lock` did.
     pub lock: LockOutcome,
+    /// For each paper, the rule topic its neighbours gave it, if any (see
+    /// [`neighbours`]).
+    pub from_neighbours: Vec<Option<neighbours::FromNeighbours>>,
 }
 
 impl Topics {
@@ -196,6 +200,7 @@ pub fn assign(papers: &[Paper], evidence: &[PaperEvidence], inputs: &Inputs) -> 
     fill(&mut topics, &of_paper);
     let mut done = finish(topics, of_paper, uncaught, papers, &mut retired);
     (done.retired, done.lock) = (retired, outcome);
+    done.from_neighbours = vec![None; papers.len()];
     done
 }
 

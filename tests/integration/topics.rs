@@ -401,23 +401,42 @@ fn default_taxonomy_meets_its_targets_on_a_year_of_real_days() {
 
 #[test]
 fn rule_topics_keep_their_pages_and_papers_as_days_are_added() {
-    let dir = real_days();
-    let full = model_of(dir.path(), example_config());
-    let digests = dir.path().join("content/digests");
-    let mut files: Vec<_> = std::fs::read_dir(&digests).unwrap().map(|e| e.unwrap().path()).collect();
-    files.sort();
-    for file in &files[files.len() / 2..] {
-        std::fs::remove_file(file).unwrap();
-    }
-    let half = model_of(dir.path(), example_config());
-    assert!(half.papers.len() * 3 < full.papers.len() * 2);
-    for topic in half.topics.topics.iter().filter(|t| t.kind == TopicKind::Rule) {
-        let later = full.topics.topics.iter().find(|t| t.slug == topic.slug);
-        let later = later.unwrap_or_else(|| panic!("`{}` lost its page when days were added", topic.slug));
-        let ids: Vec<&str> = later.papers.iter().map(|&p| full.papers[p].id.as_str()).collect();
-        for &p in &topic.papers {
-            let id = half.papers[p].id.as_str();
-            assert!(ids.contains(&id), "`{id}` left `{}` when days were added", topic.slug);
+    for neighbours in [false, true] {
+        let dir = real_days();
+        let config = || {
+            let mut config = example_config();
+            config.taxonomy.neighbours = neighbours;
+            config
+        };
+        let full = model_of(dir.path(), config());
+        let digests = dir.path().join("content/digests");
+        let mut files: Vec<_> = std::fs::read_dir(&digests).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        for file in &files[files.len() / 2..] {
+            std::fs::remove_file(file).unwrap();
+        }
+        let half = model_of(dir.path(), config());
+        assert!(half.papers.len() * 3 < full.papers.len() * 2);
+        for topic in half.topics.topics.iter().filter(|t| t.kind == TopicKind::Rule) {
+            let later = full.topics.topics.iter().find(|t| t.slug == topic.slug);
+            let later = later.unwrap_or_else(|| panic!("`{}` lost its page when days were added", topic.slug));
+            let ids: Vec<&str> = later.papers.iter().map(|&p| full.papers[p].id.as_str()).collect();
+            for &p in &topic.papers {
+                let id = half.papers[p].id.as_str();
+                // Only a topic the paper's neighbours gave it (or one of that
+                // topic's ancestors) may go: new papers can be its neighbours.
+                let from_neighbours = half.topics.from_neighbours[p].as_ref().is_some_and(|n| {
+                    let given = config().topics[n.rule].slug();
+                    let at = half.topics.topics.iter().position(|t| t.slug == given);
+                    std::iter::successors(at, |&t| half.topics.topics[t].parent)
+                        .any(|t| half.topics.topics[t].slug == topic.slug)
+                });
+                assert!(
+                    ids.contains(&id) || (neighbours && from_neighbours),
+                    "`{id}` left `{}` when days were added (neighbours = {neighbours})",
+                    topic.slug
+                );
+            }
         }
     }
 }
@@ -513,4 +532,83 @@ fn a_method_topic_gives_way_to_the_subject_a_paper_uses_it_for() {
     assert!(!output.status.success());
     let error = String::from_utf8_lossy(&output.stderr);
     assert!(error.contains("site.toml` line 4") && error.contains("expected a whole number"), "{error}");
+}
+
+/// Seven papers on peptides whose titles say *Biology and chemistry*, ten
+/// on speech, and paper 2508.00040 on peptide generation filed under
+/// *Diffusion* by its title; `mention` is what its abstract adds.
+fn neighbour_site(taxonomy: &str, mention: &str) -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    let rules = "[[topics]]\nname = \"Biology and chemistry\"\nkeywords = [\"protein\", \"molecule\"]\n\n\
+                 [[topics]]\nname = \"Diffusion\"\nkeywords = [\"diffusion\"]\n\n\
+                 [[topics]]\nname = \"Speech\"\nkeywords = [\"speech\"]\n";
+    std::fs::write(site.path().join("site.toml"), format!("title = \"Near\"\n\n[taxonomy]\n{taxonomy}\n{rules}"))
+        .unwrap();
+    std::fs::create_dir_all(site.path().join("content/digests")).unwrap();
+    let mut day = String::from("Daily Papers\n\nAug 5\n\n");
+    for i in 0..7 {
+        day.push_str(&format!(
+            "Protein binders number{i}\nhttps://arxiv.org/abs/2508.000{:02}\n\n\
+             We design therapeutic peptide binders with high binding affinity. Peptide \
+             sequences are scored by affinity and solubility, variant{i}.\n\n",
+            i + 41
+        ));
+    }
+    for i in 0..10 {
+        day.push_str(&format!(
+            "Speech recognition study{i}\nhttps://arxiv.org/abs/2508.000{:02}\n\n\
+             We transcribe spoken audio with acoustic models, corpus{i}. Accents and noise matter.\n\n",
+            i + 50
+        ));
+    }
+    day.push_str(&format!(
+        "Discrete diffusion for peptide design\nhttps://arxiv.org/abs/2508.00040\n\n\
+         We generate therapeutic peptide sequences with high binding affinity. The peptide \
+         binders keep their solubility{mention}.\n"
+    ));
+    std::fs::write(site.path().join("content/digests/2025-08-05.txt"), day).unwrap();
+    site
+}
+
+fn topics_of_paper(site: &Path, id: &str) -> Vec<String> {
+    papers_of(site).into_iter().filter(|(_, papers)| papers.iter().any(|p| p == id)).map(|(name, _)| name).collect()
+}
+
+#[test]
+fn a_paper_gets_a_topic_its_own_words_say_weakly_when_most_of_its_neighbours_have_it() {
+    let site = neighbour_site("", ", as a protein would");
+    assert_eq!(
+        topics_of_paper(site.path(), "2508.00040"),
+        ["Biology and chemistry", "Diffusion"],
+        "one mention of its own, and all seven similar papers say it in their titles"
+    );
+    let output = paperpress(site.path(), &["topics", "--explain", "2508.00040"]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains(
+            "from its neighbours: Biology and chemistry (7 of its 7 most similar papers have it in their title \
+             or first sentence; its own score 1)"
+        ),
+        "{text}"
+    );
+    let row = text.lines().find(|l| l.ends_with("similar papers)")).expect(&text);
+    assert!(row.contains("Biology and chemistry  (from its neighbours: 7 of 7 similar papers)"), "{row}");
+    assert_eq!(topics_of_paper(site.path(), "2508.00041"), ["Biology and chemistry"], "a neighbour keeps its own");
+    assert_eq!(topics_of_paper(site.path(), "2508.00050"), ["Speech"], "the other papers vote for nothing");
+
+    let off = neighbour_site("neighbours = false\n", ", as a protein would");
+    assert_eq!(topics_of_paper(off.path(), "2508.00040"), ["Diffusion"], "with neighbours = false, its own only");
+}
+
+#[test]
+fn neighbours_alone_need_a_large_majority() {
+    let site = neighbour_site("", "");
+    assert_eq!(
+        topics_of_paper(site.path(), "2508.00040"),
+        ["Diffusion"],
+        "no word of its own for the topic: seven votes are fewer than the eight it would need"
+    );
+    let output = paperpress(site.path(), &["topics", "--explain", "2508.00040"]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(!text.contains("from its neighbours"), "{text}");
 }

@@ -99,6 +99,9 @@ pub struct Scores {
     pub headed: Vec<bool>,
     /// Whether each rule matched in the title.
     pub titled: Vec<bool>,
+    /// Whether each rule matched in the title or the first sentence (the
+    /// AI keywords, drawn from the abstract, aside).
+    pub stated: Vec<bool>,
 }
 
 /// The matches of one text: the rules whose keywords count (a rule once
@@ -191,6 +194,16 @@ impl Matcher {
     /// Each rule's ancestors, nearest first.
     pub fn ancestors(&self, rule: usize) -> &[usize] {
         &self.ancestors[rule]
+    }
+
+    /// Whether a rule is a top topic with children: a field, not a subject.
+    pub fn is_broad(&self, rule: usize) -> bool {
+        self.broad[rule]
+    }
+
+    /// Whether a rule is a facet (a kind of paper, not a subject).
+    pub fn is_facet(&self, rule: usize) -> bool {
+        self.facet[rule]
     }
 
     /// The keyword matches in `tokens` of `text` that count, the
@@ -292,6 +305,7 @@ impl Matcher {
             blocked: vec![false; n],
             headed: vec![false; n],
             titled: vec![false; n],
+            stated: vec![false; n],
         };
         let add = |hits: Hits, weight: u32, cap: u32, heading: bool, out: &mut Scores| {
             let mut rules = hits.rules;
@@ -325,14 +339,19 @@ impl Matcher {
         add(keyword_hits, settings.keyword_weight, 3, true, &mut out);
         let lead = doc.lead_tokens();
         let (lead_tokens, rest) = doc.abstract_tokens.split_at(lead);
-        add(self.matches(&doc.abstract_text, lead_tokens, Zone::Lead), settings.lead_weight, 1, true, &mut out);
+        let lead_hits = self.matches(&doc.abstract_text, lead_tokens, Zone::Lead);
+        out.stated.clone_from(&out.titled);
+        for &r in &lead_hits.rules {
+            out.stated[r] = true;
+        }
+        add(lead_hits, settings.lead_weight, 1, true, &mut out);
         add(self.matches(&doc.abstract_text, rest, Zone::Body), 1, 3, false, &mut out);
         out
     }
 
     /// Whether the `requires` and `unless` of rule `r` and of its ancestors
     /// (a narrower topic keeps its parents' conditions) let it tag a paper.
-    fn allowed(&self, r: usize, evidence: &Scores) -> bool {
+    pub fn allowed(&self, r: usize, evidence: &Scores) -> bool {
         std::iter::once(r)
             .chain(self.ancestors[r].iter().copied())
             .all(|a| (!self.has_requirements[a] || evidence.required[a]) && !evidence.blocked[a])
@@ -343,7 +362,7 @@ impl Matcher {
     /// holds: the paper is about the ancestor's context, and `r` does not
     /// narrow it (`visual reasoning` once in a paper whose title says LLMs
     /// is no sign of RL for multimodal models).
-    fn said_in_passing(&self, r: usize, evidence: &Scores, tags: impl Fn(usize) -> bool) -> bool {
+    pub fn said_in_passing(&self, r: usize, evidence: &Scores, tags: impl Fn(usize) -> bool) -> bool {
         self.has_requirements[r]
             && !evidence.firm[r]
             && self.ancestors[r].iter().any(|&a| self.has_requirements[a] && evidence.firm[a] && tags(a))
@@ -688,6 +707,7 @@ mod tests {
             blocked: vec![false; n],
             headed: vec![true; n],
             titled: vec![true; n],
+            stated: vec![true; n],
         }
     }
 

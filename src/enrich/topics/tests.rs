@@ -310,7 +310,12 @@ fn splatting_site() -> Vec<Paper> {
 #[test]
 fn automatic_topics_are_mined_from_all_papers_and_placed_under_a_rule() {
     let papers = splatting_site();
-    let config = config(vec![rule("3D vision", &["3d"])]);
+    let mut config = config(vec![rule("3D vision", &["3d"])]);
+    // The two papers whose titles do not say 3D would get it from their
+    // neighbours, the six that do.
+    let near = enrich(&papers, &config).topics;
+    assert_eq!(topic(&near, "Gaussian splatting").papers.len(), 8, "with neighbour evidence, all eight");
+    config.taxonomy.neighbours = false;
     let topics = enrich(&papers, &config).topics;
     let splatting = topic(&topics, "Gaussian splatting");
     assert_eq!(splatting.kind, TopicKind::Auto);
