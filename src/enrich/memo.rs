@@ -132,6 +132,8 @@ impl Memo {
             && self.weak_scores.len() == self.weak_rules.len()
             && fits(&self.allowed_ends, self.allowed.len())
             && [&self.rules, &self.firm, &self.weak_rules].iter().all(|list| list.iter().all(|&r| (r as usize) < rules))
+            // Term counts by word, ascending: how a paper's words are looked up.
+            && (0..n).all(|p| self.term_words[Memo::range(&self.term_ends, p)].windows(2).all(|w| w[0] < w[1]))
     }
 
     /// Paper `paper`'s entry.

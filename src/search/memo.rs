@@ -95,7 +95,9 @@ pub(super) fn save(cache: &Path, hashes: &[u128], terms: &Terms) {
 }
 
 /// Whether the memo's parts fit together, so that using it cannot go out
-/// of bounds (the checksum already refuses a damaged file).
+/// of bounds or out of order (the checksum already refuses a damaged file;
+/// this refuses one written by something else): stems in index order,
+/// each paper's stems ascending.
 fn well_formed(memo: &Memo) -> bool {
     let terms = &memo.terms;
     let papers = memo.hashes.len();
@@ -106,6 +108,8 @@ fn well_formed(memo: &Memo) -> bool {
         && terms.ends.windows(2).all(|w| w[0] <= w[1])
         && terms.ends.last().is_none_or(|&e| e as usize == entries)
         && terms.stem.iter().all(|&s| (s as usize) < terms.stems.len())
+        && terms.stems.windows(2).all(|w| index_order(&w[0], &w[1]).is_lt())
+        && (0..papers).all(|p| (0..4).all(|f| terms.stem[terms.range(p, f)].windows(2).all(|w| w[0] < w[1])))
 }
 
 /// The terms of `texts` (whose hashes are `hashes`): the memo's where it
@@ -215,6 +219,18 @@ mod tests {
         let (third, _, reuse) = terms(&today, dir.path());
         assert_eq!(reuse, Reuse { remembered: 3, analysed: 0 });
         assert_eq!(analyze::lay_out(&third), analyze::analyze(&today));
+    }
+
+    #[test]
+    fn a_memo_out_of_order_is_not_used() {
+        let today = texts(&[["Zebra apple", "A B", "T", "Mango kiwi."]]);
+        let dir = tempfile::tempdir().unwrap();
+        let (mut terms, hashes, _) = terms(&today, dir.path());
+        terms.stems.reverse();
+        crate::cache_file::write(&path(dir.path()), FORMAT, &MemoRef { hashes: &hashes, terms: &terms }).unwrap();
+        let (again, _, reuse) = super::terms(&today, dir.path());
+        assert_eq!(reuse, Reuse { remembered: 0, analysed: 1 }, "a well-sealed memo with its stems out of order");
+        assert_eq!(analyze::lay_out(&again), analyze::analyze(&today));
     }
 
     #[test]
