@@ -130,6 +130,28 @@ macro_rules! packed {
 packed!(packed_u32, u32);
 packed!(packed_u64, u64);
 
+/// A 128-bit hash of `value`, to find a memo's entry by what it was made
+/// from: two SipHash passes with different seeds, so that no two papers
+/// of a site share one.
+pub fn hash128(value: &impl Hash) -> u128 {
+    let pass = |seed: u8| {
+        let mut h = DefaultHasher::new();
+        seed.hash(&mut h);
+        value.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(pass(0)) << 64) | u128::from(pass(1))
+}
+
+/// How many papers a memo gave and how many were worked out again.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Reuse {
+    /// Papers taken from the memo.
+    pub remembered: usize,
+    /// Papers analysed.
+    pub analysed: usize,
+}
+
 /// Removes the file or folder `path` of the cache folder, if it is there.
 pub fn remove(path: &std::path::Path) -> crate::error::Result<()> {
     use crate::error::Context;

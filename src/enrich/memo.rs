@@ -17,7 +17,6 @@
 //! they are short. A memo of another version, a damaged one or one that
 //! cannot be written only costs a full analysis.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -29,6 +28,7 @@ use super::text::tokens;
 use super::topics::mine::AbstractSighting;
 use super::topics::neighbours::Vouch;
 use super::topics::{Names, PaperEvidence};
+pub use crate::cache_file::Reuse;
 use crate::cache_file::{packed_u32, packed_u64};
 use crate::paper::Paper;
 
@@ -190,16 +190,9 @@ impl Memo {
     }
 }
 
-/// A hash of the text a paper's analysis reads: two SipHash passes with
-/// different seeds, 128 bits, so that no two papers of a site share one.
+/// A hash of the text a paper's analysis reads.
 fn text_hash(paper: &Paper) -> u128 {
-    let pass = |seed: u8| {
-        let mut h = DefaultHasher::new();
-        seed.hash(&mut h);
-        (&paper.title, &paper.body, &paper.ai_keywords).hash(&mut h);
-        h.finish()
-    };
-    (u128::from(pass(0)) << 64) | u128::from(pass(1))
+    crate::cache_file::hash128(&(&paper.title, &paper.body, &paper.ai_keywords))
 }
 
 /// The memo file in the cache folder `cache`.
@@ -210,15 +203,6 @@ fn path(cache: &Path) -> PathBuf {
 /// Removes the memo, so the next build analyses every paper (`build --full`).
 pub fn forget(cache: &Path) -> crate::error::Result<()> {
     crate::cache_file::remove(&path(cache))
-}
-
-/// How many papers the memo gave and how many were analysed.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Reuse {
-    /// Papers whose analysis came from the memo.
-    pub remembered: usize,
-    /// Papers analysed.
-    pub analysed: usize,
 }
 
 /// Every paper's analysis: from the memo in `cache` where it holds,

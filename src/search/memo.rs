@@ -12,7 +12,6 @@
 //! a damaged one or one that cannot be written only costs a full analysis.
 
 use std::cmp::Ordering;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -20,6 +19,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::analyze::{self, Terms, index_order};
+pub use crate::cache_file::Reuse;
 
 /// What the memo file starts with: a memo of another version is not read.
 const FORMAT: &str = concat!("paperpress ", env!("CARGO_PKG_VERSION"), " search memo 1\n");
@@ -34,18 +34,9 @@ struct Memo {
     terms: Terms,
 }
 
-/// A hash of one paper's field texts: two SipHash passes with different
-/// seeds, 128 bits, so that no two papers of a site share one.
+/// A hash of one paper's field texts.
 fn fields_hash<T: AsRef<str>>(fields: &[T; 4]) -> u128 {
-    let pass = |seed: u8| {
-        let mut h = DefaultHasher::new();
-        seed.hash(&mut h);
-        for field in fields {
-            field.as_ref().hash(&mut h);
-        }
-        h.finish()
-    };
-    (u128::from(pass(0)) << 64) | u128::from(pass(1))
+    crate::cache_file::hash128(&fields.each_ref().map(AsRef::as_ref))
 }
 
 /// The memo file in the cache folder `cache`.
@@ -56,15 +47,6 @@ fn path(cache: &Path) -> PathBuf {
 /// Removes the memo, so the next build analyses every paper (`build --full`).
 pub fn forget(cache: &Path) -> crate::error::Result<()> {
     crate::cache_file::remove(&path(cache))
-}
-
-/// How many papers the memo gave and how many were analysed.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Reuse {
-    /// Papers whose terms came from the memo.
-    pub remembered: usize,
-    /// Papers analysed.
-    pub analysed: usize,
 }
 
 /// The memo as it is written: the same layout as [`Memo`], borrowed.
