@@ -5,8 +5,11 @@
 //! pages in `content/papers/`) ->
 //! `config` (site.toml) -> `source` (digests -> papers; `clean` their
 //! text) -> `content` (digests + pages on disk, unchanged digests from the
-//! `parse_cache`) -> `model` (days) -> `render` (Tera) -> `output` (the
-//! only writer of the site folder).
+//! `parse_cache`) -> `model` (days; `enrich`: topics and related papers,
+//! unchanged papers' analysis from `enrich::memo`) -> `render` (Tera; the
+//! search index, unchanged papers' terms from `search::memo`) -> `output`
+//! (the only writer of the site folder). What the cache folder holds is
+//! written through `cache_file`.
 
 pub mod cache_file;
 pub mod catalog;
