@@ -1,14 +1,14 @@
-//! The analysis memo: what each paper's text gave the last build (the rules
-//! that tag it and what it vouches for, its term counts for related papers,
-//! the candidate names sighted in its abstract), kept as `analysis.bin` in the cache folder,
-//! so that a rebuild cuts into words and scans only the papers that are
-//! new or changed.
+//! The analysis memo: what each paper's text gave the last build (the
+//! rules that tag it and what it vouches for, its term counts for related
+//! papers, the candidate names sighted in its abstract), kept as
+//! `analysis.bin` in the cache folder, so that a rebuild cuts into words
+//! and scans only the papers that are new or changed.
 //!
 //! An entry is found by a 128-bit hash of the paper's title, abstract and
 //! AI keywords, and the memo holds only for the rules and settings it was
 //! made with (a fingerprint of them). Rules, what the paper vouches for in
-//! neighbour evidence and term counts depend on the text alone. Sightings depend on the text and on which phrases are
-//! candidates, but whether one candidate is sighted at a place does not
+//! neighbour evidence and term counts depend on the text alone. Sightings
+//! depend on the text and on which phrases are candidates, but whether one candidate is sighted at a place does not
 //! depend on the others (see [`Names::abstract_sightings`]); so an entry's
 //! sightings hold for every candidate both builds have, a candidate that
 //! went is left out, and a paper that may hold a new candidate (every word
@@ -24,7 +24,6 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::related::TermCounts;
-use super::text::tokens;
 use super::topics::mine::AbstractSighting;
 use super::topics::neighbours::Vouch;
 use super::topics::{Names, PaperEvidence};
@@ -276,7 +275,8 @@ pub fn save(cache: &Path, fingerprint: u64, names: &Names, hashes: &[u128], anal
     let _ = crate::cache_file::write(&path(cache), FORMAT, &memo);
 }
 
-/// What a paper's title and AI keywords hold, for [`Names::mentions_with`].
+/// A paper's evidence for topics: its rules, and its mentions of
+/// candidate names (see [`Names::mentions`]).
 pub fn evidence(
     paper: &Paper,
     analysed: &Analysed,
@@ -284,14 +284,7 @@ pub fn evidence(
     settings: &crate::config::TaxonomyConfig,
 ) -> PaperEvidence {
     let mentions = match &analysed.sightings {
-        Some(sightings) if paper.topics.is_empty() && !names.is_empty() => {
-            let title = crate::math::source_text(&paper.title);
-            let title_tokens = tokens(&title);
-            let keyword_tokens: Vec<_> = paper.ai_keywords.iter().map(|k| tokens(k)).collect();
-            let keywords: Vec<(&str, &[super::text::Token])> =
-                paper.ai_keywords.iter().map(String::as_str).zip(keyword_tokens.iter().map(Vec::as_slice)).collect();
-            names.mentions_with(&title, &title_tokens, &keywords, sightings, settings)
-        }
+        Some(sightings) if paper.topics.is_empty() => names.mentions(paper, sightings, settings),
         _ => Vec::new(),
     };
     PaperEvidence { rules: analysed.rules.clone(), mentions }
@@ -355,6 +348,15 @@ mod tests {
         let splatting =
             today.topics.topics.iter().find(|t| t.name == "Gaussian splatting").expect("an automatic topic");
         assert!(splatting.papers.contains(&0), "a remembered abstract holds the new name: {:?}", splatting.papers);
+        // The daily workflow locks the topics: the memo still holds (the
+        // lock's phrases are candidates like mined ones), and a phrase only
+        // the lock has is looked for in every abstract.
+        let mut locked = config.clone();
+        locked.locked = crate::enrich::topics::lock::updated(&today.topics);
+        assert!(!locked.locked.topics.is_empty(), "the lock keeps the automatic topic");
+        locked.locked.topics[0].phrases.push("fast scene".into());
+        assert_eq!(crate::enrich::fingerprint(&locked), crate::enrich::fingerprint(&config), "a lock keeps the memo");
+        assert_eq!(seen(&enrich_with(&papers, &locked, Some(cache))), seen(&enrich(&papers, &locked)));
         // An edited abstract, and another rule: both analysed again.
         papers[2].body = "Robots plan with language models.".into();
         let config = site_config(&["robot", "agent"]);

@@ -5,8 +5,8 @@
 //! A name is a phrase of one to four words that the titles or AI keywords
 //! of several papers use. Three passes, each linear in the papers:
 //! [`Names::collect`] counts the phrases of titles and AI keywords and
-//! keeps those several papers share; [`Names::mentions`] (in the text
-//! analysis, beside the rules) finds them in each paper and measures how
+//! keeps those several papers share; [`Names::abstract_sightings`] (in the
+//! text analysis, beside the rules) and [`Names::mentions`] find them in each paper and measures how
 //! the abstracts use them; [`automatic_topics`] keeps the specific ones
 //! and makes topics of them.
 //!
@@ -321,45 +321,28 @@ impl Names {
         self.index.is_empty()
     }
 
-    /// Finds the candidates in one paper, adds to what is known of how
-    /// abstracts use them, and returns the paper's strong mentions: in the
-    /// title or an AI keyword, or enough in the abstract to score like a
-    /// rule's match.
-    pub fn mentions(&self, doc: &Doc, settings: &TaxonomyConfig) -> Vec<Mention> {
+    /// Finds the candidates in one paper's title and AI keywords, takes
+    /// the sightings [`Names::abstract_sightings`] found in its abstract
+    /// (for this site's candidates or an earlier build's: those that are no
+    /// candidate now are left out), adds to what is known of how abstracts
+    /// use them, and returns the paper's strong mentions: in the title or
+    /// an AI keyword, or enough in the abstract to score like a rule's
+    /// match.
+    pub fn mentions(&self, paper: &Paper, in_abstract: &[AbstractSighting], settings: &TaxonomyConfig) -> Vec<Mention> {
         if self.is_empty() {
             return Vec::new();
         }
-        let in_abstract = self.abstract_sightings(doc);
-        let keywords: Vec<(&str, &[Token])> =
-            doc.keywords.iter().map(String::as_str).zip(doc.keyword_tokens.iter().map(Vec::as_slice)).collect();
-        self.mentions_with(&doc.title, &doc.title_tokens, &keywords, &in_abstract, settings)
-    }
-
-    /// [`Names::mentions`], from the title's and AI keywords' words and the
-    /// sightings [`Names::abstract_sightings`] found in the abstract (for
-    /// this site's candidates or an earlier build's: those that are no
-    /// candidate now are left out).
-    pub fn mentions_with(
-        &self,
-        title: &str,
-        title_tokens: &[Token],
-        keywords: &[(&str, &[Token])],
-        in_abstract: &[AbstractSighting],
-        settings: &TaxonomyConfig,
-    ) -> Vec<Mention> {
-        if self.is_empty() {
-            return Vec::new();
-        }
+        let ((title, title_tokens), keywords) = title_and_keyword_tokens(paper);
         // Every sighting as one number (candidate, then what was seen),
         // sorted and summed per candidate: cheaper than a map per paper.
         let mut seen: Vec<u64> = Vec::with_capacity(in_abstract.len() + 8);
-        phrases_of(title, title_tokens, |start, end, key| {
+        phrases_of(&title, &title_tokens, |start, end, key| {
             if let Some(&name) = self.index.get(&key) {
                 self.remember_words(name, &title_tokens[start..end]);
-                seen.push(sighting(name, IN_TITLE | if modifies(title, title_tokens, end) { MODIFIES } else { 0 }));
+                seen.push(sighting(name, IN_TITLE | if modifies(&title, &title_tokens, end) { MODIFIES } else { 0 }));
             }
         });
-        for &(keyword, tokens) in keywords {
+        for (keyword, tokens) in &keywords {
             phrases_of(keyword, tokens, |start, end, key| {
                 if let Some(&name) = self.index.get(&key) {
                     self.remember_words(name, &tokens[start..end]);
