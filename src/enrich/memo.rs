@@ -32,7 +32,10 @@ use crate::cache_file::{packed_u32, packed_u64};
 use crate::paper::Paper;
 
 /// What the memo file starts with: a memo of another version is not read.
-const FORMAT: &str = concat!("paperpress ", env!("CARGO_PKG_VERSION"), " analysis memo 2\n");
+/// The number changes with what a paper's analysis gives, not only with
+/// the file's layout: a memo holds results (3: AI keywords no longer say
+/// what a paper is about).
+const FORMAT: &str = concat!("paperpress ", env!("CARGO_PKG_VERSION"), " analysis memo 3\n");
 
 /// The memo's file, in the cache folder.
 const FILE: &str = "analysis.bin";

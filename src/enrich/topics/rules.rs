@@ -94,8 +94,9 @@ pub struct Scores {
     pub firm: Vec<bool>,
     /// Whether one of each rule's `unless` phrases occurs where it counts.
     pub blocked: Vec<bool>,
-    /// Whether each rule matched in the title, the AI keywords or the first
-    /// sentence: where a paper says what it is about.
+    /// Whether each rule matched in the title or the first sentence: where
+    /// a paper says what it is about. Not the AI keywords: they are drawn
+    /// from the whole abstract, passing mentions and all.
     pub headed: Vec<bool>,
     /// Whether each rule matched in the title.
     pub titled: Vec<bool>,
@@ -336,7 +337,9 @@ impl Matcher {
             keyword_hits.firm.extend(hits.firm);
             keyword_hits.blocked.extend(hits.blocked);
         }
-        add(keyword_hits, settings.keyword_weight, 3, true, &mut out);
+        // The AI keywords score, but do not say what the paper is about:
+        // they list the abstract's phrases, passing mentions and all.
+        add(keyword_hits, settings.keyword_weight, 3, false, &mut out);
         let lead = doc.lead_tokens();
         let (lead_tokens, rest) = doc.abstract_tokens.split_at(lead);
         let lead_hits = self.matches(&doc.abstract_text, lead_tokens, Zone::Lead);
@@ -373,9 +376,9 @@ impl Matcher {
     /// requirements met and no `unless` phrase. Subjects are narrowed to the
     /// most specific (a rule goes when a descendant is there too, and a top
     /// topic with children goes unless it scores `broad_share` of the best
-    /// narrower subject); when some subject is named in the title, the AI
-    /// keywords or the first sentence, subjects only the rest of the
-    /// abstract names go; then those under `min_share` of the best go,
+    /// narrower subject); when some subject is named in the title or the
+    /// first sentence, subjects only the rest of the abstract and the AI
+    /// keywords name go; then those under `min_share` of the best go,
     /// methods under `method_share` of the best subject that is no method
     /// (a method the title names: under 100% of the best subject of another
     /// field), and all
@@ -459,9 +462,8 @@ impl Matcher {
     }
 
     /// The narrower topic that takes the place of `r`, a topic that tags
-    /// the paper, when the title, the AI keywords or the first sentence
-    /// name it below its `min_score` (an AI keyword or the first sentence
-    /// alone): a paper filed under *Video generation* whose first sentence
+    /// the paper, when the title or the first sentence names it below its
+    /// `min_score` (as the first sentence alone does): a paper filed under *Video generation* whose first sentence
     /// says controllable video generation is about that. Of the descendants
     /// so named (the most specific of them), the best-scoring takes the
     /// place, and none when two tie: the child replaces its parent and is
@@ -525,7 +527,7 @@ pub struct RuleEvidence {
     pub rule: usize,
     /// Its score.
     pub score: u32,
-    /// Whether it matched in the title, AI keywords or first sentence.
+    /// Whether it matched in the title or the first sentence.
     pub headed: bool,
     /// Whether its own and its parents' `requires` and `unless` allow it.
     pub allowed: bool,

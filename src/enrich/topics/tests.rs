@@ -72,6 +72,34 @@ fn ai_keywords_are_evidence() {
 }
 
 #[test]
+fn ai_keywords_do_not_say_what_a_paper_is_about() {
+    // A driving paper whose abstract trains with reinforcement learning in
+    // passing: the AI keywords repeat the passing mention, and score it, but
+    // only the title and the first sentence say what the paper is about.
+    let mut driving = paper(
+        "a",
+        "Autonomous Driving with Lane Graphs",
+        "We plan trajectories for autonomous driving. A policy is trained with reinforcement learning. It drives.",
+    );
+    driving.ai_keywords = vec!["reinforcement learning".into(), "RL fine-tuning with reinforcement learning".into()];
+    let mut rl = driving.clone();
+    rl.id = "b".into();
+    rl.title = "Planning".into();
+    rl.body = "We train policies with reinforcement learning. They drive.".into();
+    let config = without_auto(vec![
+        rule("Autonomous driving", &["autonomous driving"]),
+        rule("Reinforcement learning", &["reinforcement learning"]),
+    ]);
+    let topics = enrich(&[driving, rl], &config).topics;
+    assert_eq!(
+        names(&topics, 0),
+        ["Autonomous driving"],
+        "two AI keywords and a mention score 5 against 5, but the title names driving"
+    );
+    assert_eq!(names(&topics, 1), ["Reinforcement learning"], "its first sentence names it");
+}
+
+#[test]
 fn negated_and_covered_mentions_do_not_tag() {
     let papers = [
         paper("a", "Editing without Fine-Tuning", "A training-free editor. It needs no fine-tuning at all."),
