@@ -2,7 +2,7 @@
 // would: how many papers a screen shows, sorting and filtering a day from
 // the address and from the controls, the day picker, the keys, copying
 // BibTeX, the reading list across a reload, display math on a phone, and
-// search by arXiv id and with a typo.
+// search by arXiv id and with a typo, and the tree of the topics overview.
 //
 //   node reader.js READER_OUT EXAMPLE_OUT
 //
@@ -291,6 +291,25 @@ async function checkSearch(browser) {
   await page.close();
 }
 
+async function checkTopicTree(browser) {
+  // The overview shows the tree: a topic under a child of a top topic is
+  // set in from that child, not listed as one more child.
+  const page = await browser.newPage({ viewport: DESKTOP });
+  await page.goto(url(example, 'topics/index.html'));
+  const steps = await page.$$eval('.topic-children > li', (items) => items.map((li) => ({
+    depth: Number(/topic-depth-(\d+)/.exec(li.className)[1]),
+    name: li.querySelector('.topic-name').textContent,
+    left: li.querySelector('.topic-name').getBoundingClientRect().left,
+  })));
+  const nested = steps.filter((s, i) => s.depth === 2 && i > 0);
+  assert.ok(nested.length >= 1, 'the example overview has a topic two levels down');
+  for (const s of nested) {
+    const parent = steps.slice(0, steps.indexOf(s)).reverse().find((p) => p.depth === 1);
+    assert.ok(s.left >= parent.left + 10, `"${s.name}" (${s.left}px) is not set in from "${parent.name}" (${parent.left}px)`);
+  }
+  await page.close();
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.PAPERPRESS_CHROMIUM || '/usr/bin/chromium',
@@ -320,10 +339,11 @@ async function main() {
   await checkSaved(browser);
   await checkMath(browser);
   await checkSearch(browser);
+  await checkTopicTree(browser);
   assert.deepStrictEqual(errors, []);
   await browser.close();
   console.log('density: ' + counts.join('; '));
-  console.log('reader: density, sort and filter, day picker, keys, copy, reading list, display math, search by id and with a typo work from file://');
+  console.log('reader: density, sort and filter, day picker, keys, copy, reading list, display math, search by id and with a typo, the topic tree work from file://');
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
