@@ -282,6 +282,11 @@ async function checkSearch(browser) {
   await page.goto(url(example, 'search.html') + '?q=unlearning');
   await page.waitForSelector('.search-result');
   assert.match(await page.textContent('#search-status'), /^\d+ papers match “unlearning”$/);
+  // One paper: the status line agrees with it.
+  await page.goto(url(example, 'search.html') + '?q=pulsar');
+  await page.waitForSelector('.search-result');
+  assert.strictEqual(await page.$$eval('.search-result', (els) => els.length), 1);
+  assert.strictEqual(await page.textContent('#search-status'), '1 paper matches “pulsar”');
   // The empty search page suggests topics and shows recent days.
   await page.goto(url(reader, 'search.html'));
   assert.ok(await page.isVisible('#search-start'));
