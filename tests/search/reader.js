@@ -2,7 +2,8 @@
 // would: how many papers a screen shows, sorting and filtering a day from
 // the address and from the controls, the day picker, the keys, copying
 // BibTeX, the reading list across a reload, display math on a phone, and
-// search by arXiv id and with a typo, and the tree of the topics overview.
+// search by arXiv id and with a typo, the header box's hits, and the tree of
+// the topics overview.
 //
 //   node reader.js READER_OUT EXAMPLE_OUT
 //
@@ -315,6 +316,36 @@ async function checkTopicTree(browser) {
   await page.close();
 }
 
+async function checkHeaderHits(browser) {
+  for (const viewport of [DESKTOP, PHONE]) await checkHeaderHitsAt(browser, viewport);
+}
+
+
+async function checkHeaderHitsAt(browser, viewport) {
+  // Every hit of the header box reads alike: its date and authors share
+  // the line under its title, however long the author list, and its topic
+  // chips go to the next line rather than squeeze them.
+  const page = await browser.newPage({ viewport });
+  await page.goto(url(reader, 'index.html'));
+  await page.fill('#site-search-input', 'model');
+  await page.waitForSelector('.search-hit');
+  const hits = await page.$$eval('.search-hit', (items) => items.map((li) => {
+    const time = li.querySelector('.search-meta time').getBoundingClientRect();
+    const authors = li.querySelector('.search-hit-authors');
+    const box = authors && authors.getBoundingClientRect();
+    return { title: li.querySelector('.search-hit-title').textContent, time: time.top, authors: box && box.top, width: box && box.width, right: box && box.right, edge: li.getBoundingClientRect().right };
+  }));
+  const authored = hits.filter((h) => h.authors !== null);
+  assert.ok(authored.length >= 5, `${authored.length} hits with authors`);
+  for (const h of authored) {
+    assert.ok(Math.abs(h.authors - h.time) < 2, `"${h.title}": the authors are not on the date's line at ${viewport.width} px`);
+    assert.ok(h.right <= h.edge, `"${h.title}": the authors run out of the hit`);
+    // Topic chips wrap below rather than squeeze the authors to a few letters.
+    assert.ok(h.width >= 150, `"${h.title}": the authors get ${h.width} px at ${viewport.width} px`);
+  }
+  await page.close();
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.PAPERPRESS_CHROMIUM || '/usr/bin/chromium',
@@ -345,6 +376,7 @@ async function main() {
   await checkMath(browser);
   await checkSearch(browser);
   await checkTopicTree(browser);
+  await checkHeaderHits(browser);
   assert.deepStrictEqual(errors, []);
   await browser.close();
   console.log('density: ' + counts.join('; '));
