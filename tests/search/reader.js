@@ -107,6 +107,12 @@ async function checkSortAndFilter(browser) {
   await page.goto(url(reader, 'days/2025-10-25.html') + '?topic=no-such-topic');
   assert.deepStrictEqual(await titles(page), []);
   assert.match(await page.textContent('.list-status'), /^0 of 7 papers in no-such-topic\.$/);
+  // A topic of the site that no paper of the day has (the arrows keep the
+  // filter from day to day): it is named, not shown as its slug.
+  await page.goto(url(reader, 'days/2025-06-27.html') + '?topic=diffusion-models');
+  assert.deepStrictEqual(await titles(page), []);
+  assert.match(await page.textContent('.list-status'), /^0 of \d+ papers in Diffusion models\.$/);
+  assert.strictEqual(await page.$eval('select[name=topic]', (s) => s.selectedOptions[0].textContent), 'Diffusion models (0)');
   await page.close();
 }
 
