@@ -47,7 +47,9 @@ pub struct Config {
     pub topics: Vec<TopicRule>,
     /// What `paperpress fetch` downloads, and from where.
     pub fetch: FetchConfig,
-    /// Free-form values passed to templates as `config.extra`.
+    /// Free-form values passed to templates as `site.extra`. A key written
+    /// below this line belongs to `[extra]`: put the site's own keys (like
+    /// `base_url`) at the top of the file.
     pub extra: toml::Table,
     /// The automatic topics the site has had: `topics.lock` beside
     /// `site.toml`, not part of it.

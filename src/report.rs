@@ -227,6 +227,14 @@ pub fn explain(model: &Model, config: &crate::config::Config, id: &str) -> Optio
             config.topics[n.rule].name, n.votes, n.of, n.own
         );
     }
+    // The paper's topic under rule `r`, if any: the paper counts in `r` through it.
+    let tagged_below = |r: usize| {
+        let slug = config.topics[r].slug();
+        model.topics.of_paper[p].iter().find_map(|&t| {
+            let mut above = std::iter::successors(model.topics.topics[t].parent, |&a| model.topics.topics[a].parent);
+            above.any(|a| model.topics.topics[a].slug == slug).then(|| model.topics.topics[t].name.as_str())
+        })
+    };
     let _ = writeln!(out, "score  where          rule");
     for e in matcher.explain(&doc, &config.taxonomy) {
         let place = if e.headed { "title/lead" } else { "abstract" };
@@ -244,6 +252,9 @@ pub fn explain(model: &Model, config: &crate::config::Config, id: &str) -> Optio
             (false, _, Some(child)) => format!("  (gives its place to {}, named up front)", name(child)),
             _ if !e.allowed => "  (requires/unless)".to_string(),
             _ if e.in_passing => "  (requires said in passing)".to_string(),
+            _ if let Some(narrower) = tagged_below(e.rule) => {
+                format!("  (counts through {narrower}, the narrower topic it has)")
+            }
             _ => "  (not tagged)".to_string(),
         };
         let _ = writeln!(out, "{:>5}  {place:<13}  {}{verdict}", e.score, config.topics[e.rule].name);

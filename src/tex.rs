@@ -17,14 +17,43 @@ pub fn to_unicode(text: &str) -> String {
     if !text.contains('\\') && !text.contains("``") {
         return text.to_string();
     }
-    let mut out = String::with_capacity(text.len());
+    // Text converted (braces and accents not yet composed), or a formula's source.
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    let mut groups = Groups::default();
     for segment in segments(text) {
         match segment {
-            Segment::Text(t) => out.push_str(&convert_text(t)),
-            Segment::Math { source, .. } => out.push_str(source),
+            Segment::Text(t) => {
+                let converted = convert_text(t, &mut groups, pieces.len());
+                pieces.push((converted, true));
+            }
+            Segment::Math { source, .. } => pieces.push((source.to_string(), false)),
+        }
+    }
+    // A command whose argument never closes is shown as written.
+    for (_, piece, at, name) in groups.open.into_iter().rev() {
+        pieces[piece].0.insert_str(at, &format!("\\{name}{{"));
+    }
+    let mut out = String::with_capacity(text.len());
+    for (piece, is_text) in pieces {
+        if is_text {
+            // Drop grouping braces left around a converted letter (`{\'e}`), then compose.
+            out.extend(strip_letter_groups(&piece).nfc());
+        } else {
+            out.push_str(&piece);
         }
     }
     out
+}
+
+/// Font and link commands whose argument is kept as text (`\textsc{X}`
+/// reads `X`), across formulas: the plain braces open at each one's `{`, so
+/// that the `}` closing it is dropped too, and where it was written (piece
+/// of text and offset), for one never closed. A stack, not a search for the
+/// closing brace, so that nested commands stay linear.
+#[derive(Default)]
+struct Groups {
+    depth: usize,
+    open: Vec<(usize, usize, usize, &'static str)>,
 }
 
 /// The combining mark for a one-symbol accent command (`\'`, `\"`, ...).
@@ -76,7 +105,7 @@ fn named_letter(name: &str) -> Option<&'static str> {
     })
 }
 
-fn convert_text(text: &str) -> String {
+fn convert_text(text: &str, groups: &mut Groups, piece: usize) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     // Whether a `` `` `` opened a quote: `''` closes one only then. A flag,
@@ -84,6 +113,23 @@ fn convert_text(text: &str) -> String {
     let mut quoted = false;
     let mut i = 0;
     while i < chars.len() {
+        if chars[i] == '{' {
+            groups.depth += 1;
+        } else if chars[i] == '}' {
+            if groups.open.last().is_some_and(|&(depth, ..)| depth == groups.depth) {
+                groups.open.pop();
+                i += 1;
+                continue;
+            }
+            groups.depth = groups.depth.saturating_sub(1);
+        }
+        if chars[i] == '\\'
+            && let Some((name, next)) = argument_command(&chars, i)
+        {
+            groups.open.push((groups.depth, piece, out.len(), name));
+            i = next;
+            continue;
+        }
         if chars[i] == '`' && chars.get(i + 1) == Some(&'`') {
             out.push('\u{201C}');
             quoted = true;
@@ -111,8 +157,37 @@ fn convert_text(text: &str) -> String {
             }
         }
     }
-    // Drop grouping braces left around a converted letter (`{\'e}`), then compose.
-    strip_letter_groups(&out).nfc().collect()
+    out
+}
+
+/// Commands outside math whose argument reads as plain text.
+const ARGUMENT_COMMANDS: &[&str] = &[
+    "emph",
+    "textbf",
+    "textit",
+    "textmd",
+    "textnormal",
+    "textrm",
+    "textsc",
+    "textsf",
+    "textsl",
+    "texttt",
+    "textup",
+    "underline",
+    "mbox",
+    "url",
+];
+
+/// A command at the backslash at `i` that keeps its argument, written
+/// `\name{`: its name and the index just past the `{`.
+fn argument_command(chars: &[char], i: usize) -> Option<(&'static str, usize)> {
+    let name_end = (i + 1..chars.len()).find(|&j| !chars[j].is_ascii_alphabetic())?;
+    if chars[name_end] != '{' {
+        return None;
+    }
+    let name: String = chars[i + 1..name_end].iter().collect();
+    let known = ARGUMENT_COMMANDS.iter().find(|&&c| c == name)?;
+    Some((known, name_end + 1))
 }
 
 /// Reads the command starting at the backslash at `i`: its replacement and
@@ -260,8 +335,37 @@ mod tests {
 
     #[test]
     fn unknown_commands_are_kept() {
-        assert_eq!(to_unicode("a \\textbf{b} \\unknown c"), "a \\textbf{b} \\unknown c");
+        assert_eq!(to_unicode("a \\textcolor{b} \\unknown c"), "a \\textcolor{b} \\unknown c");
         assert_eq!(to_unicode("ends with \\"), "ends with \\");
+    }
+
+    #[test]
+    fn font_and_url_commands_read_as_their_text() {
+        assert_eq!(
+            to_unicode("a method we term \\textsc{AIEV-Instruct} (Instruction Tuning)"),
+            "a method we term AIEV-Instruct (Instruction Tuning)"
+        );
+        assert_eq!(to_unicode("\\textit{stable perplexity}, pass@\\textit{k}"), "stable perplexity, pass@k");
+        assert_eq!(to_unicode("\\emph{\\textbf{Fr\\'echet} {\\'e}t\\'e}"), "Fréchet été");
+        assert_eq!(to_unicode("at \\url{https://github.com/a/b}."), "at https://github.com/a/b.");
+        // A brace group inside the argument keeps its braces.
+        assert_eq!(to_unicode("\\textbf{a {b c} d} e}"), "a {b c} d e}");
+        // Math inside is left to the math renderer.
+        assert_eq!(to_unicode("\\textbf{x $\\textbf{y}$}"), "x $\\textbf{y}$");
+    }
+
+    #[test]
+    fn a_command_whose_argument_never_closes_is_kept() {
+        assert_eq!(to_unicode("an \\textbf{open {group} here"), "an \\textbf{open {group} here");
+        assert_eq!(to_unicode("\\emph{a \\textit{b} c"), "\\emph{a b c");
+    }
+
+    #[test]
+    fn nested_commands_stay_linear() {
+        let deep = "\\textbf{".repeat(100_000) + "x" + &"}".repeat(100_000);
+        let start = std::time::Instant::now();
+        assert_eq!(to_unicode(&deep), "x");
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
     }
 
     #[test]

@@ -185,3 +185,26 @@ fn colours_only_where_they_are_wanted() {
     assert!(run(&[("CLICOLOR_FORCE", "1")]).contains("\u{1b}[1m\u{1b}[31merror:\u{1b}[0m"), "red when forced");
     assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains('\u{1b}'), "NO_COLOR wins");
 }
+
+#[test]
+fn the_extra_table_works_in_templates_as_the_new_site_toml_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("digest");
+    paperpress::init::init(&root, &Default::default()).unwrap();
+    let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    // The comment above `[extra]` names the variable templates read it as.
+    let at = toml.find("\n[extra]\n").expect("the new site.toml has an [extra] table");
+    let comment = toml[..at].rsplit("\n\n").next().unwrap();
+    let variable = comment.split('`').nth(1).unwrap_or_else(|| panic!("no variable named in {comment:?}"));
+    assert!(variable.ends_with(".extra"), "{comment:?}");
+    write(&root, "site.toml", &format!("{toml}greeting = \"Hello from extra\"\n"));
+    write(
+        &root,
+        "templates/404.html",
+        &format!(
+            "{{% extends \"base.html\" %}}{{% block content %}}<p>{{{{ {variable}.greeting }}}}</p>{{% endblock content %}}"
+        ),
+    );
+    build(&root);
+    assert_eq!(texts(&page(&root, "404.html"), "main p"), ["Hello from extra"]);
+}

@@ -479,6 +479,26 @@ fn topics_explain_says_when_a_topic_named_up_front_takes_its_parents_place() {
     assert!(row("3D vision").ends_with("(gives its place to 3D generation, named up front)"), "{text}");
 }
 
+#[test]
+fn topics_explain_says_a_paper_counts_in_a_parent_through_its_narrower_topic() {
+    let site = tempfile::tempdir().unwrap();
+    let rules = "[[topics]]\nname = \"Computer vision\"\nkeywords = [\"image\", \"images\"]\n\n\
+                 [[topics]]\nname = \"3D vision\"\nparent = \"Computer vision\"\nkeywords = [\"3d\"]\n";
+    std::fs::write(site.path().join("site.toml"), format!("title = \"Counted\"\n\n{rules}")).unwrap();
+    std::fs::create_dir_all(site.path().join("content/digests")).unwrap();
+    // Both rules pass; the paper lands in the narrower one.
+    let day = "Daily Papers\n\nAug 5\n\n\
+               3D Meshes from One Image\nhttps://arxiv.org/abs/2508.00031\n\n\
+               We turn images into 3D meshes. The image gives the 3D shape.\n";
+    std::fs::write(site.path().join("content/digests/2025-08-05.txt"), day).unwrap();
+    let output = paperpress(site.path(), &["topics", "--explain", "2508.00031"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("topics: 3D vision\n"), "{text}");
+    let row = text.lines().find(|l| l.contains("  Computer vision")).expect(&text);
+    assert!(row.ends_with("Computer vision  (counts through 3D vision, the narrower topic it has)"), "{text}");
+}
+
 fn method_site(taxonomy: &str) -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
     let rules = "[[topics]]\nname = \"Autonomous driving\"\nkeywords = [\"driving\"]\n\n\

@@ -64,7 +64,7 @@ async function main() {
   await page.fill('#search-page-input', 'mixture experts');
   await page.waitForFunction(() => /mixture experts/.test(document.getElementById('search-status').textContent));
   assert.strictEqual(new URL(page.url()).searchParams.get('q'), 'mixture experts');
-  assert.match(await page.textContent('#search-status'), /^1 paper match “mixture experts”$/);
+  assert.match(await page.textContent('#search-status'), /^1 paper matches “mixture experts”$/);
 
   assert.deepStrictEqual(errors, []);
   await browser.close();

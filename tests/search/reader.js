@@ -2,7 +2,8 @@
 // would: how many papers a screen shows, sorting and filtering a day from
 // the address and from the controls, the day picker, the keys, copying
 // BibTeX, the reading list across a reload, display math on a phone, and
-// search by arXiv id and with a typo.
+// search by arXiv id and with a typo, the header box's hits, and the tree of
+// the topics overview.
 //
 //   node reader.js READER_OUT EXAMPLE_OUT
 //
@@ -106,6 +107,12 @@ async function checkSortAndFilter(browser) {
   await page.goto(url(reader, 'days/2025-10-25.html') + '?topic=no-such-topic');
   assert.deepStrictEqual(await titles(page), []);
   assert.match(await page.textContent('.list-status'), /^0 of 7 papers in no-such-topic\.$/);
+  // A topic of the site that no paper of the day has (the arrows keep the
+  // filter from day to day): it is named, not shown as its slug.
+  await page.goto(url(reader, 'days/2025-06-27.html') + '?topic=diffusion-models');
+  assert.deepStrictEqual(await titles(page), []);
+  assert.match(await page.textContent('.list-status'), /^0 of \d+ papers in Diffusion models\.$/);
+  assert.strictEqual(await page.$eval('select[name=topic]', (s) => s.selectedOptions[0].textContent), 'Diffusion models (0)');
   await page.close();
 }
 
@@ -282,12 +289,66 @@ async function checkSearch(browser) {
   await page.goto(url(example, 'search.html') + '?q=unlearning');
   await page.waitForSelector('.search-result');
   assert.match(await page.textContent('#search-status'), /^\d+ papers match “unlearning”$/);
+  // One paper: the status line agrees with it.
+  await page.goto(url(example, 'search.html') + '?q=pulsar');
+  await page.waitForSelector('.search-result');
+  assert.strictEqual(await page.$$eval('.search-result', (els) => els.length), 1);
+  assert.strictEqual(await page.textContent('#search-status'), '1 paper matches “pulsar”');
   // The empty search page suggests topics and shows recent days.
   await page.goto(url(reader, 'search.html'));
   assert.ok(await page.isVisible('#search-start'));
   const topics = await page.$$eval('#search-start .chip', (els) => els.map((e) => e.getAttribute('href')));
   assert.ok(topics.length >= 3 && topics.every((h) => /^topics\/[a-z-]+\.html$/.test(h)), topics.join(' '));
   assert.deepStrictEqual(await page.$$eval('.recent-days a', (els) => els.map((e) => e.textContent)), ['Oct 25, 2025', 'Oct 24, 2025', 'Jun 27, 2025']);
+  await page.close();
+}
+
+async function checkTopicTree(browser) {
+  // The overview shows the tree: a topic under a child of a top topic is
+  // set in from that child, not listed as one more child.
+  const page = await browser.newPage({ viewport: DESKTOP });
+  await page.goto(url(example, 'topics/index.html'));
+  const steps = await page.$$eval('.topic-children > li', (items) => items.map((li) => ({
+    depth: Number(/topic-depth-(\d+)/.exec(li.className)[1]),
+    name: li.querySelector('.topic-name').textContent,
+    left: li.querySelector('.topic-name').getBoundingClientRect().left,
+  })));
+  const nested = steps.filter((s, i) => s.depth === 2 && i > 0);
+  assert.ok(nested.length >= 1, 'the example overview has a topic two levels down');
+  for (const s of nested) {
+    const parent = steps.slice(0, steps.indexOf(s)).reverse().find((p) => p.depth === 1);
+    assert.ok(s.left >= parent.left + 10, `"${s.name}" (${s.left}px) is not set in from "${parent.name}" (${parent.left}px)`);
+  }
+  await page.close();
+}
+
+async function checkHeaderHits(browser) {
+  for (const viewport of [DESKTOP, PHONE]) await checkHeaderHitsAt(browser, viewport);
+}
+
+
+async function checkHeaderHitsAt(browser, viewport) {
+  // Every hit of the header box reads alike: its date and authors share
+  // the line under its title, however long the author list, and its topic
+  // chips go to the next line rather than squeeze them.
+  const page = await browser.newPage({ viewport });
+  await page.goto(url(reader, 'index.html'));
+  await page.fill('#site-search-input', 'model');
+  await page.waitForSelector('.search-hit');
+  const hits = await page.$$eval('.search-hit', (items) => items.map((li) => {
+    const time = li.querySelector('.search-meta time').getBoundingClientRect();
+    const authors = li.querySelector('.search-hit-authors');
+    const box = authors && authors.getBoundingClientRect();
+    return { title: li.querySelector('.search-hit-title').textContent, time: time.top, authors: box && box.top, width: box && box.width, right: box && box.right, edge: li.getBoundingClientRect().right };
+  }));
+  const authored = hits.filter((h) => h.authors !== null);
+  assert.ok(authored.length >= 5, `${authored.length} hits with authors`);
+  for (const h of authored) {
+    assert.ok(Math.abs(h.authors - h.time) < 2, `"${h.title}": the authors are not on the date's line at ${viewport.width} px`);
+    assert.ok(h.right <= h.edge, `"${h.title}": the authors run out of the hit`);
+    // Topic chips wrap below rather than squeeze the authors to a few letters.
+    assert.ok(h.width >= 150, `"${h.title}": the authors get ${h.width} px at ${viewport.width} px`);
+  }
   await page.close();
 }
 
@@ -320,10 +381,12 @@ async function main() {
   await checkSaved(browser);
   await checkMath(browser);
   await checkSearch(browser);
+  await checkTopicTree(browser);
+  await checkHeaderHits(browser);
   assert.deepStrictEqual(errors, []);
   await browser.close();
   console.log('density: ' + counts.join('; '));
-  console.log('reader: density, sort and filter, day picker, keys, copy, reading list, display math, search by id and with a typo work from file://');
+  console.log('reader: density, sort and filter, day picker, keys, copy, reading list, display math, search by id and with a typo, the topic tree work from file://');
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

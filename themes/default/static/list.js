@@ -91,12 +91,17 @@
       return slug;
     }
 
-    /* A topic from an address that no paper of this day has: shown, with none. */
+    /* Topic names by slug, from topics/names.js once it has loaded. */
+    var names = {};
+    var label = function (slug) { return Object.prototype.hasOwnProperty.call(names, slug) ? String(names[slug]) : slug; };
+
+    /* A topic from an address that no paper of this day has (the arrows
+     * keep the filter from day to day): shown by its name, with none. */
     function ensureOption(slug) {
       if (!slug || Array.prototype.some.call(topic.options, function (o) { return o.value === slug; })) return;
       var option = doc.createElement('option');
       option.value = slug;
-      option.textContent = slug + ' (0)';
+      option.textContent = label(slug) + ' (0)';
       topic.appendChild(option);
     }
 
@@ -135,14 +140,14 @@
 
     /* The filter lists the day's topics, most papers first, each named
      * from topics/names.js (its slug, should that not load). */
-    function fillTopics(names) {
+    function fillTopics(loaded) {
+      names = loaded;
       var counts = {};
       cards.forEach(function (card) {
         topicsOf(card).forEach(function (slug) { if (slug) counts[slug] = (counts[slug] || 0) + 1; });
       });
       var listed = {};
       Array.prototype.forEach.call(topic.options, function (o) { listed[o.value] = true; });
-      var label = function (slug) { return Object.prototype.hasOwnProperty.call(names, slug) ? String(names[slug]) : slug; };
       Object.keys(counts).filter(function (slug) { return !listed[slug]; }).sort(function (a, b) {
         return counts[b] - counts[a] || (label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0);
       }).forEach(function (slug) {
@@ -154,7 +159,7 @@
     }
 
     var tagged = cards.some(function (card) { return topicsOf(card).some(Boolean); });
-    (tagged ? topicNames() : Promise.resolve({})).then(fillTopics, function () { fillTopics({}); }).then(function () {
+    (tagged || readState().topic ? topicNames() : Promise.resolve({})).then(fillTopics, function () { fillTopics({}); }).then(function () {
       form.hidden = false;
       form.addEventListener('change', changed);
       form.addEventListener('submit', function (e) { e.preventDefault(); });

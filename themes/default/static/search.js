@@ -858,7 +858,7 @@
     if (found.id && n) {
       return n === 1 ? 'The paper of arXiv ' + found.id : 'The paper of arXiv ' + found.id + ', then ' + plural(n - 1, 'other paper');
     }
-    return n ? plural(n, 'paper') + ' match ' + query : 'No papers match ' + query;
+    return n ? plural(n, 'paper') + (n === 1 ? ' matches ' : ' match ') + query : 'No papers match ' + query;
   }
 
   /* Runs searches for an input; only the latest one renders. */
