@@ -5,10 +5,14 @@
 
 use std::borrow::Cow;
 
-/// Characters no imported field keeps: control characters (C0, DEL, C1)
-/// and the Unicode line and paragraph separators.
+/// Characters no imported field keeps: control characters (C0, DEL, C1),
+/// the Unicode line and paragraph separators, and the bidirectional
+/// embeddings, overrides and isolates, with which a title or an author
+/// could be shown in an order other than the one it is stored in (U+202E
+/// turns the rest of a line around); text in right-to-left scripts is
+/// laid out right without them.
 fn is_unwanted(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Text as one line: control characters become spaces (a control byte
@@ -54,5 +58,8 @@ mod tests {
         assert!(matches!(clean_block("a\n\nb\tc\r\n"), Cow::Borrowed(_)));
         assert_eq!(collapse(" a \u{1} b\n"), "a b");
         assert_eq!(clean_block("a\u{7}b\nc"), "a b\nc");
+        assert_eq!(clean_line("Safe \u{202e}fdp.exe\u{202c} title"), "Safe fdp.exe title");
+        assert_eq!(clean_block("\u{2067}abc\u{2069} text"), " abc  text");
+        assert!(matches!(clean_line("عنوان عربي"), Cow::Borrowed(_)), "right-to-left text stays as it is");
     }
 }

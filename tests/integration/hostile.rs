@@ -143,6 +143,28 @@ fn issue_12_control_bytes_in_titles_keep_every_feed_well_formed() {
 }
 
 #[test]
+fn bidirectional_overrides_never_reach_a_page_or_a_feed() {
+    let site = site();
+    let item = api_item(
+        "2510.10001",
+        "Harmless \u{202e}gnp.exe\u{202c} update",
+        "An abstract \u{2067}turned\u{2069} around.",
+        r#", "authors": [{"name": "Eve\u202e Mallory"}]"#,
+    );
+    digest(site.path(), "2025-10-24.json", &format!("[{item}]"));
+    build(site.path());
+    let bidi = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    for (path, bytes) in outputs(site.path()) {
+        if let Ok(text) = String::from_utf8(bytes) {
+            assert!(!text.chars().any(bidi), "{path} holds a bidirectional control");
+        }
+    }
+    let paper = page(site.path(), "papers/2510.10001.html");
+    assert!(paper.contains("Harmless gnp.exe update"), "the title reads as stored");
+    assert!(paper.contains("Eve Mallory"));
+}
+
+#[test]
 fn issue_12_ids_and_urls_print_escaped_on_the_terminal() {
     let site = site();
     let json = format!(
