@@ -37,6 +37,8 @@ struct PaperDetails<'a> {
     /// The JSON-LD `ScholarlyArticle`, safe inside a `<script>`.
     json_ld: String,
     ai_summary: Option<&'a str>,
+    /// The AI summary as HTML, its formulas as MathML.
+    ai_summary_html: Option<String>,
     ai_keywords: &'a [String],
     categories: &'a [String],
     doi: Option<&'a str>,
@@ -154,6 +156,7 @@ pub(super) fn paper_page(tera: &tera::Tera, model: &Model, values: &[tera::Value
         json_ld,
         title_text,
         ai_summary: paper.ai_summary.as_deref(),
+        ai_summary_html: paper.ai_summary.as_deref().map(crate::math::inline_html),
         ai_keywords: &paper.ai_keywords,
         categories: &paper.categories,
         doi: paper.doi.as_deref().filter(|doi| crate::links::is_doi(doi)),

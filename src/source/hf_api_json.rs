@@ -458,8 +458,10 @@ fn fill_optional(paper: &mut crate::paper::Paper, api: &ApiPaper, fields: &mut F
     paper.authors = fields.authors(api.authors).iter().filter_map(|a| one_line(a)).collect();
     paper.upvotes = fields.count("upvotes", api.upvotes);
     paper.github_stars = fields.count("githubStars", api.github_stars);
-    paper.ai_summary = fields.text("ai_summary", api.ai_summary).as_deref().and_then(one_line);
-    paper.ai_keywords = fields.texts("ai_keywords", api.ai_keywords).iter().filter_map(|k| one_line(k)).collect();
+    // TeX outside formulas reads as the title and the abstract do (`\\textit{k}` as `k`).
+    let text = |t: &str| one_line(&crate::tex::to_unicode(t));
+    paper.ai_summary = fields.text("ai_summary", api.ai_summary).as_deref().and_then(text);
+    paper.ai_keywords = fields.texts("ai_keywords", api.ai_keywords).iter().filter_map(|k| text(k)).collect();
     paper.published = fields.text("publishedAt", api.published_at).as_deref().and_then(date_of);
 }
 

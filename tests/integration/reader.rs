@@ -307,3 +307,29 @@ fn the_readers_site_works_in_a_browser() {
     assert!(output.status.success(), "reader.js failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("density: "), "{stdout}");
 }
+
+#[test]
+fn an_ai_summary_shows_its_formulas_and_keywords_read_without_tex() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("site.toml"), "title = \"Digest\"\n").unwrap();
+    let item = serde_json::json!({"paper": {
+        "id": "2506.01320",
+        "title": "Initial Particle Sampling",
+        "summary": "We sample particles.",
+        "submittedOnDailyAt": "2025-06-03T02:14:45.526Z",
+        "ai_summary": "The framework $\\Psi$-Sampler uses \\textit{SMC} for <reward> alignment.",
+        "ai_keywords": ["pass@\\textit{k}", "Sequential Monte Carlo"],
+    }});
+    std::fs::create_dir_all(site.path().join("content/digests")).unwrap();
+    std::fs::write(site.path().join("content/digests/2025-06-03.json"), format!("[{item}]")).unwrap();
+    build(site.path());
+    let paper = page(site.path(), "papers/2506.01320.html");
+    let short = texts(&paper, "p.tldr");
+    assert_eq!(short, ["In short: The framework Ψ-Sampler uses SMC for <reward> alignment."], "{paper}");
+    assert!(
+        paper.contains("<p class=\"tldr\"><strong>In short:</strong> The framework <math"),
+        "the formula as MathML"
+    );
+    assert!(paper.contains("for &lt;reward&gt; alignment"), "the rest escaped");
+    assert_eq!(texts(&paper, "section.details dd")[0], "pass@k, Sequential Monte Carlo");
+}
