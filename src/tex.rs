@@ -29,9 +29,25 @@ pub fn to_unicode(text: &str) -> String {
             Segment::Math { source, .. } => pieces.push((source.to_string(), false)),
         }
     }
-    // A command whose argument never closes is shown as written.
-    for (_, piece, at, name) in groups.open.into_iter().rev() {
-        pieces[piece].0.insert_str(at, &format!("\\{name}{{"));
+    // A command whose argument never closes is shown as written. The open
+    // commands are in the order they were written, so each piece is rebuilt
+    // once, however many of them it holds.
+    let mut open = groups.open.into_iter().peekable();
+    for (index, (piece, _)) in pieces.iter_mut().enumerate() {
+        if open.peek().is_none_or(|&(_, p, ..)| p != index) {
+            continue;
+        }
+        let mut rebuilt = String::with_capacity(piece.len() + 16);
+        let mut from = 0;
+        while let Some((_, _, at, name)) = open.next_if(|&(_, p, ..)| p == index) {
+            rebuilt.push_str(&piece[from..at]);
+            rebuilt.push('\\');
+            rebuilt.push_str(name);
+            rebuilt.push('{');
+            from = at;
+        }
+        rebuilt.push_str(&piece[from..]);
+        *piece = rebuilt;
     }
     let mut out = String::with_capacity(text.len());
     for (piece, is_text) in pieces {
@@ -185,8 +201,8 @@ fn argument_command(chars: &[char], i: usize) -> Option<(&'static str, usize)> {
     if chars[name_end] != '{' {
         return None;
     }
-    let name: String = chars[i + 1..name_end].iter().collect();
-    let known = ARGUMENT_COMMANDS.iter().find(|&&c| c == name)?;
+    let name = &chars[i + 1..name_end];
+    let known = ARGUMENT_COMMANDS.iter().find(|c| c.chars().eq(name.iter().copied()))?;
     Some((known, name_end + 1))
 }
 
@@ -366,6 +382,12 @@ mod tests {
         let start = std::time::Instant::now();
         assert_eq!(to_unicode(&deep), "x");
         assert!(start.elapsed() < std::time::Duration::from_secs(2));
+        // Never closed, each is written back: 160,000 of them took 1.9 s
+        // when each was inserted into the text on its own.
+        let open = "\\textbf{".repeat(160_000) + "x $a$ \\emph{y";
+        let start = std::time::Instant::now();
+        assert_eq!(to_unicode(&open), open);
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
     }
 
     #[test]
