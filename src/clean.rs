@@ -12,7 +12,13 @@ use std::borrow::Cow;
 /// turns the rest of a line around); text in right-to-left scripts is
 /// laid out right without them.
 fn is_unwanted(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_bidi_control(c)
+}
+
+/// The bidirectional embeddings, overrides and isolates (U+202A to U+202E,
+/// U+2066 to U+2069): characters that reorder the text around them.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Text as one line: control characters become spaces (a control byte

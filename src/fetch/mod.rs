@@ -267,7 +267,7 @@ pub fn printable(text: &str) -> String {
             out.push('…');
             break;
         }
-        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        let bidi = crate::clean::is_bidi_control(c) || matches!(c, '\u{200e}' | '\u{200f}');
         if c.is_control() || bidi {
             out.extend(c.escape_unicode());
         } else {
