@@ -92,8 +92,18 @@ pub fn shows_text(title: &str) -> bool {
     crate::math::plain_text(title).chars().any(|c| !c.is_whitespace() && !c.is_control() && !links::is_format(c))
 }
 
+/// The longest title a record may have, in characters: ten times the
+/// longest title of a year of Daily Papers. A longer one is broken or
+/// hostile input, and would be repeated on every page that lists it.
+pub const MAX_TITLE_CHARS: usize = 2_000;
+
+/// The longest author name or AI keyword a record may have, in characters.
+pub const MAX_NAME_CHARS: usize = 300;
+
 /// `paper` cleaned ([`clean_fields`]) and checked: a safe id, a title that
-/// shows, every date in [`paper::YEARS`]. `Err` says why the record at
+/// shows and is not longer than [`MAX_TITLE_CHARS`], author names and AI
+/// keywords not longer than [`MAX_NAME_CHARS`], every date in
+/// [`paper::YEARS`]. `Err` says why the record at
 /// `line` (and `column`) of `path` cannot be a paper.
 pub(crate) fn vet(mut paper: Paper, path: &Path, line: usize, column: Option<usize>) -> Result<Paper, ImportError> {
     clean_fields(&mut paper);
@@ -110,6 +120,22 @@ pub(crate) fn vet(mut paper: Paper, path: &Path, line: usize, column: Option<usi
     }
     if !shows_text(&paper.title) {
         return Err(error("its title shows no text once its TeX is read (a title needs a visible character)".into()));
+    }
+    let title_chars = paper.title.chars().count();
+    if title_chars > MAX_TITLE_CHARS {
+        return Err(error(format!(
+            "its title is {title_chars} characters long, and a title has at most {MAX_TITLE_CHARS} (is an abstract in the title field?)"
+        )));
+    }
+    for (what, list) in [("author", &paper.authors), ("AI keyword", &paper.ai_keywords)] {
+        if let Some((n, chars)) =
+            list.iter().map(|s| s.chars().count()).enumerate().find(|&(_, chars)| chars > MAX_NAME_CHARS)
+        {
+            return Err(error(format!(
+                "its {what} {} is {chars} characters long, and one has at most {MAX_NAME_CHARS}",
+                n + 1
+            )));
+        }
     }
     if paper.days.is_empty() {
         return Err(error("it has no digest day".into()));
@@ -165,6 +191,24 @@ mod tests {
             assert!(err.message.contains("shows no text"), "{err}");
         }
         assert!(vet(paper("$x$"), Path::new("d.txt"), 1, None).is_ok());
+    }
+
+    #[test]
+    fn issue_12_huge_titles_authors_and_keywords_are_record_errors() {
+        let long = "word ".repeat(20_000).trim_end().to_string();
+        let err = vet(paper(&long), Path::new("d.json"), 7, Some(3)).unwrap_err();
+        assert!(err.to_string().starts_with("`d.json` line 7, column 3: the paper \"word word"), "{err}");
+        assert!(err.message.contains("its title is 99999 characters long, and a title has at most 2000"), "{err}");
+        let mut p = paper("A paper");
+        p.authors = vec!["Ann Lee".into(), "x".repeat(400)];
+        let err = vet(p, Path::new("d.json"), 1, None).unwrap_err();
+        assert!(err.message.ends_with("its author 2 is 400 characters long, and one has at most 300"), "{err}");
+        let mut p = paper("A paper");
+        p.ai_keywords = vec!["k".repeat(301)];
+        assert!(vet(p, Path::new("d.json"), 1, None).unwrap_err().message.contains("its AI keyword 1 is 301"));
+        let mut p = paper(&"t".repeat(MAX_TITLE_CHARS));
+        p.authors = vec!["a".repeat(MAX_NAME_CHARS)];
+        assert!(vet(p, Path::new("d.json"), 1, None).is_ok());
     }
 
     #[test]

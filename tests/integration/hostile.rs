@@ -284,6 +284,40 @@ fn issue_12_dates_outside_four_digit_years_are_record_errors_not_panics() {
 }
 
 #[test]
+fn issue_12_a_megabyte_title_or_author_is_a_skipped_record_not_a_page_on_every_listing() {
+    // A title of 100 KB was repeated in the page's title, headings, meta
+    // tags, BibTeX, feeds, listings and search index: 600 KB for one paper.
+    let site = site();
+    let huge = "Attention ".repeat(10_000);
+    let json = format!(
+        "[{},\n{},\n{}]",
+        api_item("2510.00001", &huge, "Text.", ""),
+        api_item(
+            "2510.00002",
+            "A long author",
+            "Text.",
+            &format!(r#", "authors": [{{"name": "{}"}}]"#, "b".repeat(500))
+        ),
+        api_item("2510.00003", "A good paper", "Text.", "")
+    );
+    digest(site.path(), "2025-10-24.json", &json);
+    let report = build(site.path());
+    let problems: Vec<String> = report.data_skipped.iter().map(|e| e.to_string()).collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].contains("2025-10-24.json` line 1, column 2: the paper \"Attention Attention"), "{problems:?}");
+    assert!(problems[0].ends_with(
+        "its title is 99999 characters long, and a title has at most 2000 (is an abstract in the title field?)"
+    ));
+    assert!(
+        problems[1]
+            .contains("line 2, column 1: the paper \"A long author\" was skipped: its author 1 is 500 characters long")
+    );
+    assert!(page(site.path(), "papers/2510.00003.html").contains("A good paper"));
+    let largest = outputs(site.path()).into_iter().map(|(_, bytes)| bytes.len()).max().unwrap();
+    assert!(largest < 50_000, "the largest output is {largest} bytes");
+}
+
+#[test]
 fn issue_12_import_never_writes_a_page_that_build_rejects() {
     let site = site();
     let long = "This abstract is long enough to be taken for one: it goes on for a while, with words, and ends.";
