@@ -19,7 +19,7 @@ use crate::error::ImportError;
 use crate::source::{self, Parsed};
 
 /// What an entry starts with: entries of another version are not read.
-const FORMAT: &str = concat!("paperpress ", env!("CARGO_PKG_VERSION"), " parsed digest 4\n");
+const FORMAT: &str = concat!("paperpress ", env!("CARGO_PKG_VERSION"), " parsed digest 5\n");
 
 /// The folder of the entries, in the cache folder.
 const FOLDER: &str = "parsed";
