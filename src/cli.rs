@@ -169,7 +169,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Explain one paper's topics instead: the score of every rule that
-        /// matches it, and why each tags it or not.
+        /// matches it, the phrases that scored and where (title, AI
+        /// keywords, first sentence, rest of the abstract), and why each
+        /// rule tags it or not.
         #[arg(long, value_name = "ID", conflicts_with_all = ["json", "papers"])]
         explain: Option<String>,
         /// Write `topics.lock` beside site.toml instead: the automatic

@@ -258,6 +258,14 @@ pub fn explain(model: &Model, config: &crate::config::Config, id: &str) -> Optio
             _ => "  (not tagged)".to_string(),
         };
         let _ = writeln!(out, "{:>5}  {place:<13}  {}{verdict}", e.score, config.topics[e.rule].name);
+        if !e.phrases.is_empty() {
+            let found: Vec<String> = e
+                .phrases
+                .iter()
+                .map(|(at, phrase)| format!("\"{}\" ({at})", phrase.split_whitespace().collect::<Vec<_>>().join(" ")))
+                .collect();
+            let _ = writeln!(out, "{:22}found: {}", "", found.join(", "));
+        }
     }
     Some(out)
 }

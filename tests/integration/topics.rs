@@ -499,6 +499,31 @@ fn topics_explain_says_a_paper_counts_in_a_parent_through_its_narrower_topic() {
     assert!(row.ends_with("Computer vision  (counts through 3D vision, the narrower topic it has)"), "{text}");
 }
 
+#[test]
+fn topics_explain_names_the_phrases_that_scored_and_where() {
+    let site = tempfile::tempdir().unwrap();
+    let rules = "[[topics]]\nname = \"Fine-tuning\"\nkeywords = [\"fine-tuning\", \"adapters\"]\n\n\
+                 [[topics]]\nname = \"Tables\"\nkeywords = [\"table\", \"tables\"]\n";
+    std::fs::write(site.path().join("site.toml"), format!("title = \"Found\"\n\n{rules}")).unwrap();
+    std::fs::create_dir_all(site.path().join("content/digests")).unwrap();
+    // "without fine-tuning" is negated and scores nothing; the owner sees
+    // that "Table" in the title is what gave the paper a topic.
+    let day = "Daily Papers\n\nAug 5\n\n\
+               Table Lookup for Fast Adapters\nhttps://arxiv.org/abs/2508.00032\n\n\
+               We speed up adapters on phones. It works without fine-tuning, and the lookup\ntables stay small.\n";
+    std::fs::write(site.path().join("content/digests/2025-08-05.txt"), day).unwrap();
+    let output = paperpress(site.path(), &["topics", "--explain", "2508.00032"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let found_under = |name: &str| {
+        let mut lines = text.lines().skip_while(|l| !l.get(22..).is_some_and(|rule| rule.starts_with(name)));
+        lines.next().expect(&text);
+        lines.next().expect(&text).trim_start().to_string()
+    };
+    assert_eq!(found_under("Tables"), "found: \"Table\" (title), \"tables\" (abstract)", "{text}");
+    assert_eq!(found_under("Fine-tuning"), "found: \"Adapters\" (title), \"adapters\" (first sentence)", "{text}");
+}
+
 fn method_site(taxonomy: &str) -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
     let rules = "[[topics]]\nname = \"Autonomous driving\"\nkeywords = [\"driving\"]\n\n\

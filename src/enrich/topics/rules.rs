@@ -111,6 +111,8 @@ pub struct Scores {
 #[derive(Debug, Default)]
 struct Hits {
     rules: Vec<usize>,
+    /// Where each of `rules` matched: `(start, end)` token indices.
+    spans: Vec<(usize, usize)>,
     required: Vec<usize>,
     firm: Vec<usize>,
     blocked: Vec<usize>,
@@ -247,6 +249,7 @@ impl Matcher {
                     let excluded = exclude_end.iter().any(|&(r, e)| r == p.rule && e >= end);
                     if p.role != Role::Exclude && !excluded {
                         hits.rules.push(p.rule);
+                        hits.spans.push((start, end));
                     }
                 }
             }
@@ -540,6 +543,9 @@ pub struct RuleEvidence {
     pub gave_way_to: Option<usize>,
     /// The topic whose place it takes, named up front below its minimum score.
     pub in_place_of: Option<usize>,
+    /// The phrases of the paper that scored for it, by place: `("title",
+    /// "Table Lookup")`, as written, once per place.
+    pub phrases: Vec<(&'static str, String)>,
 }
 
 impl Matcher {
@@ -562,11 +568,36 @@ impl Matcher {
                 in_passing: self.said_in_passing(r, &evidence, |a| passing.contains(&a)),
                 gave_way_to: replaced.iter().find(|&&(from, _)| from == r).map(|&(_, to)| to),
                 in_place_of: replaced.iter().find(|&&(_, to)| to == r).map(|&(from, _)| from),
+                phrases: Vec::new(),
             })
             .collect();
+        for (place, text, tokens, zone) in zones(doc) {
+            let hits = self.matches(text, tokens, zone);
+            for (&rule, &(start, end)) in hits.rules.iter().zip(&hits.spans) {
+                let phrase = (place, text[tokens[start].start..tokens[end - 1].end].to_string());
+                if let Some(e) = out.iter_mut().find(|e| e.rule == rule)
+                    && !e.phrases.contains(&phrase)
+                {
+                    e.phrases.push(phrase);
+                }
+            }
+        }
         out.sort_by(|a, b| b.score.cmp(&a.score).then(a.rule.cmp(&b.rule)));
         out
     }
+}
+
+/// The places of a paper that rules read, as `paperpress topics --explain`
+/// names them, with their text, their words and how they count.
+fn zones(doc: &Doc) -> Vec<(&'static str, &str, &[Token], Zone)> {
+    let (lead, rest) = doc.abstract_tokens.split_at(doc.lead_tokens());
+    let mut out = vec![("title", doc.title.as_str(), doc.title_tokens.as_slice(), Zone::Title)];
+    for (keyword, tokens) in doc.keywords.iter().zip(&doc.keyword_tokens) {
+        out.push(("AI keywords", keyword.as_str(), tokens.as_slice(), Zone::Keyword));
+    }
+    out.push(("first sentence", doc.abstract_text.as_str(), lead, Zone::Lead));
+    out.push(("abstract", doc.abstract_text.as_str(), rest, Zone::Body));
+    out
 }
 
 /// The rules whose requirements `required` (`(rule, start, end)`) holds at
