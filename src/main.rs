@@ -50,11 +50,18 @@ fn run(command: Command) -> Result<ExitCode> {
         Command::Topics { papers, json, explain, lock, site } => {
             let site = Site::find(&site.root)?;
             let (model, read) = paperpress::load_model(&site, &site.config)?;
+            // Records left out change the topics, so each is named; remarks
+            // on records that were read (Python-literal days, say) would be
+            // repeated on every run, so they are counted and `check` lists them.
             let mut problems = Diagnostics::default();
             problems.extend(Severity::Error, &read.skipped);
             problems.extend(Severity::Error, &read.data_skipped);
-            problems.extend(Severity::Warning, &read.warnings);
             term::diagnostics(&problems);
+            if !read.warnings.is_empty() {
+                let mut remarks = Diagnostics::default();
+                remarks.extend(Severity::Warning, &read.warnings);
+                term::note(&format!("{}; `paperpress check` lists them", remarks.summary()));
+            }
             let report = match explain {
                 None if lock => paperpress::report::lock_written(&model, paperpress::lock_topics(&site, &model)?),
                 Some(id) => paperpress::report::explain(&model, &site.config, &id)

@@ -657,3 +657,26 @@ fn neighbours_alone_need_a_large_majority() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(!text.contains("from its neighbours"), "{text}");
 }
+
+#[test]
+fn topics_counts_remarks_on_read_records_and_names_records_left_out() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("site.toml"), "title = \"Remarks\"\n").unwrap();
+    let digests = site.path().join("content/digests");
+    std::fs::create_dir_all(&digests).unwrap();
+    // A day saved as Python literals is read, with a remark on every run;
+    // a record without a title is left out, which changes the topics.
+    let python = "[\"{'paper': {'id': '2510.19779', 'title': 'Sparse Mixture of Experts', 'summary': 'Experts route tokens.', 'submittedOnDailyAt': '2025-10-24T00:00:00Z'}}\"]";
+    std::fs::write(digests.join("2025-10-24.json"), python).unwrap();
+    let json = r#"[{"paper": {"id": "2510.19780", "title": "", "summary": "No title.", "submittedOnDailyAt": "2025-10-25T00:00:00Z"}}]"#;
+    std::fs::write(digests.join("2025-10-25.json"), json).unwrap();
+    let output = paperpress(site.path(), &["topics"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains("Python literals"), "{stderr}");
+    assert!(stderr.contains("note: 1 warning in 1 file; `paperpress check` lists them"), "{stderr}");
+    assert!(stderr.contains("2025-10-25.json` line 1"), "the record left out is named: {stderr}");
+    let check =
+        Command::new(env!("CARGO_BIN_EXE_paperpress")).arg("check").arg("--root").arg(site.path()).output().unwrap();
+    assert!(String::from_utf8_lossy(&check.stderr).contains("Python literals"), "check still lists the remark");
+}
