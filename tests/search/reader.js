@@ -36,7 +36,9 @@ async function density(page) {
   });
 }
 
-const titles = (page) => page.$$eval('#papers > li:not([hidden]) h2', (els) => els.map((e) => e.textContent));
+// The titles of the cards a reader sees: rendered, not only unflagged (a
+// card's own display once showed the cards the filter had hidden).
+const titles = (page) => page.$$eval('#papers > li h2', (els) => els.filter((e) => e.closest('li').getClientRects().length > 0).map((e) => e.textContent));
 const params = (page) => Object.fromEntries(new URL(page.url()).searchParams);
 
 async function checkDensity(browser, counts) {
@@ -100,7 +102,7 @@ async function checkSortAndFilter(browser) {
   await page.reload();
   assert.deepStrictEqual(params(page), { topic: 'agents' });
   assert.strictEqual(await page.$eval('select[name=topic]', (s) => s.value), 'agents');
-  const shown = await page.$$eval('#papers > li', (cards) => cards.map((c) => [c.hidden, c.dataset.t.split(' ').includes('agents')]));
+  const shown = await page.$$eval('#papers > li', (cards) => cards.map((c) => [c.getClientRects().length === 0, c.dataset.t.split(' ').includes('agents')]));
   assert.ok(shown.some(([hidden]) => !hidden) && shown.some(([hidden]) => hidden), JSON.stringify(shown));
   assert.ok(shown.every(([hidden, agents]) => hidden !== agents), 'shown exactly when in the topic');
   // A topic that no paper of the day has: no papers, and it says so.
