@@ -324,6 +324,21 @@ async function checkTopicTree(browser) {
   await page.close();
 }
 
+async function checkParentTiles(browser) {
+  // A parent topic's page shows its narrower topics as tiles: each name
+  // sits inside its tile's border, set in as the overview's tiles are.
+  const page = await browser.newPage({ viewport: DESKTOP });
+  await page.goto(url(example, 'topics/llm.html'));
+  const tiles = await page.$$eval('section.topic-children .topic-tile', (items) => items.map((li) => {
+    const tile = li.getBoundingClientRect();
+    const name = li.querySelector('.topic-name').getBoundingClientRect();
+    return { name: li.querySelector('.topic-name').textContent, inset: name.left - tile.left, top: name.top - tile.top };
+  }));
+  assert.ok(tiles.length >= 2, 'the example has a parent topic with children');
+  for (const t of tiles) assert.ok(t.inset >= 8 && t.top >= 6, `"${t.name}" touches its tile's border (${t.inset}px, ${t.top}px)`);
+  await page.close();
+}
+
 async function checkHeaderHits(browser) {
   for (const viewport of [DESKTOP, PHONE]) await checkHeaderHitsAt(browser, viewport);
 }
@@ -384,6 +399,7 @@ async function main() {
   await checkMath(browser);
   await checkSearch(browser);
   await checkTopicTree(browser);
+  await checkParentTiles(browser);
   await checkHeaderHits(browser);
   assert.deepStrictEqual(errors, []);
   await browser.close();
