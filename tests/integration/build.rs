@@ -302,3 +302,33 @@ fn a_bad_record_from_a_source_does_not_fail_the_build() {
     assert!(!check.status.success(), "check calls it an error");
     assert!(String::from_utf8(check.stderr).unwrap().contains("error: `"));
 }
+
+#[test]
+fn a_paper_with_dozens_of_authors_shows_the_first_twelve_and_the_rest_on_a_click() {
+    let site = fixture("site");
+    let names: Vec<String> = (1..=40).map(|i| format!("Author Number{i}")).collect();
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    std::fs::write(
+        site.path().join("content/papers/big-team.md"),
+        format!(
+            "+++\nid = \"2508.00077\"\ntitle = \"A Paper by a Big Team\"\ndate = 2025-08-05\nauthors = [{}]\n+++\n\nAn abstract.\n",
+            quoted.join(", ")
+        ),
+    )
+    .unwrap();
+    build(site.path());
+    let big = page(site.path(), "papers/2508.00077.html");
+    // Closed, the line under the title names twelve and counts the rest.
+    assert_eq!(
+        texts(&big, "article .all-authors summary .authors-head"),
+        [format!("{} and 28 more", names[..12].join(", "))]
+    );
+    assert_eq!(texts(&big, "article .all-authors summary .authors-open"), ["40 authors"]);
+    // Open, every name, once; the meta tags name them all.
+    assert_eq!(texts(&big, "article .all-authors > .paper-authors"), [names.join(", ")]);
+    assert_eq!(crate::support::attr(&big, "meta[name=citation_author]", "content"), names);
+    // A short list is the plain line it was.
+    let fad = page(site.path(), "papers/the-frechet-audio-distance-revisited.html");
+    assert!(texts(&fad, "article .all-authors").is_empty());
+    assert_eq!(texts(&fad, "article > .paper-authors"), ["Ada Lovelace, Alan Turing"]);
+}

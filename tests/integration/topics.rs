@@ -60,6 +60,9 @@ fn topic_listings_are_paginated() {
     let oldest = page(site.path(), "topics/everything/1.html");
     assert_eq!(texts(&oldest, ".paper-list h2").len(), 1);
     assert!(oldest.contains("href=\"../../style.css\""), "page 1 is one folder deeper");
+    // An older page says which it is, as its title does; the latest does not.
+    assert!(texts(&oldest, ".lede")[0].contains("Older papers, page 1 (page 1 holds the oldest)."), "{oldest}");
+    assert!(!texts(&first, ".lede")[0].contains("Older papers"));
     assert_eq!(texts(&first, ".pagination [aria-current=page]"), ["Latest"]);
     assert!(first.contains(&format!("href=\"../topics/everything/{full}.html\" rel=\"next\"")));
     let newer =

@@ -36,7 +36,9 @@ async function density(page) {
   });
 }
 
-const titles = (page) => page.$$eval('#papers > li:not([hidden]) h2', (els) => els.map((e) => e.textContent));
+// The titles of the cards a reader sees: rendered, not only unflagged (a
+// card's own display once showed the cards the filter had hidden).
+const titles = (page) => page.$$eval('#papers > li h2', (els) => els.filter((e) => e.closest('li').getClientRects().length > 0).map((e) => e.textContent));
 const params = (page) => Object.fromEntries(new URL(page.url()).searchParams);
 
 async function checkDensity(browser, counts) {
@@ -100,7 +102,7 @@ async function checkSortAndFilter(browser) {
   await page.reload();
   assert.deepStrictEqual(params(page), { topic: 'agents' });
   assert.strictEqual(await page.$eval('select[name=topic]', (s) => s.value), 'agents');
-  const shown = await page.$$eval('#papers > li', (cards) => cards.map((c) => [c.hidden, c.dataset.t.split(' ').includes('agents')]));
+  const shown = await page.$$eval('#papers > li', (cards) => cards.map((c) => [c.getClientRects().length === 0, c.dataset.t.split(' ').includes('agents')]));
   assert.ok(shown.some(([hidden]) => !hidden) && shown.some(([hidden]) => hidden), JSON.stringify(shown));
   assert.ok(shown.every(([hidden, agents]) => hidden !== agents), 'shown exactly when in the topic');
   // A topic that no paper of the day has: no papers, and it says so.
@@ -322,6 +324,21 @@ async function checkTopicTree(browser) {
   await page.close();
 }
 
+async function checkParentTiles(browser) {
+  // A parent topic's page shows its narrower topics as tiles: each name
+  // sits inside its tile's border, set in as the overview's tiles are.
+  const page = await browser.newPage({ viewport: DESKTOP });
+  await page.goto(url(example, 'topics/llm.html'));
+  const tiles = await page.$$eval('section.topic-children .topic-tile', (items) => items.map((li) => {
+    const tile = li.getBoundingClientRect();
+    const name = li.querySelector('.topic-name').getBoundingClientRect();
+    return { name: li.querySelector('.topic-name').textContent, inset: name.left - tile.left, top: name.top - tile.top };
+  }));
+  assert.ok(tiles.length >= 2, 'the example has a parent topic with children');
+  for (const t of tiles) assert.ok(t.inset >= 8 && t.top >= 6, `"${t.name}" touches its tile's border (${t.inset}px, ${t.top}px)`);
+  await page.close();
+}
+
 async function checkHeaderHits(browser) {
   for (const viewport of [DESKTOP, PHONE]) await checkHeaderHitsAt(browser, viewport);
 }
@@ -382,6 +399,7 @@ async function main() {
   await checkMath(browser);
   await checkSearch(browser);
   await checkTopicTree(browser);
+  await checkParentTiles(browser);
   await checkHeaderHits(browser);
   assert.deepStrictEqual(errors, []);
   await browser.close();
