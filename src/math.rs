@@ -272,16 +272,105 @@ pub fn cut_at_space(text: &str, max_chars: usize) -> (&str, bool) {
 }
 
 /// A title (text with formulas) as HTML: text escaped, `\$` shown as `$`,
-/// formulas as MathML.
+/// formulas as MathML, and scripts written without `$` (`GS^3`) as `sup`
+/// and `sub` elements.
 pub fn inline_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for segment in segments(text) {
         match segment {
-            Segment::Text(t) => escape_into(&mut out, &t.replace("\\$", "$")),
+            Segment::Text(t) => {
+                for piece in bare_scripts(&t.replace("\\$", "$")) {
+                    match piece {
+                        Piece::Plain(p) => escape_into(&mut out, p),
+                        Piece::Script { sup, content, .. } => {
+                            let tag = if sup { "sup" } else { "sub" };
+                            out.push_str(&format!("<{tag}>"));
+                            escape_into(&mut out, content);
+                            out.push_str(&format!("</{tag}>"));
+                        }
+                    }
+                }
+            }
             Segment::Math { tex, display, source } => formula_html(tex, display, source, &mut out),
         }
     }
     out
+}
+
+/// A piece of text outside formulas: as written, or a script written
+/// without `$` (see [`bare_script`]).
+enum Piece<'a> {
+    Plain(&'a str),
+    Script { sup: bool, content: &'a str, source: &'a str },
+}
+
+/// `text` cut into plain pieces and the scripts written without `$`.
+fn bare_scripts(text: &str) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    for (at, _) in text.match_indices(['^', '_']) {
+        if at < from {
+            continue;
+        }
+        if let Some((sup, content, end)) = bare_script(text, at) {
+            pieces.push(Piece::Plain(&text[from..at]));
+            pieces.push(Piece::Script { sup, content, source: &text[at..end] });
+            from = end;
+        }
+    }
+    pieces.push(Piece::Plain(&text[from..]));
+    pieces
+}
+
+/// A script written without `$`, as titles on Daily Papers write them
+/// (`GS^3`, `X^{2}-Gaussian`, `L_2 Norm`, `FaSTA^*`): `^` or `_` right
+/// after a letter, a digit or `)`, then digits (or, after `^`, a `*`), or
+/// a braced group of up to eight letters and digits. `snake_case` and
+/// `a^b` stay as written. Returns whether it is a superscript, what it
+/// holds, and the byte just past it.
+fn bare_script(text: &str, at: usize) -> Option<(bool, &str, usize)> {
+    let bytes = text.as_bytes();
+    let sup = match bytes[at] {
+        b'^' => true,
+        b'_' => false,
+        _ => return None,
+    };
+    let before = bytes[at.checked_sub(1)?];
+    if !(before.is_ascii_alphanumeric() || before == b')') {
+        return None;
+    }
+    let start = at + 1;
+    match *bytes.get(start)? {
+        b'{' => {
+            let len = bytes[start + 1..].iter().take(9).position(|&b| b == b'}')?;
+            let content = &text[start + 1..start + 1 + len];
+            (!content.is_empty() && content.bytes().all(|b| b.is_ascii_alphanumeric())).then_some((
+                sup,
+                content,
+                start + 2 + len,
+            ))
+        }
+        b'*' if sup => Some((true, &text[start..start + 1], start + 1)),
+        b if b.is_ascii_digit() => {
+            let len = bytes[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+            Some((sup, &text[start..start + len], start + len))
+        }
+        _ => None,
+    }
+}
+
+/// A script's content in Unicode superscript or subscript digits (`²`,
+/// `₂`), `*` as itself; `None` when some character has no such form.
+fn script_chars(sup: bool, content: &str) -> Option<String> {
+    const SUP: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    const SUB: [char; 10] = ['₀', '₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'];
+    content
+        .chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => Some(if sup { SUP[d as usize] } else { SUB[d as usize] }),
+            None => (c == '*' && sup).then_some('*'),
+        })
+        .collect()
 }
 
 /// A title as plain text for readers, where markup cannot go (`<title>`,
@@ -291,7 +380,15 @@ pub fn plain_text(text: &str) -> String {
     segments(text)
         .into_iter()
         .map(|s| match s {
-            Segment::Text(t) => t.replace("\\$", "$"),
+            Segment::Text(t) => bare_scripts(&t.replace("\\$", "$"))
+                .into_iter()
+                .map(|piece| match piece {
+                    Piece::Plain(p) => p.to_string(),
+                    Piece::Script { sup, content, source } => {
+                        script_chars(sup, content).unwrap_or_else(|| source.to_string())
+                    }
+                })
+                .collect(),
             Segment::Math { tex, display, .. } => {
                 to_mathml(tex, display).map_or_else(|| tex.to_string(), |m| mathml_text(&m))
             }
@@ -517,6 +614,22 @@ mod tests {
         assert!(html.starts_with("AstroM<math"), "{html}");
         assert!(html.contains("<mn>3</mn>"), "{html}");
         assert!(html.ends_with(" &lt;b&gt;bold&lt;/b&gt; &amp; co"), "{html}");
+    }
+
+    #[test]
+    fn scripts_written_without_dollars_are_set_as_scripts() {
+        let title = "GS^3 and X^{2}-Gaussian: L_2 Norm, FaSTA^*, SL^{2}A, V_{AI}; snake_case, a^b, ^2, x^{a b}";
+        assert_eq!(
+            inline_html(title),
+            "GS<sup>3</sup> and X<sup>2</sup>-Gaussian: L<sub>2</sub> Norm, FaSTA<sup>*</sup>, SL<sup>2</sup>A, \
+             V<sub>AI</sub>; snake_case, a^b, ^2, x^{a b}"
+        );
+        assert_eq!(
+            plain_text(title),
+            "GS³ and X²-Gaussian: L₂ Norm, FaSTA*, SL²A, V_{AI}; snake_case, a^b, ^2, x^{a b}"
+        );
+        assert_eq!(plain_text("Video-Ma^2mba in $x^2$"), "Video-Ma²mba in x²");
+        assert_eq!(source_text("GS^3"), "GS^3", "words and slugs read the source");
     }
 
     #[test]
