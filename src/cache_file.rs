@@ -1,11 +1,45 @@
 //! The files of the cache folder (`.paperpress/cache/`): a format line,
-//! the value in bincode, and a checksum of it, so that a file of another
-//! version, a truncated one or a damaged one reads as nothing.
+//! the fingerprint of the paperpress binary that wrote it, the value in
+//! bincode, and a checksum of it, so that a file of another version or
+//! another build of paperpress, a truncated one or a damaged one reads as
+//! nothing. (A binary of the same version may parse, analyse or render
+//! differently: the build record, the parsed digests and the memos it did
+//! not write would give pages it would not make.)
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+/// The running binary's fingerprint line: a hash of its bytes, read once.
+/// When the binary cannot be read, a line no other run writes, so that
+/// nothing in the cache is trusted.
+fn binary_line() -> &'static str {
+    static LINE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        // Read in pieces into one small buffer: the whole binary in memory
+        // would cost its page faults on every build.
+        let hashed = std::env::current_exe().and_then(std::fs::File::open).and_then(|mut file| {
+            let (mut h, mut size, mut buffer) = (rustc_hash::FxHasher::default(), 0, vec![0; 1 << 18]);
+            loop {
+                match std::io::Read::read(&mut file, &mut buffer)? {
+                    0 => return Ok((h.finish(), size)),
+                    n => {
+                        h.write(&buffer[..n]);
+                        size += n;
+                    }
+                }
+            }
+        });
+        match hashed {
+            Ok((hash, size)) => format!("binary {hash:016x} {size}\n"),
+            Err(_) => {
+                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+                format!("binary unknown {} {}\n", std::process::id(), now.as_nanos())
+            }
+        }
+    });
+    &LINE
+}
 
 /// `value` as stored under the format line `format`; an error when the
 /// value does not serialize.
@@ -24,6 +58,7 @@ fn write_to<T: Serialize>(out: &mut impl std::io::Write, format: &str, value: &T
     let mut hashing = Hashing { out, hasher: DefaultHasher::new() };
     hashing.hasher.write_usize(size as usize);
     hashing.out.write_all(format.as_bytes())?;
+    hashing.out.write_all(binary_line().as_bytes())?;
     bincode::serialize_into(&mut hashing, value)?;
     let sum = hashing.hasher.finish();
     out.write_all(&sum.to_le_bytes())?;
@@ -63,9 +98,9 @@ pub fn write<T: Serialize>(file: &std::path::Path, format: &str, value: &T) -> s
 }
 
 /// The value [`encode`] stored under `format`; `None` for another
-/// format, a cut file or a changed byte.
+/// format, another binary, a cut file or a changed byte.
 pub fn decode<T: DeserializeOwned>(format: &str, bytes: &[u8]) -> Option<T> {
-    let rest = bytes.strip_prefix(format.as_bytes())?;
+    let rest = bytes.strip_prefix(format.as_bytes())?.strip_prefix(binary_line().as_bytes())?;
     let (body, sum) = rest.split_at_checked(rest.len().checked_sub(8)?)?;
     if checksum(body).to_le_bytes() != sum {
         return None;

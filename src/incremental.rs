@@ -98,7 +98,9 @@ pub fn load(cache: &Path, output: &Path, key: u64) -> std::result::Result<State,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(None),
         Err(e) => return Err(Some(format!("cannot read `{}`: {e}", path.display()))),
     };
-    let state = decode(&bytes).ok_or_else(|| Some(format!("`{}` is damaged or of another version", path.display())))?;
+    let state = decode(&bytes).ok_or_else(|| {
+        Some(format!("`{}` is damaged, or was written by another version or build of paperpress", path.display()))
+    })?;
     let output = std::path::absolute(output).map_err(|e| Some(e.to_string()))?;
     if state.key != key {
         return Err(Some("the configuration, the theme or paperpress changed".into()));

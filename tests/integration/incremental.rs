@@ -187,6 +187,23 @@ fn issue_16_a_record_that_does_not_fit_gives_a_full_build_with_a_note() {
         assert!(!report.incremental && report.notes.iter().any(|n| n.contains("damaged")), "{:?}", report.notes);
     }
 
+    // A record another build of paperpress wrote (the same version, other
+    // code: it may render pages otherwise), and the parsed digests with it.
+    build_kept(root);
+    let other_binary = |path: &Path| {
+        let bytes = std::fs::read(path).unwrap();
+        let at = bytes.windows(7).position(|w| w == b"binary ").expect("the record names the binary that wrote it");
+        let mut changed = bytes.clone();
+        changed[at + 7] = if bytes[at + 7] == b'0' { b'1' } else { b'0' };
+        std::fs::write(path, changed).unwrap();
+    };
+    other_binary(&record);
+    add_day(root, DAYS[2]);
+    let report = build_kept(root);
+    assert!(!report.incremental, "a record of another binary is not used");
+    assert!(report.notes.iter().any(|n| n.contains("another version or build of paperpress")), "{:?}", report.notes);
+    assert_same_as_clean_build(root, "after another binary's record");
+
     // Another configuration.
     let config = root.join("site.toml");
     let text = std::fs::read_to_string(&config).unwrap().replace("paginate_by = 3", "paginate_by = 4");
@@ -202,7 +219,7 @@ fn issue_16_a_record_that_does_not_fit_gives_a_full_build_with_a_note() {
     std::fs::rename(&public, &moved).unwrap();
     crate::support::copy_tree(&moved, &public);
     std::fs::remove_dir_all(&moved).unwrap();
-    add_day(root, DAYS[2]);
+    add_day(root, DAYS[3]);
     let report = build_kept(root);
     assert!(report.incremental && report.notes.is_empty(), "a restored copy is the last build: {:?}", report.notes);
     assert_same_as_clean_build(root, "after the output folder was restored from a copy");
@@ -211,7 +228,7 @@ fn issue_16_a_record_that_does_not_fit_gives_a_full_build_with_a_note() {
     std::fs::rename(&public, &moved).unwrap();
     crate::support::copy_tree(&moved, &public);
     std::fs::write(public.join("days/index.html"), "an older build").unwrap();
-    add_day(root, DAYS[3]);
+    add_day(root, DAYS[4]);
     let report = build_kept(root);
     assert!(!report.incremental && report.notes.iter().any(|n| n.contains("not the folder")), "{:?}", report.notes);
     assert_same_as_clean_build(root, "after the output folder was replaced");
