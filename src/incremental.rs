@@ -14,9 +14,10 @@
 //!
 //! A record that does not fit (another version or build of paperpress,
 //! another configuration or theme, another output folder, a folder
-//! replaced since, a damaged file) means a full build, with a note. The record is removed before the
-//! output is touched and written again once it is complete, so a build
-//! killed half-way leaves no record, and the next build is a full one.
+//! replaced since, a damaged file) means a full build, with a note. The
+//! record is removed before the output is touched and written again once
+//! it is complete, so a build killed half-way leaves no record, and the
+//! next build is a full one.
 //! This module reads and writes only the record; `output` writes the site.
 
 use std::collections::HashMap;

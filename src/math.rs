@@ -278,19 +278,15 @@ pub fn inline_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for segment in segments(text) {
         match segment {
-            Segment::Text(t) => {
-                for piece in bare_scripts(&t.replace("\\$", "$")) {
-                    match piece {
-                        Piece::Plain(p) => escape_into(&mut out, p),
-                        Piece::Script { sup, content, .. } => {
-                            let tag = if sup { "sup" } else { "sub" };
-                            out.push_str(&format!("<{tag}>"));
-                            escape_into(&mut out, content);
-                            out.push_str(&format!("</{tag}>"));
-                        }
-                    }
+            Segment::Text(t) => bare_scripts(&t.replace("\\$", "$"), |piece| match piece {
+                Piece::Plain(p) => escape_into(&mut out, p),
+                Piece::Script { sup, content, .. } => {
+                    let (open, close) = if sup { ("<sup>", "</sup>") } else { ("<sub>", "</sub>") };
+                    out.push_str(open);
+                    escape_into(&mut out, content);
+                    out.push_str(close);
                 }
-            }
+            }),
             Segment::Math { tex, display, source } => formula_html(tex, display, source, &mut out),
         }
     }
@@ -304,22 +300,21 @@ enum Piece<'a> {
     Script { sup: bool, content: &'a str, source: &'a str },
 }
 
-/// `text` cut into plain pieces and the scripts written without `$`.
-fn bare_scripts(text: &str) -> Vec<Piece<'_>> {
-    let mut pieces = Vec::new();
+/// Hands `each` the plain pieces of `text` and the scripts written
+/// without `$`, in order.
+fn bare_scripts<'a>(text: &'a str, mut each: impl FnMut(Piece<'a>)) {
     let mut from = 0;
     for (at, _) in text.match_indices(['^', '_']) {
         if at < from {
             continue;
         }
         if let Some((sup, content, end)) = bare_script(text, at) {
-            pieces.push(Piece::Plain(&text[from..at]));
-            pieces.push(Piece::Script { sup, content, source: &text[at..end] });
+            each(Piece::Plain(&text[from..at]));
+            each(Piece::Script { sup, content, source: &text[at..end] });
             from = end;
         }
     }
-    pieces.push(Piece::Plain(&text[from..]));
-    pieces
+    each(Piece::Plain(&text[from..]));
 }
 
 /// A script written without `$`, as titles on Daily Papers write them
@@ -380,15 +375,17 @@ pub fn plain_text(text: &str) -> String {
     segments(text)
         .into_iter()
         .map(|s| match s {
-            Segment::Text(t) => bare_scripts(&t.replace("\\$", "$"))
-                .into_iter()
-                .map(|piece| match piece {
-                    Piece::Plain(p) => p.to_string(),
-                    Piece::Script { sup, content, source } => {
-                        script_chars(sup, content).unwrap_or_else(|| source.to_string())
-                    }
-                })
-                .collect(),
+            Segment::Text(t) => {
+                let mut out = String::with_capacity(t.len());
+                bare_scripts(&t.replace("\\$", "$"), |piece| match piece {
+                    Piece::Plain(p) => out.push_str(p),
+                    Piece::Script { sup, content, source } => match script_chars(sup, content) {
+                        Some(chars) => out.push_str(&chars),
+                        None => out.push_str(source),
+                    },
+                });
+                out
+            }
             Segment::Math { tex, display, .. } => {
                 to_mathml(tex, display).map_or_else(|| tex.to_string(), |m| mathml_text(&m))
             }

@@ -259,11 +259,8 @@ pub fn explain(model: &Model, config: &crate::config::Config, id: &str) -> Optio
         };
         let _ = writeln!(out, "{:>5}  {place:<13}  {}{verdict}", e.score, config.topics[e.rule].name);
         if !e.phrases.is_empty() {
-            let found: Vec<String> = e
-                .phrases
-                .iter()
-                .map(|(at, phrase)| format!("\"{}\" ({at})", phrase.split_whitespace().collect::<Vec<_>>().join(" ")))
-                .collect();
+            let found: Vec<String> =
+                e.phrases.iter().map(|(at, phrase)| format!("\"{}\" ({at})", crate::clean::collapse(phrase))).collect();
             let _ = writeln!(out, "{:22}found: {}", "", found.join(", "));
         }
     }

@@ -110,9 +110,8 @@ pub struct Scores {
 /// [`Matcher::matches`]) and those an `unless` phrase blocks.
 #[derive(Debug, Default)]
 struct Hits {
-    rules: Vec<usize>,
-    /// Where each of `rules` matched: `(start, end)` token indices.
-    spans: Vec<(usize, usize)>,
+    /// Each keyword match, as `(rule, start, end)` (token indices).
+    rules: Vec<(usize, usize, usize)>,
     required: Vec<usize>,
     firm: Vec<usize>,
     blocked: Vec<usize>,
@@ -248,8 +247,7 @@ impl Matcher {
                 for p in group.iter().map(phrase) {
                     let excluded = exclude_end.iter().any(|&(r, e)| r == p.rule && e >= end);
                     if p.role != Role::Exclude && !excluded {
-                        hits.rules.push(p.rule);
-                        hits.spans.push((start, end));
+                        hits.rules.push((p.rule, start, end));
                     }
                 }
             }
@@ -314,9 +312,9 @@ impl Matcher {
         let add = |hits: Hits, weight: u32, cap: u32, heading: bool, out: &mut Scores| {
             let mut rules = hits.rules;
             rules.sort_unstable();
-            for run in rules.chunk_by(|a, b| a == b) {
-                out.scores[run[0]] += (run.len() as u32).min(cap) * weight;
-                out.headed[run[0]] |= heading;
+            for run in rules.chunk_by(|a, b| a.0 == b.0) {
+                out.scores[run[0].0] += (run.len() as u32).min(cap) * weight;
+                out.headed[run[0].0] |= heading;
             }
             for r in hits.required {
                 out.required[r] = true;
@@ -334,7 +332,7 @@ impl Matcher {
         for (keyword, tokens) in doc.keywords.iter().zip(&doc.keyword_tokens) {
             let mut hits = self.matches(keyword, tokens, Zone::Keyword);
             hits.rules.sort_unstable();
-            hits.rules.dedup();
+            hits.rules.dedup_by_key(|hit| hit.0);
             keyword_hits.rules.extend(hits.rules);
             keyword_hits.required.extend(hits.required);
             keyword_hits.firm.extend(hits.firm);
@@ -347,7 +345,7 @@ impl Matcher {
         let (lead_tokens, rest) = doc.abstract_tokens.split_at(lead);
         let lead_hits = self.matches(&doc.abstract_text, lead_tokens, Zone::Lead);
         out.stated.clone_from(&out.titled);
-        for &r in &lead_hits.rules {
+        for &(r, ..) in &lead_hits.rules {
             out.stated[r] = true;
         }
         add(lead_hits, settings.lead_weight, 1, true, &mut out);
@@ -573,7 +571,7 @@ impl Matcher {
             .collect();
         for (place, text, tokens, zone) in zones(doc) {
             let hits = self.matches(text, tokens, zone);
-            for (&rule, &(start, end)) in hits.rules.iter().zip(&hits.spans) {
+            for &(rule, start, end) in &hits.rules {
                 let phrase = (place, text[tokens[start].start..tokens[end - 1].end].to_string());
                 if let Some(e) = out.iter_mut().find(|e| e.rule == rule)
                     && !e.phrases.contains(&phrase)
@@ -728,7 +726,7 @@ mod tests {
     }
 
     fn matched(matcher: &Matcher, text: &str) -> Vec<usize> {
-        matcher.matches(text, &tokens(text), Zone::Body).rules
+        matcher.matches(text, &tokens(text), Zone::Body).rules.into_iter().map(|(rule, ..)| rule).collect()
     }
 
     fn scored(scores: &[u32]) -> Scores {
