@@ -184,6 +184,7 @@ fn build_site(output: Option<std::path::PathBuf>, full: bool, args: BuildArgs) -
         paperpress::parse_cache::forget(&cache)?;
         paperpress::search::memo::forget(&cache)?;
         paperpress::enrich::memo::forget(&cache)?;
+        paperpress::enrich::related::forget(&cache)?;
     }
     let report = build(&site, &BuildOptions { base_url: args.base_url, output, cache: Some(cache) })?;
     let problems = report.diagnostics();

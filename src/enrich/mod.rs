@@ -92,6 +92,17 @@ fn fingerprint(config: &Config) -> u64 {
     h.finish()
 }
 
+/// The papers by first day, then id: the order in which related papers'
+/// epochs take them.
+fn epoch_order(papers: &[Paper]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..papers.len()).collect();
+    order.sort_by(|&a, &b| {
+        let first = |p: &Paper| p.days.first().map(|d| d.date);
+        first(&papers[a]).cmp(&first(&papers[b])).then_with(|| papers[a].id.cmp(&papers[b].id))
+    });
+    order
+}
+
 /// Topics and related papers of a site.
 #[derive(Debug, Default)]
 pub struct Enriched {
@@ -125,8 +136,8 @@ pub fn enrich_with(papers: &[Paper], config: &Config, cache: Option<&Path>) -> E
             sightings: scanned.then(|| names.abstract_sightings(&doc)),
         }
     };
-    type Parts = (Vec<PaperEvidence>, Vec<neighbours::Vouch>, Vec<related::TermCounts>);
-    let (mut evidence, vouches, terms): Parts = crate::timed("text analysis", || {
+    type Parts = (Vec<PaperEvidence>, Vec<neighbours::Vouch>, Vec<related::TermCounts>, Option<Vec<u128>>);
+    let (mut evidence, vouches, terms, hashes): Parts = crate::timed("text analysis", || {
         let fingerprint = fingerprint(config);
         let (all, hashes) = match cache {
             Some(cache) => {
@@ -153,15 +164,21 @@ pub fn enrich_with(papers: &[Paper], config: &Config, cache: Option<&Path>) -> E
             },
         );
         let (vouches, terms) = all.into_iter().map(|a| (a.vouch, a.terms)).unzip();
-        (evidence, vouches, terms)
+        (evidence, vouches, terms, hashes)
     });
+    // Related papers' memo knows a paper by its id and text.
+    let keys: Option<Vec<u128>> =
+        hashes.map(|h| papers.par_iter().zip(h).map(|(p, h)| crate::cache_file::hash128(&(&p.id, h))).collect());
+    let memo = cache.zip(keys.as_deref()).map(|(cache, keys)| related::MemoAt { cache, keys });
+    let order = epoch_order(papers);
+    let similar = |k| related::most_similar_with(terms, &order, k, memo);
     let inputs =
         topics::Inputs { rules: &config.topics, matcher: &matcher, names: &names, settings, locked: &config.locked };
     if !settings.neighbours {
         // Topic assignment is mostly one thread's work: related papers use the other.
         let (topics, related) = rayon::join(
             || crate::timed("topics", || topics::assign(papers, &evidence, &inputs)),
-            || crate::timed("related papers", || related::most_similar(terms, settings.related)),
+            || crate::timed("related papers", || similar(settings.related)),
         );
         let mut topics = topics;
         topics.from_neighbours = vec![None; papers.len()];
@@ -169,7 +186,7 @@ pub fn enrich_with(papers: &[Paper], config: &Config, cache: Option<&Path>) -> E
     }
     // Neighbour evidence needs the similar papers before topic assignment.
     let k = settings.related.max(neighbours::NEIGHBOURS);
-    let mut related = crate::timed("related papers", || related::most_similar(terms, k));
+    let mut related = crate::timed("related papers", || similar(k));
     let from_neighbours: Vec<Option<neighbours::FromNeighbours>> = crate::timed("neighbour evidence", || {
         (0..papers.len())
             .into_par_iter()

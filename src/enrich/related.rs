@@ -2,25 +2,52 @@
 //! through an inverted index, so the cost grows with the number of shared
 //! words rather than with all pairs of papers.
 //!
-//! Small sites get exact cosine similarity. Above [`EXACT_LIMIT`] papers,
-//! each paper queries with its [`QUERY_TERMS`] heaviest words and each
-//! word's postings keep their [`POSTINGS_CAP`] heaviest papers: the usual
-//! impact-ordered pruning, linear in the number of papers.
+//! Small sites get exact cosine similarity over all their papers. Above
+//! [`EXACT_LIMIT`] papers, three things make a paper's list depend only on
+//! the papers compared, so that a new day changes only the lists its
+//! papers enter and the next build can keep the rest (the memo below):
+//! - words are weighed by their document frequency in an *epoch*: the
+//!   first papers of the site (by first day, then id), a count that steps
+//!   up by a quarter at a time ([`epoch_size`]); a new day does not move
+//!   the weights until the site has grown by a quarter;
+//! - each paper queries with its [`QUERY_TERMS`] heaviest words;
+//! - a word's postings keep the papers whose weight reaches the weight of
+//!   the epoch's [`POSTINGS_CAP`]-th heaviest paper for it: the usual
+//!   impact-ordered pruning, linear in the number of papers, with a bar
+//!   that does not move as papers come.
+//!
+//! The memo (`related.bin` in the cache folder) holds every list with its
+//! scores. When the epoch is the one the memo was made in, a paper keeps
+//! its list merged with the new papers that beat it; a paper that is new,
+//! or whose list named a paper that went or changed, is queried again. The
+//! result is the one a build without the memo gives, to the bit: a score
+//! is summed in the same order either way.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 use super::Doc;
 use super::text::Token;
+use crate::cache_file::{Reuse, packed_u32, packed_u64};
 
 /// Up to this many papers, similarity is exact.
 const EXACT_LIMIT: usize = 5_000;
 /// Words a paper queries with on larger sites.
 const QUERY_TERMS: usize = 12;
-/// Papers kept per word on larger sites.
+/// Papers of the epoch kept per word on larger sites.
 const POSTINGS_CAP: usize = 200;
 /// Below this cosine, papers are not called related.
 const MIN_SIMILARITY: f32 = 0.05;
+
+/// What the memo file starts with: a memo of another version is not read.
+const FORMAT: &str = concat!("paperpress ", env!("CARGO_PKG_VERSION"), " related memo 1\n");
+
+/// The memo's file, in the cache folder.
+const FILE: &str = "related.bin";
 
 /// A paper's words, hashed, with their counts (title words count twice).
 pub type TermCounts = Vec<(u64, u32)>;
@@ -54,102 +81,401 @@ pub fn term_counts(doc: &Doc) -> TermCounts {
     out
 }
 
-/// The `k` most similar papers of each paper, best first, ties by index.
+/// The `k` most similar papers of each paper, best first, ties by index;
+/// the papers' order of first days is their order (see [`most_similar_with`]).
 pub fn most_similar(terms: Vec<TermCounts>, k: usize) -> Vec<Vec<usize>> {
+    let order: Vec<usize> = (0..terms.len()).collect();
+    most_similar_with(terms, &order, k, None)
+}
+
+/// Where a build keeps the lists for the next one: the cache folder, and
+/// each paper's key (a hash of its id and text).
+#[derive(Debug, Clone, Copy)]
+pub struct MemoAt<'a> {
+    /// The cache folder.
+    pub cache: &'a Path,
+    /// Per paper, what its words come from.
+    pub keys: &'a [u128],
+}
+
+/// The `k` most similar papers of each paper, best first, ties by index.
+/// `order` lists the papers by first day, then id: an epoch is its start.
+/// With `memo`, the lists of the last build are kept where they hold.
+pub fn most_similar_with(terms: Vec<TermCounts>, order: &[usize], k: usize, memo: Option<MemoAt>) -> Vec<Vec<usize>> {
+    similar(terms, order, k, memo).0
+}
+
+/// [`most_similar_with`], and how many lists the memo gave.
+fn similar(terms: Vec<TermCounts>, order: &[usize], k: usize, memo: Option<MemoAt>) -> (Vec<Vec<usize>>, Reuse) {
     let n = terms.len();
     if n < 2 || k == 0 {
-        return vec![Vec::new(); n];
+        return (vec![Vec::new(); n], Reuse::default());
     }
-    let vectors = weigh(terms);
     let exact = n <= EXACT_LIMIT;
-    let postings = postings(&vectors, exact);
-    (0..n)
+    let of = if exact { n } else { epoch_size(n) };
+    let memo = memo.filter(|_| !exact);
+    let fingerprint = memo.map(|m| fingerprint(order, m.keys, of, k)).unwrap_or_default();
+    let previous = memo.and_then(|m| load(m.cache, fingerprint));
+    let (weights, lists, reuse) = match (memo, previous) {
+        (Some(m), Some(previous)) => {
+            let weights = previous.weights(of);
+            let vectors: Vec<Vector> = terms.par_iter().map(|doc| weights.vector(doc)).collect();
+            drop(terms);
+            let (lists, reuse) = update(&weights, vectors, &previous, m.keys, k);
+            (weights, lists, reuse)
+        }
+        _ => {
+            let mut weights = Weights::of(&terms, &order[..of], exact);
+            let vectors: Vec<Vector> = terms.par_iter().map(|doc| weights.vector(doc)).collect();
+            drop(terms);
+            let queries: Vec<Vector> = vectors.par_iter().map(|v| weights.query(v)).collect();
+            let mut postings = postings(vectors, |_| true);
+            if !exact {
+                let mut in_epoch = vec![false; n];
+                order[..of].iter().for_each(|&p| in_epoch[p] = true);
+                weights.bars =
+                    postings.par_iter().filter_map(|(&term, list)| Some((term, bar(list, &in_epoch)?))).collect();
+                postings.par_iter_mut().for_each(|(term, list)| weights.prune(*term, list));
+            }
+            let lists = query_all(&queries, &postings, (0..n).collect(), k);
+            (weights, lists.into_iter().map(Option::unwrap_or_default).collect(), Reuse { remembered: 0, analysed: n })
+        }
+    };
+    if let Some(m) = memo {
+        log::debug!("related memo: {} lists kept, {} papers queried", reuse.remembered, reuse.analysed);
+        save(m.cache, fingerprint, m.keys, &weights, &lists);
+    }
+    (lists.into_iter().map(|list| list.into_iter().map(|(d, _)| d as usize).collect()).collect(), reuse)
+}
+
+/// A list: papers (by index) with their scores, best first; or a word's
+/// postings: papers with their weights for it.
+type Scored = Vec<(u32, f32)>;
+
+/// A paper's weighed words, by word.
+type Vector = Vec<(u64, f32)>;
+
+/// How words weigh.
+#[derive(Debug, Default)]
+struct Weights {
+    /// Whether similarity is exact (a small site): no query is cut short.
+    exact: bool,
+    /// How many papers weigh words: all of them, or the epoch's.
+    of: usize,
+    /// Per word, how many of those papers have it.
+    df: FxHashMap<u64, u32>,
+    /// On a large site, per word that more than [`POSTINGS_CAP`] papers
+    /// of the epoch have, the weight a paper needs to count for it.
+    bars: FxHashMap<u64, f32>,
+}
+
+impl Weights {
+    /// The weights given by `papers` of `terms`.
+    fn of(terms: &[TermCounts], papers: &[usize], exact: bool) -> Weights {
+        let mut df: FxHashMap<u64, u32> = FxHashMap::default();
+        for &paper in papers {
+            for &(term, _) in &terms[paper] {
+                *df.entry(term).or_default() += 1;
+            }
+        }
+        Weights { exact, of: papers.len(), df, bars: FxHashMap::default() }
+    }
+
+    /// A paper's TF-IDF vector, unit length. A word in one of the papers
+    /// that weigh words only, or in more than half, carries no similarity;
+    /// on a large site a word none of them has does (it is new since the
+    /// epoch) and weighs as a word of one.
+    fn vector(&self, doc: &TermCounts) -> Vector {
+        let of = self.of;
+        let mut v: Vector = doc
+            .iter()
+            .filter_map(|&(term, count)| {
+                let d = self.df.get(&term).copied().unwrap_or(0);
+                let kept = if self.exact { d >= 2 } else { d != 1 } && (d as usize) * 2 <= of;
+                kept.then(|| (term, (1.0 + (count as f32).ln()) * (of as f32 / d.max(1) as f32).ln()))
+            })
+            .collect();
+        let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            v.iter_mut().for_each(|(_, w)| *w /= norm);
+        }
+        v
+    }
+
+    /// The words a paper queries with, in the order its scores add them:
+    /// all on a small site, else the heaviest (ties by word).
+    fn query(&self, vector: &Vector) -> Vector {
+        let mut query = vector.clone();
+        if !self.exact && query.len() > QUERY_TERMS {
+            let heavier = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+            query.select_nth_unstable_by(QUERY_TERMS - 1, heavier);
+            query.truncate(QUERY_TERMS);
+            query.sort_by(heavier);
+        }
+        query
+    }
+
+    /// Whether a paper of weight `w` counts for `term`.
+    fn counts(&self, term: u64, w: f32) -> bool {
+        self.bars.get(&term).is_none_or(|&bar| w >= bar)
+    }
+
+    /// Keeps the papers of `term`'s postings that count for it.
+    fn prune(&self, term: u64, list: &mut Scored) {
+        if let Some(&bar) = self.bars.get(&term) {
+            list.retain(|&(_, w)| w >= bar);
+        }
+    }
+}
+
+/// The postings of the words `wanted` picks, papers in order.
+fn postings(vectors: Vec<Vector>, wanted: impl Fn(u64) -> bool) -> FxHashMap<u64, Scored> {
+    let mut postings: FxHashMap<u64, Scored> = FxHashMap::default();
+    for (doc, v) in vectors.into_iter().enumerate() {
+        for (term, w) in v {
+            if wanted(term) {
+                postings.entry(term).or_default().push((doc as u32, w));
+            }
+        }
+    }
+    postings
+}
+
+/// The weight of the [`POSTINGS_CAP`]-th heaviest paper of the epoch in
+/// a word's postings, when more have the word.
+fn bar(list: &Scored, in_epoch: &[bool]) -> Option<f32> {
+    let mut weights: Vec<f32> = list.iter().filter(|&&(d, _)| in_epoch[d as usize]).map(|&(_, w)| w).collect();
+    if weights.len() <= POSTINGS_CAP {
+        return None;
+    }
+    let (_, bar, _) = weights.select_nth_unstable_by(POSTINGS_CAP - 1, |a, b| b.total_cmp(a));
+    Some(*bar)
+}
+
+/// The lists of `papers`, each `None` where not asked for.
+fn query_all(
+    queries: &[Vector],
+    postings: &FxHashMap<u64, Scored>,
+    papers: Vec<usize>,
+    k: usize,
+) -> Vec<Option<Scored>> {
+    let n = queries.len();
+    let mut lists: Vec<Option<Scored>> = vec![None; n];
+    let found: Vec<(usize, Scored)> = papers
         .into_par_iter()
         .map_init(
             || (vec![0f32; n], Vec::new()),
             |(scores, touched), i| {
-                let mut query: Vec<(u32, f32)> = vectors[i].clone();
-                if !exact && query.len() > QUERY_TERMS {
-                    query.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                    query.truncate(QUERY_TERMS);
-                }
-                for (term, weight) in query {
-                    for &(doc, w) in &postings[term as usize] {
-                        if scores[doc as usize] == 0.0 {
-                            touched.push(doc as usize);
-                        }
-                        scores[doc as usize] += weight * w;
-                    }
-                }
-                let mut best: Vec<(f32, usize)> = touched
-                    .drain(..)
-                    .filter(|&d| d != i)
-                    .map(|d| (std::mem::take(&mut scores[d]), d))
-                    .filter(|&(s, _)| s >= MIN_SIMILARITY)
-                    .collect();
-                scores[i] = 0.0;
-                best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                // A new vector: collecting from `best` would reuse its
-                // allocation and keep every candidate's room (50 MB at 100k papers).
-                let mut related = Vec::with_capacity(k.min(best.len()));
-                related.extend(best.into_iter().take(k).map(|(_, d)| d));
-                related
+                let found = scores_over(&queries[i], postings, scores, touched, i);
+                (i, best_of(found, k))
             },
         )
-        .collect()
+        .collect();
+    for (i, list) in found {
+        lists[i] = Some(list);
+    }
+    lists
 }
 
-/// TF-IDF vectors, unit length, over dense term ids; words in one paper
-/// only, or in more than half of them, carry no similarity and are dropped.
-fn weigh(terms: Vec<TermCounts>) -> Vec<Vec<(u32, f32)>> {
-    let n = terms.len();
-    let mut df: FxHashMap<u64, u32> = FxHashMap::default();
-    for doc in &terms {
-        for &(term, _) in doc {
-            *df.entry(term).or_default() += 1;
-        }
-    }
-    let mut kept: Vec<u64> = df.iter().filter(|&(_, &d)| d >= 2 && (d as usize) * 2 <= n).map(|(&t, _)| t).collect();
-    kept.sort_unstable();
-    let ids: FxHashMap<u64, u32> = kept.iter().enumerate().map(|(i, &t)| (t, i as u32)).collect();
-    terms
-        .into_par_iter()
-        .map(|doc| {
-            let mut v: Vec<(u32, f32)> = doc
-                .iter()
-                .filter_map(|&(term, count)| {
-                    let id = *ids.get(&term)?;
-                    let idf = (n as f32 / df[&term] as f32).ln();
-                    Some((id, (1.0 + (count as f32).ln()) * idf))
-                })
-                .collect();
-            let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-            if norm > 0.0 {
-                v.iter_mut().for_each(|(_, w)| *w /= norm);
+/// The scores of paper `i`'s query over `postings`: the papers other than
+/// `i` that reach [`MIN_SIMILARITY`]. Each score adds its words in the
+/// query's order, so that it is the same sum whichever postings hold it.
+fn scores_over(
+    query: &Vector,
+    postings: &FxHashMap<u64, Scored>,
+    scores: &mut [f32],
+    touched: &mut Vec<usize>,
+    i: usize,
+) -> Scored {
+    for (term, weight) in query {
+        for &(doc, w) in postings.get(term).map(Vec::as_slice).unwrap_or_default() {
+            if scores[doc as usize] == 0.0 {
+                touched.push(doc as usize);
             }
-            v.sort_unstable_by_key(|&(id, _)| id);
-            v
-        })
+            scores[doc as usize] += weight * w;
+        }
+    }
+    scores[i] = 0.0;
+    touched
+        .drain(..)
+        .filter(|&d| d != i)
+        .map(|d| (d as u32, std::mem::take(&mut scores[d])))
+        .filter(|&(_, s)| s >= MIN_SIMILARITY)
         .collect()
 }
 
-/// Papers per term, in paper order; capped to the heaviest on large sites.
-fn postings(vectors: &[Vec<(u32, f32)>], exact: bool) -> Vec<Vec<(u32, f32)>> {
-    let terms = vectors.iter().flat_map(|v| v.iter().map(|&(t, _)| t as usize + 1)).max().unwrap_or(0);
-    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms];
-    for (doc, v) in vectors.iter().enumerate() {
-        for &(term, w) in v {
-            postings[term as usize].push((doc as u32, w));
+/// Every list, from the last build's where it holds: a paper it knew
+/// keeps its list merged with the new papers that score for it; a new
+/// paper, or one whose list named a paper that went, is queried.
+fn update(weights: &Weights, vectors: Vec<Vector>, previous: &Memo, keys: &[u128], k: usize) -> (Vec<Scored>, Reuse) {
+    let n = keys.len();
+    let now: FxHashMap<u128, u32> = keys.iter().enumerate().map(|(i, &key)| (key, i as u32)).collect();
+    // Where each paper of the last build is now (`None`: gone or changed).
+    let moved: Vec<Option<u32>> = (0..previous.papers()).map(|p| now.get(&previous.key(p)).copied()).collect();
+    let mut before: Vec<Option<usize>> = vec![None; n];
+    for (p, at) in moved.iter().enumerate() {
+        if let Some(at) = at {
+            before[*at as usize] = Some(p);
         }
     }
-    if !exact {
-        postings.par_iter_mut().filter(|p| p.len() > POSTINGS_CAP).for_each(|p| {
-            p.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            p.truncate(POSTINGS_CAP);
-            p.sort_unstable_by_key(|&(d, _)| d);
-        });
+    let queries: Vec<Vector> = vectors.par_iter().map(|v| weights.query(v)).collect();
+    // The new papers of each word, in the order a query meets them.
+    let mut fresh: FxHashMap<u64, Scored> = FxHashMap::default();
+    for (doc, vector) in vectors.iter().enumerate().filter(|(i, _)| before[*i].is_none()) {
+        for &(term, w) in vector.iter().filter(|&&(term, w)| weights.counts(term, w)) {
+            fresh.entry(term).or_default().push((doc as u32, w));
+        }
     }
-    postings
+    let kept: Vec<Option<Scored>> = (0..n)
+        .into_par_iter()
+        .map_init(
+            || (vec![0f32; n], Vec::new()),
+            |(scores, touched), i| {
+                let mut list: Scored = Vec::with_capacity(k + 4);
+                for (p, score) in previous.list(before[i]?) {
+                    list.push((moved[p]?, score));
+                }
+                list.extend(scores_over(&queries[i], &fresh, scores, touched, i));
+                Some(best_of(list, k))
+            },
+        )
+        .collect();
+    let again: Vec<usize> = (0..n).filter(|&i| kept[i].is_none()).collect();
+    let reuse = Reuse { remembered: n - again.len(), analysed: again.len() };
+    // Only the words the papers queried again ask for need their postings.
+    let asked: rustc_hash::FxHashSet<u64> = again.iter().flat_map(|&i| queries[i].iter().map(|&(t, _)| t)).collect();
+    let mut postings = postings(vectors, |term| asked.contains(&term));
+    postings.iter_mut().for_each(|(term, list)| weights.prune(*term, list));
+    let queried = query_all(&queries, &postings, again, k);
+    let lists = kept.into_iter().zip(queried).map(|(kept, queried)| kept.or(queried).unwrap_or_default()).collect();
+    (lists, reuse)
+}
+
+/// The `k` best of `candidates`, by score, ties by index.
+fn best_of(mut candidates: Scored, k: usize) -> Scored {
+    candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    // A new vector: truncating would keep every candidate's room (50 MB at 100k papers).
+    candidates.iter().take(k).copied().collect()
+}
+
+/// The papers that weigh words on a site of `n` papers (above
+/// [`EXACT_LIMIT`]): [`EXACT_LIMIT`] grown by a quarter as many times as
+/// fits, so that a new epoch starts when the site has grown by a quarter.
+fn epoch_size(n: usize) -> usize {
+    let mut size = EXACT_LIMIT;
+    while size + size / 4 <= n {
+        size += size / 4;
+    }
+    size
+}
+
+/// What the memo holds for: the settings, the epoch and its papers.
+fn fingerprint(order: &[usize], keys: &[u128], of: usize, k: usize) -> u64 {
+    let mut h = DefaultHasher::new();
+    (k, QUERY_TERMS, POSTINGS_CAP, MIN_SIMILARITY.to_bits(), of).hash(&mut h);
+    order[..of].iter().for_each(|&p| keys[p].hash(&mut h));
+    h.finish()
+}
+
+/// Every paper's list of the last build, in flat arrays.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Memo {
+    /// The settings and epoch it holds for.
+    fingerprint: u64,
+    /// Per paper, its key (two halves).
+    #[serde(with = "packed_u64")]
+    keys: Vec<u64>,
+    /// Per paper, where its list ends in `neighbours` and `scores`.
+    #[serde(with = "packed_u32")]
+    ends: Vec<u32>,
+    /// The papers of each list, by their place in `keys`.
+    #[serde(with = "packed_u32")]
+    neighbours: Vec<u32>,
+    /// Their scores, as bits.
+    #[serde(with = "packed_u32")]
+    scores: Vec<u32>,
+    /// The epoch's words and how many of its papers have each.
+    #[serde(with = "packed_u64")]
+    df_terms: Vec<u64>,
+    #[serde(with = "packed_u32")]
+    df_counts: Vec<u32>,
+    /// The words with a bar, and the bars as bits.
+    #[serde(with = "packed_u64")]
+    bar_terms: Vec<u64>,
+    #[serde(with = "packed_u32")]
+    bar_weights: Vec<u32>,
+}
+
+impl Memo {
+    fn papers(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn key(&self, paper: usize) -> u128 {
+        (u128::from(self.keys[2 * paper]) << 64) | u128::from(self.keys[2 * paper + 1])
+    }
+
+    fn list(&self, paper: usize) -> impl Iterator<Item = (usize, f32)> + '_ {
+        let start = if paper == 0 { 0 } else { self.ends[paper - 1] as usize };
+        let end = self.ends[paper] as usize;
+        (start..end).map(|j| (self.neighbours[j] as usize, f32::from_bits(self.scores[j])))
+    }
+
+    /// The weights it was made with, over `of` papers.
+    fn weights(&self, of: usize) -> Weights {
+        Weights {
+            exact: false,
+            of,
+            df: self.df_terms.iter().copied().zip(self.df_counts.iter().copied()).collect(),
+            bars: self.bar_terms.iter().copied().zip(self.bar_weights.iter().map(|&b| f32::from_bits(b))).collect(),
+        }
+    }
+
+    /// Whether every number is in range, so that reading it cannot fail.
+    fn well_formed(&self) -> bool {
+        let n = self.ends.len();
+        self.df_terms.len() == self.df_counts.len()
+            && self.bar_terms.len() == self.bar_weights.len()
+            && self.keys.len() == 2 * n
+            && self.neighbours.len() == self.scores.len()
+            && self.ends.windows(2).all(|w| w[0] <= w[1])
+            && self.ends.last().map_or(0, |&e| e as usize) == self.neighbours.len()
+            && self.neighbours.iter().all(|&p| (p as usize) < n)
+    }
+}
+
+fn path(cache: &Path) -> PathBuf {
+    cache.join(FILE)
+}
+
+fn load(cache: &Path, fingerprint: u64) -> Option<Memo> {
+    let bytes = std::fs::read(path(cache)).ok()?;
+    crate::cache_file::decode(FORMAT, &bytes).filter(|m: &Memo| m.fingerprint == fingerprint && m.well_formed())
+}
+
+/// Replaces the memo by this build's lists: best effort, as a memo that
+/// cannot be written only means every list is worked out next time.
+fn save(cache: &Path, fingerprint: u64, keys: &[u128], weights: &Weights, lists: &[Scored]) {
+    let mut memo = Memo { fingerprint, ..Memo::default() };
+    // Sorted, so that the same weights give the same file.
+    let mut df: Vec<(u64, u32)> = weights.df.iter().map(|(&t, &d)| (t, d)).collect();
+    df.sort_unstable();
+    (memo.df_terms, memo.df_counts) = df.into_iter().unzip();
+    let mut bars: Vec<(u64, u32)> = weights.bars.iter().map(|(&t, &b)| (t, b.to_bits())).collect();
+    bars.sort_unstable();
+    (memo.bar_terms, memo.bar_weights) = bars.into_iter().unzip();
+    for (key, list) in keys.iter().zip(lists) {
+        memo.keys.extend([(key >> 64) as u64, *key as u64]);
+        memo.neighbours.extend(list.iter().map(|&(d, _)| d));
+        memo.scores.extend(list.iter().map(|&(_, s)| s.to_bits()));
+        memo.ends.push(memo.neighbours.len() as u32);
+    }
+    let _ = crate::cache_file::write(&path(cache), FORMAT, &memo);
+}
+
+/// Removes the memo, so the next build works out every list (`build --full`).
+pub fn forget(cache: &Path) -> crate::error::Result<()> {
+    crate::cache_file::remove(&path(cache))
 }
 
 #[cfg(test)]
@@ -186,19 +512,75 @@ mod tests {
         assert_eq!(related, most_similar(terms, 2), "deterministic");
     }
 
+    /// A large site's papers: each of `n` papers has a class word (one
+    /// of 50), words of its class's vocabulary, a few of a shared one and
+    /// a word of its own.
+    fn large_site(n: usize, seed: u64) -> Vec<TermCounts> {
+        let mut state = seed;
+        let mut next = move || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        (0..n)
+            .map(|i| {
+                let class = (i % 50) as u64;
+                let mut words: Vec<(u64, u32)> = vec![(100_000 + class, 3), (1_000_000 + i as u64 + seed, 1)];
+                for _ in 0..3 {
+                    words.push((200_000 + class * 20 + (next() % 20) as u64, 1 + (next() % 2) as u32));
+                    words.push(((next() % 9_000) as u64, 1));
+                }
+                words.sort_unstable();
+                words.dedup_by_key(|w| w.0);
+                words
+            })
+            .collect()
+    }
+
     #[test]
-    fn pruned_search_matches_exact_search_on_clear_cases() {
-        let docs: Vec<Doc> = (0..40)
-            .map(|i| doc(&format!("Topic{} study number{i}", i % 8), &format!("words about topic{} and shared", i % 8)))
-            .collect();
-        let terms: Vec<TermCounts> = docs.iter().map(term_counts).collect();
-        let vectors = weigh(terms.clone());
-        let exact = postings(&vectors, true);
-        let pruned = postings(&vectors, false);
-        assert_eq!(exact, pruned, "nothing is pruned below the cap");
-        let related = most_similar(terms, 3);
-        for (i, list) in related.iter().enumerate() {
-            assert!(list.iter().all(|&j| j % 8 == i % 8), "{i}: {list:?}");
-        }
+    fn large_sites_relate_papers_by_their_heaviest_words() {
+        let terms = large_site(EXACT_LIMIT + 500, 7);
+        let related = most_similar(terms, 5);
+        let same_class =
+            related.iter().enumerate().filter(|(i, l)| l.first().is_some_and(|j| j % 50 == i % 50)).count();
+        assert!(same_class * 10 >= related.len() * 9, "{same_class} of {} lists start in their class", related.len());
+    }
+
+    #[test]
+    fn the_memo_keeps_lists_and_gives_what_a_build_without_it_gives() {
+        let folder = tempfile::tempdir().unwrap();
+        let (k, before) = (10, large_site(EXACT_LIMIT + 600, 11));
+        let keys = |terms: &[TermCounts]| -> Vec<u128> { terms.iter().map(crate::cache_file::hash128).collect() };
+        let order: Vec<usize> = (0..before.len()).collect();
+        let memo = MemoAt { cache: folder.path(), keys: &keys(&before) };
+        let (first, reuse) = similar(before.clone(), &order, k, Some(memo));
+        assert_eq!(reuse.remembered, 0, "no memo yet");
+        assert_eq!(first, most_similar(before.clone(), k), "the memo is only written");
+
+        // A new day of 40 papers, first by id (every index moves), one
+        // paper's text changed and one paper gone, both since the epoch
+        // (its first 5,000 papers).
+        let mut after = large_site(40, 99);
+        after.extend(before.iter().cloned());
+        after[40 + 5300].push((2_000_000, 1));
+        after.remove(40 + 5400);
+        let mut order: Vec<usize> = (40..after.len()).collect();
+        order.extend(0..40);
+        let memo = MemoAt { cache: folder.path(), keys: &keys(&after) };
+        let (kept, reuse) = similar(after.clone(), &order, k, Some(memo));
+        let (fresh, _) = similar(after.clone(), &order, k, None);
+        assert_eq!(kept, fresh, "a build with the memo gives what one without it gives");
+        assert!(reuse.remembered > after.len() - 200, "{reuse:?}");
+        assert!(reuse.analysed >= 41, "the new and the changed paper are queried: {reuse:?}");
+        let entered = (40..after.len()).filter(|&i| kept[i].iter().any(|&j| j < 40)).count();
+        assert!(entered > 0, "new papers enter old lists");
+
+        // A damaged memo is a full computation, with the same lists.
+        let file = folder.path().join(FILE);
+        let mut bytes = std::fs::read(&file).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 1;
+        std::fs::write(&file, bytes).unwrap();
+        let (again, reuse) = similar(after.clone(), &order, k, Some(memo));
+        assert_eq!((again, reuse.remembered), (fresh, 0));
     }
 }
