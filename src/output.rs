@@ -299,13 +299,19 @@ pub fn size_by_part<'a>(files: impl IntoIterator<Item = (&'a str, u64)>) -> Vec<
 pub const PAGES_LIMIT: u64 = 1_000_000_000;
 
 /// Applies an incremental build to the output folder in place: writes
-/// each of `files` atomically (a temporary file, then a rename) and
-/// removes `removed`, with the folders they leave empty. Paths that would
-/// leave the folder are refused. Files are written on every core: each
-/// costs the system a new file and a rename, whatever its size.
+/// each of `files` over the file it replaces and removes `removed`, with
+/// the folders they leave empty. Paths that would leave the folder are
+/// refused. Files are written on every core.
+///
+/// A file is overwritten in place rather than replaced through a new file
+/// and a rename: on ext4 a rename over a file allocates an inode, frees
+/// one and flushes the new data, about 0.9 ms a file on this machine,
+/// against 16 µs to overwrite it. The build record is removed before and
+/// written after (see `update_site`), so a build killed halfway leaves no
+/// record, and the next build is a full one that replaces every file.
 pub fn apply(output: &Path, files: &[OutputFile], removed: &[String]) -> Result<()> {
     let _lock = lock_folder(&parent_of(output));
-    files.par_iter().try_for_each(|file| crate::error::write_atomic(&output.join(inside(&file.path)?), &file.bytes))?;
+    files.par_iter().try_for_each(|file| overwrite(&output.join(inside(&file.path)?), &file.bytes))?;
     for path in removed {
         let path = output.join(inside(path)?);
         match std::fs::remove_file(&path) {
@@ -322,6 +328,39 @@ pub fn apply(output: &Path, files: &[OutputFile], removed: &[String]) -> Result<
         }
     }
     Ok(())
+}
+
+/// Writes `bytes` into the file at `path`: over its old bytes when it is
+/// a plain file with no other name (so no link or hard link is written
+/// through), as a new file when there is none, and through a temporary
+/// file and a rename otherwise.
+fn overwrite(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    #[cfg(unix)]
+    options.custom_flags(libc::O_NOFOLLOW);
+    #[cfg(unix)]
+    let single = |m: &std::fs::Metadata| m.nlink() == 1;
+    #[cfg(not(unix))]
+    let single = |_: &std::fs::Metadata| false;
+    let file = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_file() && single(&m) => options.open(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+            options.create_new(true).open(path)
+        }
+        _ => return crate::error::write_atomic(path, bytes),
+    };
+    let written = file.and_then(|mut file| {
+        file.write_all(bytes)?;
+        // Cut what is left of a longer file (not to zero first: on ext4 a
+        // file cut to nothing and written again is flushed when closed).
+        file.set_len(bytes.len() as u64)
+    });
+    written.with_context(|| format!("failed to write `{}`", path.display()))
 }
 
 /// `path` if it is a relative path that stays inside the output folder.

@@ -250,3 +250,28 @@ fn issue_16_a_record_never_removes_files_outside_the_output_folder() {
     assert!(format!("{error:#}").contains("not a path inside the output folder"), "{error:#}");
     assert!(precious.exists());
 }
+
+#[test]
+fn issue_16_an_update_overwrites_files_but_never_writes_through_a_link() {
+    use paperpress::sink::OutputFile;
+    let outside = tempfile::tempdir().unwrap();
+    let (linked, hard) = (outside.path().join("linked.txt"), outside.path().join("hard.txt"));
+    std::fs::write(&linked, "keep me").unwrap();
+    std::fs::write(&hard, "keep me too").unwrap();
+    let public = outside.path().join("public");
+    std::fs::create_dir_all(&public).unwrap();
+    std::os::unix::fs::symlink(&linked, public.join("a.html")).unwrap();
+    std::fs::hard_link(&hard, public.join("b.html")).unwrap();
+    std::fs::write(public.join("c.html"), "a page longer than the one that replaces it").unwrap();
+    let files: Vec<OutputFile> = ["a.html", "b.html", "c.html", "new/d.html"]
+        .iter()
+        .map(|path| OutputFile { path: path.to_string(), bytes: format!("new {path}").into_bytes() })
+        .collect();
+    paperpress::output::apply(&public, &files, &[]).unwrap();
+    for path in ["a.html", "b.html", "c.html", "new/d.html"] {
+        assert_eq!(std::fs::read_to_string(public.join(path)).unwrap(), format!("new {path}"));
+    }
+    assert!(!public.join("a.html").is_symlink(), "the link is replaced by the page");
+    assert_eq!(std::fs::read_to_string(&linked).unwrap(), "keep me");
+    assert_eq!(std::fs::read_to_string(&hard).unwrap(), "keep me too");
+}
