@@ -210,11 +210,22 @@ fn a_small_index_is_one_script_and_a_large_one_is_split() {
     docs.extend((0..5).map(|i| doc(&format!("Older paper {i}"), "An older abstract.", "2025-08-01")));
     let split = build(&docs, &config);
     let paths: Vec<&str> = split.iter().map(|f| f.path.as_str()).collect();
+    // One shard, named by a hash of its first stem.
+    let name = "0flpvj";
     assert_eq!(
         paths,
-        ["search/d0.js", "search/d1.js", "search/elasticlunr.json", "search/index.js", "search/s0.js", "search/v0.js"]
+        [
+            "search/d0.js",
+            "search/d1.js",
+            "search/elasticlunr.json",
+            "search/index.js",
+            &format!("search/s{name}.js"),
+            &format!("search/v{name}.js")
+        ]
     );
+    assert_eq!(script_data(&split[3])["format"], 5);
     assert_eq!(script_data(&split[3])["shard_keys"], serde_json::json!([""]));
+    assert_eq!(script_data(&split[3])["shard_names"], serde_json::json!([name]));
     assert_eq!(script_data(&split[3])["vocab"], true);
     let (shard, stems) = (script_data(&split[4]), script_data(&split[5]));
     assert!(shard.get("stems").is_none(), "a split shard's stems are in its vocabulary file alone");

@@ -157,6 +157,25 @@ fn issue_16_with_the_default_taxonomy_a_site_built_day_by_day_is_what_a_clean_bu
 }
 
 #[test]
+fn issue_16_a_split_search_index_built_day_by_day_is_what_a_clean_build_writes() {
+    // Shard files are named by their stems, so a day renames, adds and
+    // removes some: the incremental build must follow exactly.
+    let site = site_with_topics("[search]\nsplit_above_kb = 0\n");
+    let root = site.path();
+    for (i, day) in DAYS.iter().enumerate() {
+        add_day(root, day);
+        let report = build_kept(root);
+        assert_eq!(report.incremental, i > 0, "{day}: {:?}", report.notes);
+        assert_same_as_clean_build(root, &format!("after adding {day}"));
+    }
+    let shards = files(&root.join("public/search")).into_keys().filter(|p| p.starts_with('v')).count();
+    assert!(shards > 1, "six days make a split index of several shards: {shards}");
+    std::fs::remove_file(root.join("content/digests/2024-06-05.json")).unwrap();
+    assert!(build_kept(root).incremental);
+    assert_same_as_clean_build(root, "after removing a day");
+}
+
+#[test]
 fn issue_16_a_record_that_does_not_fit_gives_a_full_build_with_a_note() {
     let site = new_site();
     let root = site.path();

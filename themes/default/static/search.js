@@ -1,7 +1,7 @@
 /* paperpress search: the search box in the header and the search page.
  *
  * Works from file://, a domain root and a sub-path alike: the index is
- * made of scripts (search/index.js, search/s<i>.js, search/d<i>.js), each
+ * made of scripts (search/index.js, search/s<name>.js, search/d<i>.js), each
  * calling paperpressSearchData(name, data), injected with <script> tags
  * (no fetch, no modules). Queries are tokenised and stemmed exactly as
  * elasticlunr-rs built the index, and ranked exactly as elasticlunr.js
@@ -315,7 +315,7 @@
     return { docs: docs, counts: counts, lengths: lengths };
   }
 
-  /* A shard: its postings, and its stems (in a split index, from v<i>.js). */
+  /* A shard: its postings, and its stems (in a split index, from v<name>.js). */
   function Shard(data, stems) {
     this.stems = stems || data.stems;
     this.postings = data.postings;
@@ -330,7 +330,7 @@
   /* An index: `meta` is the data of search/index.js, `load(name)` returns
    * a promise of another file's data. */
   function Engine(meta, load) {
-    if (meta.format !== 4) throw new Error('paperpress search: unknown index format ' + meta.format);
+    if (meta.format !== 5) throw new Error('paperpress search: unknown index format ' + meta.format);
     this.meta = meta;
     this.load = load;
     this.shards = {};
@@ -363,7 +363,8 @@
       if (!hasAstral(t)) self.shardsFor(t, expand).forEach(function (i) { if (!self.shards[i]) wanted[i] = true; });
     });
     return Promise.all(Object.keys(wanted).map(function (i) {
-      return Promise.all([self.load('s' + i), self.load('v' + i)]).then(function (files) {
+      var name = self.meta.shard_names[i];
+      return Promise.all([self.load('s' + name), self.load('v' + name)]).then(function (files) {
         self.shards[i] = self.shards[i] || new Shard(files[0], files[1]);
       });
     }));
@@ -530,7 +531,8 @@
     if (!this.meta.shard_keys) return Promise.resolve(this.shards[0].stems.filter(starts));
     if (!this.meta.vocab) return Promise.resolve([]);
     var wanted = this.shardsFor(first, true);
-    return Promise.all(wanted.map(function (i) { return self.load('v' + i); })).then(function (lists) {
+    var names = wanted.map(function (i) { return 'v' + self.meta.shard_names[i]; });
+    return Promise.all(names.map(function (name) { return self.load(name); })).then(function (lists) {
       return [].concat.apply([], lists).filter(starts);
     });
   };
