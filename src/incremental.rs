@@ -244,10 +244,9 @@ pub struct Recording<'a> {
     next: &'a dyn Sink,
 }
 
+/// The hash of an output file's bytes, as the record keeps it.
 fn bytes_hash(bytes: &[u8]) -> u64 {
-    let mut h = DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
+    twox_hash::XxHash3_64::oneshot(bytes)
 }
 
 impl Sink for Recording<'_> {

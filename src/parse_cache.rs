@@ -11,7 +11,7 @@
 //! cannot be written is parsed again next time.
 
 use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -90,7 +90,7 @@ pub fn forget(cache: &Path) -> crate::error::Result<()> {
 
 /// The name of a digest's entry: the version, the path and the bytes, hashed.
 fn key(path: &Path, bytes: &[u8]) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = crate::cache_file::long_hasher();
     FORMAT.hash(&mut h);
     path.hash(&mut h);
     bytes.hash(&mut h);

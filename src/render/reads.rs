@@ -118,7 +118,7 @@ pub fn paper_hash(paper: &Paper) -> u64 {
         body,
         extra,
     } = paper;
-    let mut h = DefaultHasher::new();
+    let mut h = crate::cache_file::long_hasher();
     (id, title, days, authors, topics, arxiv, pdf, code, project, upvotes, github_stars).hash(&mut h);
     (ai_keywords, ai_summary, categories, primary_category, doi, journal_ref, comment, published, source, body)
         .hash(&mut h);
