@@ -1,8 +1,9 @@
 //! Paper cards: what a listing shows of a paper (title, authors, a one-line
-//! summary, its links and votes), built once per paper and shared, as Tera
-//! values, by every page that lists it.
+//! summary, its links and votes), built once per paper, when a page first
+//! shows it, and shared, as Tera values, by every page that lists it.
 
-use rayon::prelude::*;
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 use super::{date_display, paper_url, topic_url};
@@ -49,10 +50,11 @@ struct TopicLink<'a> {
     slug: &'a str,
 }
 
-/// Every paper's card as a Tera value, built once and shared by every page
-/// that lists it (Tera values are reference-counted).
+/// Every paper's card as a Tera value, built once, when a page first needs
+/// it (a rebuild that renders a few pages makes a few cards), and shared
+/// by every page that lists it (Tera values are reference-counted).
 pub struct Cards {
-    pub(super) values: Vec<tera::Value>,
+    values: Vec<OnceLock<tera::Value>>,
     /// Each topic's link, as a value that cards share.
     topic_links: Vec<tera::Value>,
 }
@@ -63,9 +65,24 @@ impl std::fmt::Debug for Cards {
     }
 }
 
+/// The cards of a model, to index by paper: `deck[i]` is paper `i`'s card.
+pub struct Deck<'a> {
+    cards: &'a Cards,
+    config: &'a Config,
+    model: &'a Model,
+}
+
+impl std::ops::Index<usize> for Deck<'_> {
+    type Output = tera::Value;
+
+    fn index(&self, i: usize) -> &tera::Value {
+        self.cards.values[i].get_or_init(|| self.cards.card(self.config, self.model, i))
+    }
+}
+
 impl Cards {
-    /// The cards of every paper of `model`.
-    pub fn new(config: &Config, model: &Model) -> Cards {
+    /// The cards of every paper of `model`, each made when first shown.
+    pub fn new(_config: &Config, model: &Model) -> Cards {
         let topic_links = model
             .topics
             .topics
@@ -74,17 +91,20 @@ impl Cards {
                 tera::Value::from_serializable(&TopicLink { url: topic_url(&t.slug), label: &t.name, slug: &t.slug })
             })
             .collect();
-        let mut cards = Cards { values: Vec::new(), topic_links };
-        cards.values = (0..model.papers.len()).into_par_iter().map(|i| cards.card(config, model, i)).collect();
-        cards
+        Cards { values: (0..model.papers.len()).map(|_| OnceLock::new()).collect(), topic_links }
+    }
+
+    /// The cards of `model`, which they were made for, with `config`.
+    pub fn deck<'a>(&'a self, config: &'a Config, model: &'a Model) -> Deck<'a> {
+        Deck { cards: self, config, model }
     }
 
     /// Rebuilds the card of paper `i` after it changed; whether the card
-    /// (what listings show) changed.
+    /// (what listings show) changed, or may have (no page had shown it).
     pub fn refresh(&mut self, config: &Config, model: &Model, i: usize) -> bool {
         let value = self.card(config, model, i);
-        let changed = value != self.values[i];
-        self.values[i] = value;
+        let changed = self.values[i].get() != Some(&value);
+        self.values[i] = OnceLock::from(value);
         changed
     }
 
@@ -195,7 +215,7 @@ fn sentence_end(text: &str) -> usize {
 }
 
 /// The cards of `papers`, as one Tera list.
-pub(super) fn card_list(values: &[tera::Value], papers: &[usize]) -> tera::Value {
+pub(super) fn card_list(values: &Deck, papers: &[usize]) -> tera::Value {
     tera::Value::from(papers.iter().map(|&p| values[p].clone()).collect::<Vec<_>>())
 }
 

@@ -152,7 +152,7 @@ pub fn listed_path(config: &Config, model: &Model, page: Listed) -> String {
 
 /// Renders one listed page.
 pub fn render_listed(config: &Config, model: &Model, theme: &Theme, cards: &Cards, page: Listed) -> Result<OutputFile> {
-    let (tera, values) = (&theme.tera, &cards.values[..]);
+    let (tera, values) = (&theme.tera, &cards.deck(config, model));
     match page {
         Listed::Paper(i) => pages::paper_page(tera, model, values, i),
         Listed::Day(d) => pages::day_page(tera, model, values, d),
@@ -223,7 +223,7 @@ pub fn render_site_pages(config: &Config, model: &Model, theme: &Theme, cards: &
     for page in &model.pages {
         sink.put(pages::hand_written_page(tera, page)?)?;
     }
-    sink.put(pages::home_page(tera, model, &cards.values, &site)?)?;
+    sink.put(pages::home_page(tera, model, &cards.deck(config, model), &site)?)?;
     sink.put(archive::archive_page(tera, model, &site)?)?;
     sink.put(archive::dates_script(model))?;
     sink.put(pages::saved_page(tera)?)?;
@@ -269,7 +269,7 @@ pub fn pages_of_paper(
     card_changed: bool,
 ) -> Result<Vec<OutputFile>> {
     let tera = &theme.tera;
-    let values = &cards.values[..];
+    let values = &cards.deck(config, model);
     let mut papers = vec![i];
     let mut days = Vec::new();
     let mut topic_pages = Vec::new();

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::bibtex::{bib_file, bibtex};
-use super::cards::{card_list, excerpt_text, with_card};
+use super::cards::{Deck, card_list, excerpt_text, with_card};
 use super::scholar::{self, Elsewhere};
 use super::{Link, OutputFile, date_display, day_url, page_context, paper_url, render_file, topic_url};
 use crate::config::Config;
@@ -136,7 +136,7 @@ struct TopicCount {
     count: usize,
 }
 
-pub(super) fn paper_page(tera: &tera::Tera, model: &Model, values: &[tera::Value], i: usize) -> Result<OutputFile> {
+pub(super) fn paper_page(tera: &tera::Tera, model: &Model, values: &Deck, i: usize) -> Result<OutputFile> {
     let paper = &model.papers[i];
     let url = paper_url(paper);
     let mut ctx = page_context(&url);
@@ -182,7 +182,7 @@ pub(super) fn paper_page(tera: &tera::Tera, model: &Model, values: &[tera::Value
 }
 
 /// A day and its papers, for its page and the home page.
-fn day_value(day: &Day, values: &[tera::Value]) -> tera::Value {
+fn day_value(day: &Day, values: &Deck) -> tera::Value {
     let view = DayView {
         date: day.date.to_string(),
         date_display: date_display(day.date),
@@ -200,7 +200,7 @@ pub(super) fn day_bib_url(day: &Day) -> String {
 
 /// What a day's page and the home page share: day `i`, its neighbours,
 /// its topics for the filter, and the first and last days for the picker.
-fn day_context(path: &str, model: &Model, values: &[tera::Value], i: usize) -> tera::Context {
+fn day_context(path: &str, model: &Model, values: &Deck, i: usize) -> tera::Context {
     let day = &model.days[i];
     let mut ctx = page_context(path);
     ctx.insert_value("day", day_value(day, values));
@@ -211,7 +211,7 @@ fn day_context(path: &str, model: &Model, values: &[tera::Value], i: usize) -> t
     ctx
 }
 
-pub(super) fn day_page(tera: &tera::Tera, model: &Model, values: &[tera::Value], i: usize) -> Result<OutputFile> {
+pub(super) fn day_page(tera: &tera::Tera, model: &Model, values: &Deck, i: usize) -> Result<OutputFile> {
     let url = day_url(model.days[i].date);
     render_file(tera, "day.html", &url, &day_context(&url, model, values, i))
 }
@@ -222,12 +222,7 @@ pub(super) fn day_bib(model: &Model, i: usize) -> OutputFile {
     OutputFile::new(day_bib_url(day), bib_file(model, &day.papers))
 }
 
-pub(super) fn home_page(
-    tera: &tera::Tera,
-    model: &Model,
-    values: &[tera::Value],
-    site: &tera::Value,
-) -> Result<OutputFile> {
+pub(super) fn home_page(tera: &tera::Tera, model: &Model, values: &Deck, site: &tera::Value) -> Result<OutputFile> {
     let mut ctx = match model.days.len() {
         0 => page_context("index.html"),
         n => day_context("index.html", model, values, n - 1),
@@ -385,7 +380,7 @@ pub(super) fn topic_page_url(topic: &Topic, n: usize, latest: usize) -> String {
 pub(super) fn topic_page(
     tera: &tera::Tera,
     model: &Model,
-    values: &[tera::Value],
+    values: &Deck,
     (t, n): (usize, usize),
     per_page: usize,
 ) -> Result<OutputFile> {
