@@ -18,7 +18,7 @@ use crate::catalog::Catalog;
 use crate::config::Site;
 use crate::error::{Context, ImportError, Result, Warning, read_text};
 use crate::page::Page;
-use crate::paper::{Paper, title_key};
+use crate::paper::Paper;
 use crate::parse_cache::ParseCache;
 use crate::source;
 
@@ -147,10 +147,7 @@ fn load_digests(dir: &Path, catalog: Catalog, cache: Option<&ParseCache>) -> Res
             Ok((catalog, report))
         });
         files.par_iter().enumerate().for_each_with(parsed, |parsed, (index, file)| {
-            let result = parse_digest(file, cache).map(|p| {
-                let keys = p.papers.iter().map(|paper| title_key(&paper.title)).collect();
-                (p, keys)
-            });
+            let result = parse_digest(file, cache);
             // A merger that stopped at an error no longer listens.
             let _ = parsed.send((index, result));
         });
@@ -158,15 +155,12 @@ fn load_digests(dir: &Path, catalog: Catalog, cache: Option<&ParseCache>) -> Res
     })
 }
 
-/// Parses one digest, or takes it from `cache`.
-fn parse_digest(file: &Path, cache: Option<&ParseCache>) -> Result<source::Parsed, ImportError> {
+/// Parses one digest, or takes it from `cache`; with its papers' title keys.
+fn parse_digest(file: &Path, cache: Option<&ParseCache>) -> crate::parse_cache::Outcome {
+    let bytes = std::fs::read(file).map_err(|e| ImportError::file(file, format!("cannot read the file: {e}")))?;
     match cache {
-        None => source::parse_file(file, None, None),
-        Some(cache) => {
-            let bytes =
-                std::fs::read(file).map_err(|e| ImportError::file(file, format!("cannot read the file: {e}")))?;
-            cache.parse(file, bytes)
-        }
+        None => crate::parse_cache::parse_keyed(file, bytes),
+        Some(cache) => cache.parse(file, bytes),
     }
 }
 

@@ -19,13 +19,23 @@ use crate::error::ImportError;
 use crate::source::{self, Parsed};
 
 /// What an entry starts with: entries of another version are not read.
-const FORMAT: &str = concat!("paperpress ", env!("CARGO_PKG_VERSION"), " parsed digest 5\n");
+/// (6: the title keys of its papers are kept with them.)
+const FORMAT: &str = concat!("paperpress ", env!("CARGO_PKG_VERSION"), " parsed digest 6\n");
 
 /// The folder of the entries, in the cache folder.
 const FOLDER: &str = "parsed";
 
-/// What one digest parses to.
-type Outcome = Result<Parsed, ImportError>;
+/// What one digest parses to, with each paper's [`crate::paper::title_key`]
+/// (the catalog merges papers by it; NFKC costs as much as decoding).
+pub type Outcome = Result<(Parsed, Vec<String>), ImportError>;
+
+/// What `bytes` of the digest `path` parse to, title keys made.
+pub fn parse_keyed(path: &Path, bytes: Vec<u8>) -> Outcome {
+    source::parse_bytes(path, bytes, None, None).map(|parsed| {
+        let keys = parsed.papers.iter().map(|paper| crate::paper::title_key(&paper.title)).collect();
+        (parsed, keys)
+    })
+}
 
 /// The parse cache of one build.
 #[derive(Debug)]
@@ -55,7 +65,7 @@ impl ParseCache {
             self.counts.lock().expect("no thread panics holding the counts").1 += 1;
             return outcome;
         }
-        let outcome = source::parse_bytes(path, bytes, None, None);
+        let outcome = parse_keyed(path, bytes);
         self.counts.lock().expect("no thread panics holding the counts").0 += 1;
         // An entry that cannot be made or written is parsed again next time.
         let written = crate::cache_file::encode(FORMAT, &outcome)
@@ -123,9 +133,10 @@ mod tests {
         let first = cache.parse(&path, DAY.as_bytes().to_vec()).unwrap();
         let second = cache.parse(&path, DAY.as_bytes().to_vec()).unwrap();
         assert_eq!(*cache.counts.lock().unwrap(), (1, 1));
-        for parsed in [first, second] {
+        for (parsed, keys) in [first, second] {
             assert_eq!(parsed.papers, fresh.papers);
             assert_eq!(parsed.warnings, fresh.warnings);
+            assert_eq!(keys, [crate::paper::title_key(&fresh.papers[0].title)]);
         }
     }
 
@@ -139,7 +150,7 @@ mod tests {
         cache.finish();
         let cache = ParseCache::open(&dir);
         let changed = DAY.replace("\"upvotes\": 20", "\"upvotes\": 21");
-        assert_eq!(cache.parse(&path, changed.into_bytes()).unwrap().papers[0].upvotes, Some(21));
+        assert_eq!(cache.parse(&path, changed.into_bytes()).unwrap().0.papers[0].upvotes, Some(21));
         cache.finish();
         // The entry of the old bytes went with the build that did not use it.
         assert_eq!(entries(&dir), 1);
@@ -152,7 +163,7 @@ mod tests {
         }
         let cache = ParseCache::open(&dir);
         let changed = DAY.replace("\"upvotes\": 20", "\"upvotes\": 21");
-        assert_eq!(cache.parse(&path, changed.into_bytes()).unwrap().papers[0].upvotes, Some(21));
+        assert_eq!(cache.parse(&path, changed.into_bytes()).unwrap().0.papers[0].upvotes, Some(21));
         assert_eq!(*cache.counts.lock().unwrap(), (1, 0));
     }
 
@@ -169,7 +180,7 @@ mod tests {
         std::fs::write(dir.join(FOLDER), "not a folder").unwrap();
         // A cache that cannot be written is parsed around.
         let parsed = ParseCache::open(&dir).parse(&path, DAY.as_bytes().to_vec()).unwrap();
-        assert_eq!(parsed.papers.len(), 1);
+        assert_eq!(parsed.0.papers.len(), 1);
         forget(&dir).unwrap();
         assert!(!dir.join(FOLDER).exists());
     }
