@@ -582,5 +582,16 @@ mod tests {
         std::fs::write(&file, bytes).unwrap();
         let (again, reuse) = similar(after.clone(), &order, k, Some(memo));
         assert_eq!((again, reuse.remembered), (fresh, 0));
+
+        // A site grown by a quarter starts a new epoch: words weigh anew,
+        // and every list is worked out again.
+        let mut grown = after.clone();
+        grown.extend(large_site(EXACT_LIMIT / 4, 5));
+        assert!(epoch_size(grown.len()) > epoch_size(after.len()));
+        let order: Vec<usize> = (40..grown.len()).chain(0..40).collect();
+        let memo = MemoAt { cache: folder.path(), keys: &keys(&grown) };
+        let (lists, reuse) = similar(grown.clone(), &order, k, Some(memo));
+        assert_eq!(reuse.remembered, 0, "a new epoch keeps no list");
+        assert_eq!(lists, similar(grown, &order, k, None).0);
     }
 }
