@@ -51,6 +51,19 @@ async function main() {
   const stemFiles = new Set(e.meta.shard_names.map((n) => 'v' + n));
   assert.ok(loaded.some((f) => stemFiles.has(f.name)), 'candidates came from stem files');
 
+  // Words cut short, as while typing: the stem they begin with.
+  let cut = 0, completed = 0;
+  for (const word of words.filter((w) => w.length >= 9)) {
+    const partial = word.slice(0, -2);
+    if ((await e.search(partial)).results.length) continue;
+    cut++;
+    const found = await e.find(partial);
+    if (found.corrected && found.results.length && word.startsWith(found.corrected[0].stem)) completed++;
+    if (cut === 10) break;
+  }
+  assert.ok(cut >= 3, `only ${cut} words cut short matched nothing`);
+  assert.ok(completed >= cut * 0.8, `${completed} of ${cut} words cut short completed`);
+
   // Short words and matching queries are left alone.
   assert.strictEqual((await e.find('modl')).corrected, undefined, 'a word under five letters is not corrected');
   let ties = 0;
@@ -67,7 +80,7 @@ async function main() {
     if (found.results.some((r, i) => i > 0 && r.score === found.results[i - 1].score)) ties++;
   }
   assert.ok(ties >= 3, `only ${ties} of 10 queries had equal scores: the order among ties went untested`);
-  console.log(`find: ids through id files; ${restored} of ${tried} typos corrected to their word; exact queries scored as elasticlunr, newer first on ties (${ties} of 10 queries had ties)`);
+  console.log(`find: ids through id files; ${restored} of ${tried} typos corrected to their word; ${completed} of ${cut} words cut short completed; exact queries scored as elasticlunr, newer first on ties (${ties} of 10 queries had ties)`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

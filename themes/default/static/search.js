@@ -8,7 +8,7 @@
  * 0.9.5 would rank them on the full index. On top of that ranking, a
  * reader's search (Engine.find) puts the paper of an arXiv id first and,
  * when nothing matches, corrects one typo in words of five letters or
- * more. The format is described in docs/search.md. Under node (tests) the
+ * more, or completes a word cut short to the stem it begins with. The format is described in docs/search.md. Under node (tests) the
  * module exports the engine.
  */
 (function (global) {
@@ -554,13 +554,19 @@
     return n;
   };
 
-  /* The stem one edit away from `stem` that most papers hold; resolves to
-   * null when there is none. */
+  /* The stem one edit away from `stem` that most papers hold; else, for a
+   * word still being typed (`splatti`, `distillati`: a stem's word cut
+   * short, which stems to nothing the index has), the longest stem of four
+   * letters or more that begins it and is at least half of it; resolves to
+   * null when there is neither. */
   Engine.prototype.correction = function (stem) {
     var self = this;
     return this.vocabulary(stem.charAt(0)).then(function (stems) {
       var candidates = stems.filter(function (s) { return s.length >= 3 && oneEdit(stem, s); }).slice(0, 24);
-      if (!candidates.length) return null;
+      if (!candidates.length) {
+        var begun = stems.filter(function (s) { return s.length >= 4 && 2 * s.length >= stem.length && startsWith(stem, s); });
+        return begun.reduce(function (a, b) { return a && a.length >= b.length ? a : b; }, null);
+      }
       return self.prepare(candidates, false).then(function () {
         var best = null, most = 0;
         candidates.forEach(function (s) {
