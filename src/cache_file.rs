@@ -53,7 +53,7 @@ pub fn encode<T: Serialize>(format: &str, value: &T) -> bincode::Result<Vec<u8>>
 /// large memo is never in memory twice.
 fn write_to<T: Serialize>(out: &mut impl std::io::Write, format: &str, value: &T) -> bincode::Result<()> {
     // The checksum hashes the body as `checksum` does: its length, then
-    // its bytes, which SipHash takes in any pieces.
+    // its bytes, which XXH3 takes in any pieces.
     let size = bincode::serialized_size(value)?;
     let mut hashing = Hashing { out, hasher: long_hasher() };
     hashing.hasher.write_usize(size as usize);

@@ -332,8 +332,11 @@ pub fn apply(output: &Path, files: &[OutputFile], removed: &[String]) -> Result<
 
 /// Writes `bytes` into the file at `path`: over its old bytes when it is
 /// a plain file with no other name (so no link or hard link is written
-/// through), as a new file when there is none, and through a temporary
-/// file and a rename otherwise.
+/// through; a linked folder on the way is followed, as a rename would),
+/// as a new file when there is none, and through a temporary file and a
+/// rename otherwise, or when the file cannot be opened for writing (a
+/// read-only page). A file that grows gets its room first, so that a full
+/// disk fails the write before any byte of the page changes.
 fn overwrite(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     #[cfg(unix)]
@@ -343,24 +346,52 @@ fn overwrite(path: &Path, bytes: &[u8]) -> Result<()> {
     #[cfg(unix)]
     options.custom_flags(libc::O_NOFOLLOW);
     #[cfg(unix)]
-    let single = |m: &std::fs::Metadata| m.nlink() == 1;
+    let single = |m: &std::fs::Metadata| m.file_type().is_file() && m.nlink() == 1;
     #[cfg(not(unix))]
     let single = |_: &std::fs::Metadata| false;
     let file = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_file() && single(&m) => options.open(path),
+        // Checked again once open: a hard link made meanwhile is not written through.
+        Ok(m) if single(&m) => match options.open(path) {
+            Ok(file) if file.metadata().is_ok_and(|m| single(&m)) => file,
+            _ => return crate::error::write_atomic(path, bytes),
+        },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
-            options.create_new(true).open(path)
+            match options.create_new(true).open(path) {
+                Ok(file) => file,
+                Err(_) => return crate::error::write_atomic(path, bytes),
+            }
         }
         _ => return crate::error::write_atomic(path, bytes),
     };
-    let written = file.and_then(|mut file| {
+    let written = reserve(&file, bytes.len()).and_then(|()| {
+        let mut file = &file;
         file.write_all(bytes)?;
         // Cut what is left of a longer file (not to zero first: on ext4 a
         // file cut to nothing and written again is flushed when closed).
         file.set_len(bytes.len() as u64)
     });
     written.with_context(|| format!("failed to write `{}`", path.display()))
+}
+
+/// Makes room for `len` bytes in `file` (`posix_fallocate`), so that the
+/// write that follows cannot run out of space half-way.
+#[cfg(unix)]
+fn reserve(file: &std::fs::File, len: usize) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let grows = file.metadata()?.len() < len as u64;
+    // SAFETY: `file` is an open file descriptor for the whole call.
+    match grows.then(|| unsafe { libc::posix_fallocate(file.as_raw_fd(), 0, len as libc::off_t) }) {
+        None | Some(0) => Ok(()),
+        // A file system without it (some network mounts) writes as before.
+        Some(libc::EOPNOTSUPP) | Some(libc::EINVAL) => Ok(()),
+        Some(code) => Err(std::io::Error::from_raw_os_error(code)),
+    }
+}
+
+#[cfg(not(unix))]
+fn reserve(_: &std::fs::File, _: usize) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// `path` if it is a relative path that stays inside the output folder.

@@ -310,6 +310,14 @@ fn scores_over(
 fn update(weights: &Weights, vectors: Vec<Vector>, previous: &Memo, keys: &[u128], k: usize) -> (Vec<Scored>, Reuse) {
     let n = keys.len();
     let now: FxHashMap<u128, u32> = keys.iter().enumerate().map(|(i, &key)| (key, i as u32)).collect();
+    if now.len() != n {
+        // Two papers with one key (never with distinct ids): no list is kept.
+        let queries: Vec<Vector> = vectors.par_iter().map(|v| weights.query(v)).collect();
+        let mut postings = postings(vectors, |_| true);
+        postings.iter_mut().for_each(|(term, list)| weights.prune(*term, list));
+        let lists = query_all(&queries, &postings, (0..n).collect(), k);
+        return (lists.into_iter().map(Option::unwrap_or_default).collect(), Reuse { remembered: 0, analysed: n });
+    }
     // Where each paper of the last build is now (`None`: gone or changed).
     let moved: Vec<Option<u32>> = (0..previous.papers()).map(|p| now.get(&previous.key(p)).copied()).collect();
     let mut before: Vec<Option<usize>> = vec![None; n];

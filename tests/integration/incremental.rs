@@ -270,6 +270,7 @@ fn issue_16_a_record_never_removes_files_outside_the_output_folder() {
     assert!(precious.exists());
 }
 
+#[cfg(unix)]
 #[test]
 fn issue_16_an_update_overwrites_files_but_never_writes_through_a_link() {
     use paperpress::sink::OutputFile;
