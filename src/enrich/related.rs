@@ -16,10 +16,15 @@
 //!   impact-ordered pruning, linear in the number of papers, with a bar
 //!   that does not move as papers come.
 //!
+//! A word that more than [`LONG_POSTINGS`] papers reach (one that many
+//! papers since the epoch share) counts for none, so that no query costs
+//! the square of a word's papers.
+//!
 //! The memo (`related.bin` in the cache folder) holds every list with its
-//! scores. When the epoch is the one the memo was made in, a paper keeps
-//! its list merged with the new papers that beat it; a paper that is new,
-//! or whose list named a paper that went or changed, is queried again. The
+//! scores. When the epoch is the one the memo was made in and the site
+//! only gained papers, a paper keeps its list merged with the new papers
+//! that beat it, and a new paper is queried; when papers went or changed,
+//! or a word's postings grew long, every list is worked out again. The
 //! result is the one a build without the memo gives, to the bit: a score
 //! is summed in the same order either way.
 
@@ -27,7 +32,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::Doc;
@@ -40,11 +45,16 @@ const EXACT_LIMIT: usize = 5_000;
 const QUERY_TERMS: usize = 12;
 /// Papers of the epoch kept per word on larger sites.
 const POSTINGS_CAP: usize = 200;
+/// A word whose postings hold more papers than this on a large site (a
+/// word that many papers since the epoch share: its bar was set by the
+/// epoch's few) counts for none of them: its queries would cost the square
+/// of its papers.
+const LONG_POSTINGS: usize = 4 * POSTINGS_CAP;
 /// Below this cosine, papers are not called related.
 const MIN_SIMILARITY: f32 = 0.05;
 
 /// What the memo file starts with: a memo of another version is not read.
-const FORMAT: &str = concat!("paperpress ", env!("CARGO_PKG_VERSION"), " related memo 1\n");
+const FORMAT: &str = concat!("paperpress ", env!("CARGO_PKG_VERSION"), " related memo 2\n");
 
 /// The memo's file, in the cache folder.
 const FILE: &str = "related.bin";
@@ -118,27 +128,29 @@ fn similar(terms: Vec<TermCounts>, order: &[usize], k: usize, memo: Option<MemoA
     let previous = memo.and_then(|m| load(m.cache, fingerprint));
     let (weights, lists, reuse) = match (memo, previous) {
         (Some(m), Some(previous)) => {
-            let weights = previous.weights(of);
+            let mut weights = previous.weights(of);
             let vectors: Vec<Vector> = terms.par_iter().map(|doc| weights.vector(doc)).collect();
             drop(terms);
-            let (lists, reuse) = update(&weights, vectors, &previous, m.keys, k);
-            (weights, lists, reuse)
+            match update(&weights, &vectors, &previous, m.keys, k) {
+                Some((lists, reuse, lengths)) => {
+                    weights.lengths = lengths;
+                    (weights, lists, reuse)
+                }
+                // Papers went or changed, or a word's postings grew long: every list anew.
+                None => {
+                    let lists = full(&mut weights, vectors, k, None);
+                    (weights, lists, Reuse { remembered: 0, analysed: n })
+                }
+            }
         }
         _ => {
             let mut weights = Weights::of(&terms, &order[..of], exact);
             let vectors: Vec<Vector> = terms.par_iter().map(|doc| weights.vector(doc)).collect();
             drop(terms);
-            let queries: Vec<Vector> = vectors.par_iter().map(|v| weights.query(v)).collect();
-            let mut postings = postings(vectors, |_| true);
-            if !exact {
-                let mut in_epoch = vec![false; n];
-                order[..of].iter().for_each(|&p| in_epoch[p] = true);
-                weights.bars =
-                    postings.par_iter().filter_map(|(&term, list)| Some((term, bar(list, &in_epoch)?))).collect();
-                postings.par_iter_mut().for_each(|(term, list)| weights.prune(*term, list));
-            }
-            let lists = query_all(&queries, &postings, (0..n).collect(), k);
-            (weights, lists.into_iter().map(Option::unwrap_or_default).collect(), Reuse { remembered: 0, analysed: n })
+            let mut in_epoch = vec![false; if exact { 0 } else { n }];
+            order[..of].iter().filter(|_| !exact).for_each(|&p| in_epoch[p] = true);
+            let lists = full(&mut weights, vectors, k, (!exact).then_some(&in_epoch[..]));
+            (weights, lists, Reuse { remembered: 0, analysed: n })
         }
     };
     if let Some(m) = memo {
@@ -167,6 +179,10 @@ struct Weights {
     /// On a large site, per word that more than [`POSTINGS_CAP`] papers
     /// of the epoch have, the weight a paper needs to count for it.
     bars: FxHashMap<u64, f32>,
+    /// On a large site, how many papers reach each word's bar.
+    lengths: FxHashMap<u64, u32>,
+    /// The words more than [`LONG_POSTINGS`] papers reach.
+    long: FxHashSet<u64>,
 }
 
 impl Weights {
@@ -178,7 +194,7 @@ impl Weights {
                 *df.entry(term).or_default() += 1;
             }
         }
-        Weights { exact, of: papers.len(), df, bars: FxHashMap::default() }
+        Weights { exact, of: papers.len(), df, ..Weights::default() }
     }
 
     /// A paper's TF-IDF vector, unit length. A word in one of the papers
@@ -215,21 +231,47 @@ impl Weights {
         query
     }
 
-    /// Whether a paper of weight `w` counts for `term`.
-    fn counts(&self, term: u64, w: f32) -> bool {
+    /// Whether a paper of weight `w` reaches `term`'s bar.
+    fn reaches(&self, term: u64, w: f32) -> bool {
         self.bars.get(&term).is_none_or(|&bar| w >= bar)
     }
 
     /// Keeps the papers of `term`'s postings that count for it.
     fn prune(&self, term: u64, list: &mut Scored) {
-        if let Some(&bar) = self.bars.get(&term) {
+        if self.long.contains(&term) {
+            list.clear();
+        } else if let Some(&bar) = self.bars.get(&term) {
             list.retain(|&(_, w)| w >= bar);
         }
     }
 }
 
-/// The postings of the words `wanted` picks, papers in order.
-fn postings(vectors: Vec<Vector>, wanted: impl Fn(u64) -> bool) -> FxHashMap<u64, Scored> {
+/// Every list, worked out from `vectors`. On a large site the bars are
+/// set first from the papers `in_epoch`, when given; the postings' lengths
+/// and long words are counted.
+fn full(weights: &mut Weights, vectors: Vec<Vector>, k: usize, in_epoch: Option<&[bool]>) -> Vec<Scored> {
+    let n = vectors.len();
+    let queries: Vec<Vector> = vectors.par_iter().map(|v| weights.query(v)).collect();
+    let mut postings = postings(vectors, |_| true);
+    if !weights.exact {
+        if let Some(in_epoch) = in_epoch {
+            weights.bars = postings.par_iter().filter_map(|(&term, list)| Some((term, bar(list, in_epoch)?))).collect();
+        }
+        let w = &*weights;
+        postings.par_iter_mut().for_each(|(&term, list)| list.retain(|&(_, x)| w.reaches(term, x)));
+        weights.lengths = postings.iter().map(|(&term, list)| (term, list.len() as u32)).collect();
+        weights.long = weights.lengths.iter().filter(|&(_, &l)| l as usize > LONG_POSTINGS).map(|(&t, _)| t).collect();
+        postings.retain(|term, _| !weights.long.contains(term));
+    }
+    query_all(&queries, &postings, (0..n).collect(), k).into_iter().map(Option::unwrap_or_default).collect()
+}
+
+/// The postings of the words `wanted` picks, papers in order; each
+/// vector is dropped once read.
+fn postings(
+    vectors: impl IntoIterator<Item = impl IntoIterator<Item = (u64, f32)>>,
+    wanted: impl Fn(u64) -> bool,
+) -> FxHashMap<u64, Scored> {
     let mut postings: FxHashMap<u64, Scored> = FxHashMap::default();
     for (doc, v) in vectors.into_iter().enumerate() {
         for (term, w) in v {
@@ -304,45 +346,55 @@ fn scores_over(
         .collect()
 }
 
-/// Every list, from the last build's where it holds: a paper it knew
-/// keeps its list merged with the new papers that score for it; a new
-/// paper, or one whose list named a paper that went, is queried.
-fn update(weights: &Weights, vectors: Vec<Vector>, previous: &Memo, keys: &[u128], k: usize) -> (Vec<Scored>, Reuse) {
+/// Every list, from the last build's where it holds, when the site only
+/// gained papers: a paper it knew keeps its list merged with the new
+/// papers that score for it, and a new paper is queried; with the lengths
+/// of the postings now. `None` when papers went or changed (a list may
+/// need a paper it did not keep) or a word's postings grew long (scores
+/// that held it change): the caller works out every list.
+fn update(
+    weights: &Weights,
+    vectors: &[Vector],
+    previous: &Memo,
+    keys: &[u128],
+    k: usize,
+) -> Option<(Vec<Scored>, Reuse, FxHashMap<u64, u32>)> {
     let n = keys.len();
     let now: FxHashMap<u128, u32> = keys.iter().enumerate().map(|(i, &key)| (key, i as u32)).collect();
+    // Where each paper of the last build is now; all of them must be there
+    // (and two papers with one key, never with distinct ids, keep nothing).
+    let moved: Vec<u32> = (0..previous.papers()).map(|p| now.get(&previous.key(p)).copied()).collect::<Option<_>>()?;
     if now.len() != n {
-        // Two papers with one key (never with distinct ids): no list is kept.
-        let queries: Vec<Vector> = vectors.par_iter().map(|v| weights.query(v)).collect();
-        let mut postings = postings(vectors, |_| true);
-        postings.iter_mut().for_each(|(term, list)| weights.prune(*term, list));
-        let lists = query_all(&queries, &postings, (0..n).collect(), k);
-        return (lists.into_iter().map(Option::unwrap_or_default).collect(), Reuse { remembered: 0, analysed: n });
+        return None;
     }
-    // Where each paper of the last build is now (`None`: gone or changed).
-    let moved: Vec<Option<u32>> = (0..previous.papers()).map(|p| now.get(&previous.key(p)).copied()).collect();
     let mut before: Vec<Option<usize>> = vec![None; n];
-    for (p, at) in moved.iter().enumerate() {
-        if let Some(at) = at {
-            before[*at as usize] = Some(p);
+    for (p, &at) in moved.iter().enumerate() {
+        before[at as usize] = Some(p);
+    }
+    // The new papers of each word, in the order a query meets them, and
+    // the words' postings as long as they are now.
+    let mut fresh: FxHashMap<u64, Scored> = FxHashMap::default();
+    let mut lengths = weights.lengths.clone();
+    for (doc, vector) in vectors.iter().enumerate().filter(|(i, _)| before[*i].is_none()) {
+        for &(term, w) in vector.iter().filter(|&&(term, w)| weights.reaches(term, w)) {
+            let length = lengths.entry(term).or_default();
+            *length += 1;
+            if *length as usize > LONG_POSTINGS && !weights.long.contains(&term) {
+                return None;
+            }
+            if !weights.long.contains(&term) {
+                fresh.entry(term).or_default().push((doc as u32, w));
+            }
         }
     }
     let queries: Vec<Vector> = vectors.par_iter().map(|v| weights.query(v)).collect();
-    // The new papers of each word, in the order a query meets them.
-    let mut fresh: FxHashMap<u64, Scored> = FxHashMap::default();
-    for (doc, vector) in vectors.iter().enumerate().filter(|(i, _)| before[*i].is_none()) {
-        for &(term, w) in vector.iter().filter(|&&(term, w)| weights.counts(term, w)) {
-            fresh.entry(term).or_default().push((doc as u32, w));
-        }
-    }
     let kept: Vec<Option<Scored>> = (0..n)
         .into_par_iter()
         .map_init(
             || (vec![0f32; n], Vec::new()),
             |(scores, touched), i| {
                 let mut list: Scored = Vec::with_capacity(k + 4);
-                for (p, score) in previous.list(before[i]?) {
-                    list.push((moved[p]?, score));
-                }
+                list.extend(previous.list(before[i]?).map(|(p, score)| (moved[p], score)));
                 list.extend(scores_over(&queries[i], &fresh, scores, touched, i));
                 Some(best_of(list, k))
             },
@@ -350,13 +402,13 @@ fn update(weights: &Weights, vectors: Vec<Vector>, previous: &Memo, keys: &[u128
         .collect();
     let again: Vec<usize> = (0..n).filter(|&i| kept[i].is_none()).collect();
     let reuse = Reuse { remembered: n - again.len(), analysed: again.len() };
-    // Only the words the papers queried again ask for need their postings.
-    let asked: rustc_hash::FxHashSet<u64> = again.iter().flat_map(|&i| queries[i].iter().map(|&(t, _)| t)).collect();
-    let mut postings = postings(vectors, |term| asked.contains(&term));
+    // Only the words the new papers ask for need their postings.
+    let asked: FxHashSet<u64> = again.iter().flat_map(|&i| queries[i].iter().map(|&(t, _)| t)).collect();
+    let mut postings = postings(vectors.iter().map(|v| v.iter().copied()), |term| asked.contains(&term));
     postings.iter_mut().for_each(|(term, list)| weights.prune(*term, list));
     let queried = query_all(&queries, &postings, again, k);
     let lists = kept.into_iter().zip(queried).map(|(kept, queried)| kept.or(queried).unwrap_or_default()).collect();
-    (lists, reuse)
+    Some((lists, reuse, lengths))
 }
 
 /// The `k` best of `candidates`, by score, ties by index.
@@ -412,6 +464,11 @@ struct Memo {
     bar_terms: Vec<u64>,
     #[serde(with = "packed_u32")]
     bar_weights: Vec<u32>,
+    /// How many papers reach each word's bar.
+    #[serde(with = "packed_u64")]
+    length_terms: Vec<u64>,
+    #[serde(with = "packed_u32")]
+    lengths: Vec<u32>,
 }
 
 impl Memo {
@@ -436,6 +493,14 @@ impl Memo {
             of,
             df: self.df_terms.iter().copied().zip(self.df_counts.iter().copied()).collect(),
             bars: self.bar_terms.iter().copied().zip(self.bar_weights.iter().map(|&b| f32::from_bits(b))).collect(),
+            lengths: self.length_terms.iter().copied().zip(self.lengths.iter().copied()).collect(),
+            long: self
+                .length_terms
+                .iter()
+                .zip(&self.lengths)
+                .filter(|&(_, &l)| l as usize > LONG_POSTINGS)
+                .map(|(&t, _)| t)
+                .collect(),
         }
     }
 
@@ -444,6 +509,7 @@ impl Memo {
         let n = self.ends.len();
         self.df_terms.len() == self.df_counts.len()
             && self.bar_terms.len() == self.bar_weights.len()
+            && self.length_terms.len() == self.lengths.len()
             && self.keys.len() == 2 * n
             && self.neighbours.len() == self.scores.len()
             && self.ends.windows(2).all(|w| w[0] <= w[1])
@@ -472,6 +538,9 @@ fn save(cache: &Path, fingerprint: u64, keys: &[u128], weights: &Weights, lists:
     let mut bars: Vec<(u64, u32)> = weights.bars.iter().map(|(&t, &b)| (t, b.to_bits())).collect();
     bars.sort_unstable();
     (memo.bar_terms, memo.bar_weights) = bars.into_iter().unzip();
+    let mut lengths: Vec<(u64, u32)> = weights.lengths.iter().map(|(&t, &l)| (t, l)).collect();
+    lengths.sort_unstable();
+    (memo.length_terms, memo.lengths) = lengths.into_iter().unzip();
     for (key, list) in keys.iter().zip(lists) {
         memo.keys.extend([(key >> 64) as u64, *key as u64]);
         memo.neighbours.extend(list.iter().map(|&(d, _)| d));
@@ -545,6 +614,28 @@ mod tests {
     }
 
     #[test]
+    fn a_word_too_many_new_papers_share_counts_for_none() {
+        let folder = tempfile::tempdir().unwrap();
+        let keys = |terms: &[TermCounts]| -> Vec<u128> { terms.iter().map(crate::cache_file::hash128).collect() };
+        let before = large_site(EXACT_LIMIT + 100, 3);
+        let order: Vec<usize> = (0..before.len()).collect();
+        similar(before.clone(), &order, 5, Some(MemoAt { cache: folder.path(), keys: &keys(&before) }));
+        // A word no paper of the epoch has, in enough new papers to make its postings long.
+        let mut after = before.clone();
+        after.extend(large_site(LONG_POSTINGS + 1, 8).into_iter().map(|mut words| {
+            words.push((3_000_000, 3));
+            words
+        }));
+        let order: Vec<usize> = (0..after.len()).collect();
+        let memo = MemoAt { cache: folder.path(), keys: &keys(&after) };
+        let (kept, reuse) = similar(after.clone(), &order, 5, Some(memo));
+        assert_eq!(reuse.remembered, 0, "the long word changes every score that held it");
+        assert_eq!(kept, similar(after.clone(), &order, 5, None).0);
+        let memo = load(folder.path(), fingerprint(&order, &keys(&after), epoch_size(after.len()), 5)).unwrap();
+        assert!(memo.weights(epoch_size(after.len())).long.contains(&3_000_000));
+    }
+
+    #[test]
     fn large_sites_relate_papers_by_their_heaviest_words() {
         let terms = large_site(EXACT_LIMIT + 500, 7);
         let related = most_similar(terms, 5);
@@ -564,23 +655,28 @@ mod tests {
         assert_eq!(reuse.remembered, 0, "no memo yet");
         assert_eq!(first, most_similar(before.clone(), k), "the memo is only written");
 
-        // A new day of 40 papers, first by id (every index moves), one
-        // paper's text changed and one paper gone, both since the epoch
-        // (its first 5,000 papers).
+        // A new day of 40 papers, first by id (every index moves).
         let mut after = large_site(40, 99);
         after.extend(before.iter().cloned());
-        after[40 + 5300].push((2_000_000, 1));
-        after.remove(40 + 5400);
         let mut order: Vec<usize> = (40..after.len()).collect();
         order.extend(0..40);
         let memo = MemoAt { cache: folder.path(), keys: &keys(&after) };
         let (kept, reuse) = similar(after.clone(), &order, k, Some(memo));
         let (fresh, _) = similar(after.clone(), &order, k, None);
         assert_eq!(kept, fresh, "a build with the memo gives what one without it gives");
-        assert!(reuse.remembered > after.len() - 200, "{reuse:?}");
-        assert!(reuse.analysed >= 41, "the new and the changed paper are queried: {reuse:?}");
+        assert_eq!((reuse.remembered, reuse.analysed), (before.len(), 40), "only the new papers are queried");
         let entered = (40..after.len()).filter(|&i| kept[i].iter().any(|&j| j < 40)).count();
         assert!(entered > 0, "new papers enter old lists");
+
+        // A paper's text changed and one paper gone, both since the epoch
+        // (its first 5,000 papers): every list anew, the same lists.
+        after[40 + 5300].push((2_000_000, 1));
+        after.remove(40 + 5400);
+        let order: Vec<usize> = (40..after.len()).chain(0..40).collect();
+        let memo = MemoAt { cache: folder.path(), keys: &keys(&after) };
+        let (kept, reuse) = similar(after.clone(), &order, k, Some(memo));
+        let (fresh, _) = similar(after.clone(), &order, k, None);
+        assert_eq!((&kept, reuse.remembered), (&fresh, 0));
 
         // A damaged memo is a full computation, with the same lists.
         let file = folder.path().join(FILE);
