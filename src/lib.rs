@@ -132,6 +132,7 @@ pub fn build_and_keep(site: &Site, options: &BuildOptions) -> Result<(BuildRepor
     render::prepare(&config, &model, &mut theme);
     let key = incremental::key(&config, &model, &theme);
     let mut notes = notes(&config);
+    notes.extend(render::search_client_note(&config, &theme));
     let record = match &options.cache {
         Some(cache) => match incremental::load(cache, &output_dir, key) {
             Ok(state) => Some(state),

@@ -254,6 +254,22 @@ pub fn render_search(
     search::write(docs, &config.search, sink, cache)
 }
 
+/// A note when the theme's `search.js` (a copy `paperpress theme eject`
+/// made before an upgrade, say) checks for another index format than the
+/// build writes: its search box would find nothing.
+pub fn search_client_note(config: &Config, theme: &Theme) -> Option<String> {
+    let client = theme.static_files.get("search.js")?;
+    let reads = format!("meta.format !== {}", search::FORMAT);
+    let stale = config.search.enabled && !client.windows(reads.len()).any(|w| w == reads.as_bytes());
+    stale.then(|| {
+        format!(
+            "the theme's `search.js` does not read search index format {}, which this paperpress writes: its search \
+             box will find nothing. Take the new one from `paperpress theme eject` (run in an empty folder) and keep your changes",
+            search::FORMAT
+        )
+    })
+}
+
 /// The pages that show paper `i`, after it changed: its own page and the
 /// `.bib` files of its days and topics, and, when its card changed (what
 /// listings show of it), the pages listing it: its days, the home page, its

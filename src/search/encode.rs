@@ -31,7 +31,7 @@ use crate::error::Result;
 use crate::sink::{OutputFile, Sink};
 
 /// Version of the format, checked by the client.
-const FORMAT: u32 = 5;
+pub const FORMAT: u32 = 5;
 
 /// Digits of the numbers in posting lists: the first 32 end a number,
 /// the last 32 are followed by more digits (base 32, most significant first).

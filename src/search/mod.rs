@@ -36,6 +36,9 @@ pub const FIELDS: [&str; 4] = ["title", "authors", "topics", "abstract"];
 /// The folder of the output that holds the index files.
 pub const DIR: &str = "search";
 
+/// The version of the index files, which the client checks.
+pub use encode::FORMAT;
+
 /// One paper as search sees it. The caller decides what goes in (topic
 /// names, plain-text title and abstract); search never reads the model.
 #[derive(Debug, Clone, Default, PartialEq)]

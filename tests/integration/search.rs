@@ -495,3 +495,24 @@ fn a_readers_search_finds_ids_and_corrects_typos_on_a_split_index() {
     assert!(dir.path().join("public/search/i2501.js").is_file());
     run_node("find.js", &dir.path().join("public"));
 }
+
+#[test]
+fn issue_16_a_theme_search_js_of_another_index_format_gets_a_note() {
+    let site = fixture("site");
+    let note = |report: &paperpress::BuildReport| report.notes.iter().any(|n| n.contains("search.js"));
+    assert!(!note(&build(site.path())), "the built-in client reads the index it is built with");
+    // A copy ejected before the index format changed.
+    let client = std::fs::read_to_string(repo_root().join("themes/default/static/search.js")).unwrap();
+    let current = format!("meta.format !== {}", paperpress::search::FORMAT);
+    assert!(client.contains(&current));
+    let old = client.replace(&current, &format!("meta.format !== {}", paperpress::search::FORMAT - 1));
+    let static_dir = site.path().join("themes/default/static");
+    std::fs::create_dir_all(&static_dir).unwrap();
+    std::fs::write(static_dir.join("search.js"), old).unwrap();
+    let report = build(site.path());
+    let text = report.notes.iter().find(|n| n.contains("search.js")).expect("a note on the old client");
+    assert!(text.contains("paperpress theme eject") && text.contains("format 5"), "{text}");
+    // The current client, copied: no note.
+    std::fs::write(static_dir.join("search.js"), client).unwrap();
+    assert!(!note(&build(site.path())));
+}

@@ -8,8 +8,9 @@
  * 0.9.5 would rank them on the full index. On top of that ranking, a
  * reader's search (Engine.find) puts the paper of an arXiv id first and,
  * when nothing matches, corrects one typo in words of five letters or
- * more, or completes a word cut short to the stem it begins with. The format is described in docs/search.md. Under node (tests) the
- * module exports the engine.
+ * more, or completes a word cut short to the stem it begins with. The
+ * format is described in docs/search.md. Under node (tests) the module
+ * exports the engine.
  */
 (function (global) {
   'use strict';
