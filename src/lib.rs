@@ -332,7 +332,7 @@ fn render_model(
     progress.set_message(format!("rendering {} pages", diagnostics::thousands(count)));
     let sink = &Progress { sink, bar: progress };
     timed("search", || render::render_search(&config, &model, &theme, sink, cache))?;
-    let cards = timed("cards", || render::Cards::new(&config, &model));
+    let cards = timed("cards", || render::Cards::new(&model));
     let built = Built { config, model, theme, cards };
     pages(&built)?;
     let Built { config, model, theme, cards } = &built;

@@ -82,7 +82,7 @@ impl std::ops::Index<usize> for Deck<'_> {
 
 impl Cards {
     /// The cards of every paper of `model`, each made when first shown.
-    pub fn new(_config: &Config, model: &Model) -> Cards {
+    pub fn new(model: &Model) -> Cards {
         let topic_links = model
             .topics
             .topics

@@ -101,7 +101,7 @@ pub fn render(
     progress: &indicatif::ProgressBar,
 ) -> Result<Vec<OutputFile>> {
     prepare(config, model, theme);
-    let cards = crate::timed("cards", || Cards::new(config, model));
+    let cards = crate::timed("cards", || Cards::new(model));
     let files = Collect::default();
     render_search(config, model, theme, &files, None)?;
     render_all(config, model, theme, &cards, &files, progress)?;
