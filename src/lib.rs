@@ -190,7 +190,8 @@ fn full_build(
     let recording = recorder.sink(&staging);
     let sink: &dyn sink::Sink = if options.cache.is_some() { &recording } else { &staging };
     let cache = options.cache.as_deref();
-    let built = render_model(config, model, theme, sink, cache, progress, |built| built.pages(sink))?;
+    let built =
+        render_model(config, model, theme, sink, cache, progress, Order::OneAfterTheOther, |built| built.pages(sink))?;
     let plan = options.cache.as_ref().map(|_| timed("record", || incremental::Plan::new(&built.config, &built.model)));
     let sizes = staging.sizes();
     let size = output::size_by_part(sizes.iter().map(|(path, &size)| (path.as_str(), size)));
@@ -214,7 +215,8 @@ fn update_site(
 ) -> Result<Outcome> {
     let cache = options.cache.as_ref().expect("an incremental build has a cache folder");
     let changes = incremental::Changes::new(state);
-    let built = render_model(config, model, theme, &changes, Some(cache), &ProgressBar::hidden(), |built| {
+    let hidden = ProgressBar::hidden();
+    let built = render_model(config, model, theme, &changes, Some(cache), &hidden, Order::SideBySide, |built| {
         let plan = timed("what each page reads", || incremental::Plan::new(&built.config, &built.model));
         timed("changed pages", || changes.render_listed(&plan, &built.config, &built.model, &built.theme, &built.cards))
     })?;
@@ -312,12 +314,28 @@ fn render_site(
     let (model, read) = load_model(site, &config)?;
     let mut theme = timed("load theme", || theme::Theme::load(site))?;
     render::prepare(&config, &model, &mut theme);
-    Ok((render_model(config, model, theme, sink, None, progress, |built| built.pages(sink))?, read))
+    Ok((
+        render_model(config, model, theme, sink, None, progress, Order::OneAfterTheOther, |built| built.pages(sink))?,
+        read,
+    ))
+}
+
+/// How [`render_model`] orders the search index and the pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// The search index first, then the pages: a full build, whose index
+    /// at 100,000 papers is held in memory only while no page is.
+    OneAfterTheOther,
+    /// The search index beside the pages, on both cores: an incremental
+    /// build, which renders few pages and re-reads every paper for the
+    /// index.
+    SideBySide,
 }
 
 /// Renders a model, feeds and sitemap included, into `sink`, the theme
 /// prepared; `pages` renders the listed pages (all of them, or those that
-/// changed) once the cards are made. The search memo is kept in `cache`.
+/// changed). The search memo is kept in `cache`.
+#[allow(clippy::too_many_arguments)]
 fn render_model(
     config: config::Config,
     model: model::Model,
@@ -325,19 +343,35 @@ fn render_model(
     sink: &dyn sink::Sink,
     cache: Option<&std::path::Path>,
     progress: &ProgressBar,
-    pages: impl FnOnce(&Built) -> Result<()>,
+    order: Order,
+    pages: impl FnOnce(&Built) -> Result<()> + Send,
 ) -> Result<Built> {
     let count = page_count(&config, &model);
     progress.set_length(count as u64);
     progress.set_message(format!("rendering {} pages", diagnostics::thousands(count)));
     let sink = &Progress { sink, bar: progress };
-    timed("search", || render::render_search(&config, &model, &theme, sink, cache))?;
     let cards = timed("cards", || render::Cards::new(&model));
     let built = Built { config, model, theme, cards };
-    pages(&built)?;
     let Built { config, model, theme, cards } = &built;
-    timed("site pages", || render::render_site_pages(config, model, theme, cards, sink))?;
-    timed("feeds and sitemap", || add_feeds(config, model, theme, sink))?;
+    // The search page first: the sitemap lists the pages put before it.
+    render::render_search_page(config, model, theme, sink)?;
+    let search = || timed("search", || render::render_search_index(config, model, sink, cache));
+    let rest = || -> Result<()> {
+        pages(&built)?;
+        timed("site pages", || render::render_site_pages(config, model, theme, cards, sink))?;
+        timed("feeds and sitemap", || add_feeds(config, model, theme, sink))
+    };
+    match order {
+        Order::OneAfterTheOther => {
+            search()?;
+            rest()?;
+        }
+        Order::SideBySide => {
+            let (searched, rendered) = rayon::join(search, rest);
+            searched?;
+            rendered?;
+        }
+    }
     Ok(built)
 }
 
@@ -362,7 +396,10 @@ pub fn build_in_memory(config: &config::Config, records: Vec<paper::Paper>) -> R
     let sink = sink::Collect::default();
     let mut theme = theme::Theme::built_in()?;
     render::prepare(config, &model, &mut theme);
-    render_model(config.clone(), model, theme, &sink, None, &ProgressBar::hidden(), |built| built.pages(&sink))?;
+    let hidden = ProgressBar::hidden();
+    render_model(config.clone(), model, theme, &sink, None, &hidden, Order::OneAfterTheOther, |built| {
+        built.pages(&sink)
+    })?;
     Ok(sink.into_files())
 }
 

@@ -103,7 +103,8 @@ pub fn render(
     prepare(config, model, theme);
     let cards = crate::timed("cards", || Cards::new(model));
     let files = Collect::default();
-    render_search(config, model, theme, &files, None)?;
+    render_search_page(config, model, theme, &files)?;
+    render_search_index(config, model, &files, None)?;
     render_all(config, model, theme, &cards, &files, progress)?;
     Ok(files.into_files())
 }
@@ -234,24 +235,29 @@ pub fn render_site_pages(config: &Config, model: &Model, theme: &Theme, cards: &
     static_files(theme).into_iter().try_for_each(|file| sink.put(file))
 }
 
-/// The search page and the search index, when search is on. A build runs
-/// this before making the cards: the index needs the most memory of any
-/// stage, and is done with it before the pages need theirs.
-/// With a cache folder, the search memo there spares the papers that did
-/// not change their analysis.
-pub fn render_search(
+/// The search index, when search is on. A full build makes it before the
+/// pages: the index needs the most memory of any stage, and is done with
+/// it before the pages need theirs. With a cache folder, the search memo
+/// there spares the papers that did not change their analysis.
+pub fn render_search_index(
     config: &Config,
     model: &Model,
-    theme: &Theme,
     sink: &dyn Sink,
     cache: Option<&std::path::Path>,
 ) -> Result<()> {
     if !config.search.enabled {
         return Ok(());
     }
-    sink.put(pages::search_page(&theme.tera, model, &counted_site(config, model, theme))?)?;
     let docs = crate::timed("search documents", || search_docs(model));
     search::write(docs, &config.search, sink, cache)
+}
+
+/// The search page (`search.html`), when search is on.
+pub fn render_search_page(config: &Config, model: &Model, theme: &Theme, sink: &dyn Sink) -> Result<()> {
+    if !config.search.enabled {
+        return Ok(());
+    }
+    sink.put(pages::search_page(&theme.tera, model, &counted_site(config, model, theme))?)
 }
 
 /// A note when the theme's `search.js` (a copy `paperpress theme eject`
