@@ -18,11 +18,6 @@ static ARXIV_URL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("the arXiv URL pattern is valid")
 });
 
-static ARXIV_ID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:arXiv:)?([a-z\-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})(v\d+)?$")
-        .expect("the arXiv id pattern is valid")
-});
-
 /// What a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkKind {
@@ -198,7 +193,40 @@ pub fn arxiv_id_from_url(url: &str) -> Option<String> {
 /// Normalises an arXiv id: drops an `arXiv:` prefix and the version.
 /// `None` when `id` is not an arXiv id.
 pub fn normalize_arxiv_id(id: &str) -> Option<String> {
-    ARXIV_ID.captures(id.trim()).map(|c| c[1].to_string())
+    arxiv_id_in(id.trim()).map(str::to_string)
+}
+
+/// The id part of `text` when all of it is an arXiv id (see
+/// [`normalize_arxiv_id`]): `2508.01234` (four digits, a dot, four or
+/// five) or `cond-mat/0412498` (an archive of lower-case letters and
+/// hyphens, perhaps a subject class `.XX`, a slash and seven digits),
+/// after an `arXiv:` prefix and before a version `v2`. Digits are ASCII.
+/// Every build asks this of every paper several times (search, feeds,
+/// citations), so it is read by hand, not by a regular expression.
+fn arxiv_id_in(text: &str) -> Option<&str> {
+    let text = text.strip_prefix("arXiv:").unwrap_or(text);
+    let bytes = text.as_bytes();
+    let digits = |from: usize| bytes[from.min(bytes.len())..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let end = if bytes.len() >= 9 && digits(0) == 4 && bytes[4] == b'.' && (4..=5).contains(&digits(5)) {
+        5 + digits(5)
+    } else {
+        let archive = bytes.iter().take_while(|&&b| b.is_ascii_lowercase() || b == b'-').count();
+        let mut at = archive;
+        let class = bytes.get(at) == Some(&b'.')
+            && bytes.len() >= at + 3
+            && bytes[at + 1..at + 3].iter().all(u8::is_ascii_uppercase);
+        if class {
+            at += 3;
+        }
+        if archive == 0 || bytes.get(at) != Some(&b'/') || digits(at + 1) != 7 {
+            return None;
+        }
+        at + 8
+    };
+    let version = &bytes[end..];
+    let versioned =
+        version.is_empty() || (version.len() > 1 && version[0] == b'v' && version[1..].iter().all(u8::is_ascii_digit));
+    versioned.then(|| &text[..end])
 }
 
 /// The abstract page of an arXiv id.
@@ -261,6 +289,55 @@ mod tests {
         assert_eq!(kind("https://gitlab.com/a/b"), LinkKind::Code);
         assert_eq!(kind("https://youtu.be/gCuUyGETbTU"), LinkKind::Project);
         assert_eq!(kind("https://arxiv.org/abs/2508.01234"), LinkKind::Arxiv);
+    }
+
+    #[test]
+    fn arxiv_ids_are_read_as_the_pattern_says() {
+        let pattern =
+            Regex::new(r"^(?:arXiv:)?([a-z\-]+(?:\.[A-Z]{2})?/[0-9]{7}|[0-9]{4}\.[0-9]{4,5})(v[0-9]+)?$").unwrap();
+        let ids = [
+            "2508.01234",
+            "2508.0123",
+            "2508.012345",
+            "2508.01234v12",
+            "2508.01234v",
+            "2508.01234V2",
+            "arXiv:2508.01234",
+            "arxiv:2508.01234",
+            "arXiv:arXiv:2508.01234",
+            "cond-mat/0412498",
+            "cond-mat/0412498v1",
+            "math.AG/0601001",
+            "math.Ag/0601001",
+            "math.AGX/0601001",
+            "-/1234567",
+            "hep-th/123456",
+            "hep-th/12345678",
+            "Hep-th/1234567",
+            "/1234567",
+            "2508.01234 ",
+            "2508.01234\n",
+            "",
+            "2508",
+            "2508.",
+            "12508.01234",
+            "2508-01234",
+            "٢٥٠٨.٠١٢٣٤",
+            "2508.01234v2x",
+            "2508.01234v2v3",
+            "a.BC/1234567v0",
+            "a.B/1234567",
+            "a./1234567",
+            "é/1234567",
+            "2508.0123é",
+            "cond-mat/0412498/",
+            "../etc/passwd",
+            "2508.01234/../x",
+        ];
+        for id in ids {
+            let expected = pattern.captures(id).map(|c| c.get(1).unwrap().as_str());
+            assert_eq!(arxiv_id_in(id), expected, "{id:?}");
+        }
     }
 
     #[test]
