@@ -54,7 +54,7 @@ const LONG_POSTINGS: usize = 4 * POSTINGS_CAP;
 const MIN_SIMILARITY: f32 = 0.05;
 
 /// What the memo file starts with: a memo of another version is not read.
-const FORMAT: &str = concat!("paperpress ", env!("CARGO_PKG_VERSION"), " related memo 2\n");
+const FORMAT: &str = concat!("paperpress ", env!("CARGO_PKG_VERSION"), " related memo 3\n");
 
 /// The memo's file, in the cache folder.
 const FILE: &str = "related.bin";
@@ -126,36 +126,36 @@ fn similar(terms: Vec<TermCounts>, order: &[usize], k: usize, memo: Option<MemoA
     let memo = memo.filter(|_| !exact);
     let fingerprint = memo.map(|m| fingerprint(order, m.keys, of, k)).unwrap_or_default();
     let previous = memo.and_then(|m| load(m.cache, fingerprint));
-    let (weights, lists, reuse) = match (memo, previous) {
+    let (weights, lists, queries, reuse) = match (memo, previous) {
         (Some(m), Some(previous)) => {
             let mut weights = previous.weights(of);
-            let vectors: Vec<Vector> = terms.par_iter().map(|doc| weights.vector(doc)).collect();
-            drop(terms);
-            match update(&weights, &vectors, &previous, m.keys, k) {
-                Some((lists, reuse, lengths)) => {
+            match update(&weights, &terms, &previous, m.keys, k) {
+                Some((lists, queries, reuse, lengths)) => {
                     weights.lengths = lengths;
-                    (weights, lists, reuse)
+                    (weights, lists, queries, reuse)
                 }
                 // Papers went or changed, or a word's postings grew long: every list anew.
                 None => {
-                    let lists = full(&mut weights, vectors, k, None);
-                    (weights, lists, Reuse { remembered: 0, analysed: n })
+                    let vectors = terms.par_iter().map(|doc| weights.vector(doc)).collect();
+                    drop(terms);
+                    let (lists, queries) = full(&mut weights, vectors, k, None);
+                    (weights, lists, queries, Reuse { remembered: 0, analysed: n })
                 }
             }
         }
         _ => {
             let mut weights = Weights::of(&terms, &order[..of], exact);
-            let vectors: Vec<Vector> = terms.par_iter().map(|doc| weights.vector(doc)).collect();
+            let vectors = terms.par_iter().map(|doc| weights.vector(doc)).collect();
             drop(terms);
             let mut in_epoch = vec![false; if exact { 0 } else { n }];
             order[..of].iter().filter(|_| !exact).for_each(|&p| in_epoch[p] = true);
-            let lists = full(&mut weights, vectors, k, (!exact).then_some(&in_epoch[..]));
-            (weights, lists, Reuse { remembered: 0, analysed: n })
+            let (lists, queries) = full(&mut weights, vectors, k, (!exact).then_some(&in_epoch[..]));
+            (weights, lists, queries, Reuse { remembered: 0, analysed: n })
         }
     };
     if let Some(m) = memo {
         log::debug!("related memo: {} lists kept, {} papers queried", reuse.remembered, reuse.analysed);
-        save(m.cache, fingerprint, m.keys, &weights, &lists);
+        save(m.cache, fingerprint, m.keys, &weights, &lists, &queries);
     }
     (lists.into_iter().map(|list| list.into_iter().map(|(d, _)| d as usize).collect()).collect(), reuse)
 }
@@ -166,6 +166,15 @@ type Scored = Vec<(u32, f32)>;
 
 /// A paper's weighed words, by word.
 type Vector = Vec<(u64, f32)>;
+
+/// A paper's weighed words, unit length, and the length they had before:
+/// what a word of the paper weighs can be worked out again from its count.
+type Weighed = (Vector, f32);
+
+/// A paper's query ([`Weights::query`]) and its vector's length before
+/// it was made unit length: what the memo keeps of each paper, so that a
+/// rebuild weighs only the words it needs of the papers it knew.
+type Query = (Vector, f32);
 
 /// How words weigh.
 #[derive(Debug, Default)]
@@ -201,21 +210,29 @@ impl Weights {
     /// that weigh words only, or in more than half, carries no similarity;
     /// on a large site a word none of them has does (it is new since the
     /// epoch) and weighs as a word of one.
-    fn vector(&self, doc: &TermCounts) -> Vector {
-        let of = self.of;
-        let mut v: Vector = doc
-            .iter()
-            .filter_map(|&(term, count)| {
-                let d = self.df.get(&term).copied().unwrap_or(0);
-                let kept = if self.exact { d >= 2 } else { d != 1 } && (d as usize) * 2 <= of;
-                kept.then(|| (term, (1.0 + (count as f32).ln()) * (of as f32 / d.max(1) as f32).ln()))
-            })
-            .collect();
+    fn vector(&self, doc: &TermCounts) -> Weighed {
+        let mut v: Vector = doc.iter().filter_map(|&(term, count)| Some((term, self.raw(term, count)?))).collect();
         let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         if norm > 0.0 {
             v.iter_mut().for_each(|(_, w)| *w /= norm);
         }
-        v
+        (v, norm)
+    }
+
+    /// What `count` times the word `term` weighs in a paper before its
+    /// vector is made unit length; `None` for a word that carries nothing.
+    fn raw(&self, term: u64, count: u32) -> Option<f32> {
+        let of = self.of;
+        let d = self.df.get(&term).copied().unwrap_or(0);
+        let kept = if self.exact { d >= 2 } else { d != 1 } && (d as usize) * 2 <= of;
+        kept.then(|| (1.0 + (count as f32).ln()) * (of as f32 / d.max(1) as f32).ln())
+    }
+
+    /// What the word `term`, `count` times in a paper whose vector had
+    /// length `norm`, weighs in its unit vector: [`Weights::vector`]'s
+    /// weight, to the bit.
+    fn weight(&self, term: u64, count: u32, norm: f32) -> Option<f32> {
+        self.raw(term, count).map(|w| if norm > 0.0 { w / norm } else { w })
     }
 
     /// The words a paper queries with, in the order its scores add them:
@@ -246,13 +263,18 @@ impl Weights {
     }
 }
 
-/// Every list, worked out from `vectors`. On a large site the bars are
-/// set first from the papers `in_epoch`, when given; the postings' lengths
-/// and long words are counted.
-fn full(weights: &mut Weights, vectors: Vec<Vector>, k: usize, in_epoch: Option<&[bool]>) -> Vec<Scored> {
+/// Every list, worked out from `vectors`, and every paper's query. On a
+/// large site the bars are set first from the papers `in_epoch`, when
+/// given; the postings' lengths and long words are counted.
+fn full(
+    weights: &mut Weights,
+    vectors: Vec<Weighed>,
+    k: usize,
+    in_epoch: Option<&[bool]>,
+) -> (Vec<Scored>, Vec<Query>) {
     let n = vectors.len();
-    let queries: Vec<Vector> = vectors.par_iter().map(|v| weights.query(v)).collect();
-    let mut postings = postings(vectors, |_| true);
+    let queries: Vec<Query> = vectors.par_iter().map(|(v, norm)| (weights.query(v), *norm)).collect();
+    let mut postings = postings(vectors.into_iter().map(|(v, _)| v), |_| true);
     if !weights.exact {
         if let Some(in_epoch) = in_epoch {
             weights.bars = postings.par_iter().filter_map(|(&term, list)| Some((term, bar(list, in_epoch)?))).collect();
@@ -263,7 +285,9 @@ fn full(weights: &mut Weights, vectors: Vec<Vector>, k: usize, in_epoch: Option<
         weights.long = weights.lengths.iter().filter(|&(_, &l)| l as usize > LONG_POSTINGS).map(|(&t, _)| t).collect();
         postings.retain(|term, _| !weights.long.contains(term));
     }
-    query_all(&queries, &postings, (0..n).collect(), k).into_iter().map(Option::unwrap_or_default).collect()
+    let lists =
+        query_all(&queries, &postings, (0..n).collect(), k).into_iter().map(Option::unwrap_or_default).collect();
+    (lists, queries)
 }
 
 /// The postings of the words `wanted` picks, papers in order; each
@@ -296,7 +320,7 @@ fn bar(list: &Scored, in_epoch: &[bool]) -> Option<f32> {
 
 /// The lists of `papers`, each `None` where not asked for.
 fn query_all(
-    queries: &[Vector],
+    queries: &[Query],
     postings: &FxHashMap<u64, Scored>,
     papers: Vec<usize>,
     k: usize,
@@ -308,7 +332,7 @@ fn query_all(
         .map_init(
             || (vec![0f32; n], Vec::new()),
             |(scores, touched), i| {
-                let found = scores_over(&queries[i], postings, scores, touched, i);
+                let found = scores_over(&queries[i].0, postings, scores, touched, i);
                 (i, best_of(found, k))
             },
         )
@@ -346,19 +370,20 @@ fn scores_over(
         .collect()
 }
 
+/// What [`update`] gives: every list, every query, how many lists were
+/// kept, and each word's postings length.
+type Updated = (Vec<Scored>, Vec<Query>, Reuse, FxHashMap<u64, u32>);
+
 /// Every list, from the last build's where it holds, when the site only
 /// gained papers: a paper it knew keeps its list merged with the new
-/// papers that score for it, and a new paper is queried; with the lengths
-/// of the postings now. `None` when papers went or changed (a list may
-/// need a paper it did not keep) or a word's postings grew long (scores
-/// that held it change): the caller works out every list.
-fn update(
-    weights: &Weights,
-    vectors: &[Vector],
-    previous: &Memo,
-    keys: &[u128],
-    k: usize,
-) -> Option<(Vec<Scored>, Reuse, FxHashMap<u64, u32>)> {
+/// papers that score for it, and a new paper is queried; with every
+/// paper's query and the lengths of the postings now. Only the new papers
+/// are weighed whole: a paper the memo knew brings its query, and its
+/// weights for the words the new papers ask for. `None` when papers went
+/// or changed (a list may need a paper it did not keep) or a word's
+/// postings grew long (scores that held it change): the caller works out
+/// every list.
+fn update(weights: &Weights, terms: &[TermCounts], previous: &Memo, keys: &[u128], k: usize) -> Option<Updated> {
     let n = keys.len();
     let now: FxHashMap<u128, u32> = keys.iter().enumerate().map(|(i, &key)| (key, i as u32)).collect();
     // Where each paper of the last build is now; all of them must be there
@@ -371,11 +396,13 @@ fn update(
     for (p, &at) in moved.iter().enumerate() {
         before[at as usize] = Some(p);
     }
+    let new: Vec<usize> = (0..n).filter(|&i| before[i].is_none()).collect();
+    let vectors: FxHashMap<usize, Weighed> = new.par_iter().map(|&i| (i, weights.vector(&terms[i]))).collect();
     // The new papers of each word, in the order a query meets them, and
     // the words' postings as long as they are now.
     let mut fresh: FxHashMap<u64, Scored> = FxHashMap::default();
     let mut lengths = weights.lengths.clone();
-    for (doc, vector) in vectors.iter().enumerate().filter(|(i, _)| before[*i].is_none()) {
+    for (doc, (vector, _)) in new.iter().map(|i| (*i, &vectors[i])) {
         for &(term, w) in vector.iter().filter(|&&(term, w)| weights.reaches(term, w)) {
             let length = lengths.entry(term).or_default();
             *length += 1;
@@ -387,7 +414,16 @@ fn update(
             }
         }
     }
-    let queries: Vec<Vector> = vectors.par_iter().map(|v| weights.query(v)).collect();
+    let queries: Vec<Query> = (0..n)
+        .into_par_iter()
+        .map(|i| match before[i] {
+            Some(p) => previous.query(p),
+            None => {
+                let (vector, norm) = &vectors[&i];
+                (weights.query(vector), *norm)
+            }
+        })
+        .collect();
     let kept: Vec<Option<Scored>> = (0..n)
         .into_par_iter()
         .map_init(
@@ -395,20 +431,32 @@ fn update(
             |(scores, touched), i| {
                 let mut list: Scored = Vec::with_capacity(k + 4);
                 list.extend(previous.list(before[i]?).map(|(p, score)| (moved[p], score)));
-                list.extend(scores_over(&queries[i], &fresh, scores, touched, i));
+                list.extend(scores_over(&queries[i].0, &fresh, scores, touched, i));
                 Some(best_of(list, k))
             },
         )
         .collect();
-    let again: Vec<usize> = (0..n).filter(|&i| kept[i].is_none()).collect();
-    let reuse = Reuse { remembered: n - again.len(), analysed: again.len() };
-    // Only the words the new papers ask for need their postings.
-    let asked: FxHashSet<u64> = again.iter().flat_map(|&i| queries[i].iter().map(|&(t, _)| t)).collect();
-    let mut postings = postings(vectors.iter().map(|v| v.iter().copied()), |term| asked.contains(&term));
+    let reuse = Reuse { remembered: n - new.len(), analysed: new.len() };
+    // Only the words the new papers ask for need their postings: each
+    // paper's weight for them, from its vector when it is new, else from
+    // its counts and the length its vector had.
+    let asked: FxHashSet<u64> = new.iter().flat_map(|&i| queries[i].0.iter().map(|&(t, _)| t)).collect();
+    let weighed: Vec<Vector> = (0..n)
+        .into_par_iter()
+        .map(|i| match vectors.get(&i) {
+            Some((vector, _)) => vector.iter().copied().filter(|(t, _)| asked.contains(t)).collect(),
+            None => terms[i]
+                .iter()
+                .filter(|(t, _)| asked.contains(t))
+                .filter_map(|&(t, count)| Some((t, weights.weight(t, count, queries[i].1)?)))
+                .collect(),
+        })
+        .collect();
+    let mut postings = postings(weighed, |_| true);
     postings.iter_mut().for_each(|(term, list)| weights.prune(*term, list));
-    let queried = query_all(&queries, &postings, again, k);
+    let queried = query_all(&queries, &postings, new, k);
     let lists = kept.into_iter().zip(queried).map(|(kept, queried)| kept.or(queried).unwrap_or_default()).collect();
-    Some((lists, reuse, lengths))
+    Some((lists, queries, reuse, lengths))
 }
 
 /// The `k` best of `candidates`, by score, ties by index.
@@ -469,6 +517,16 @@ struct Memo {
     length_terms: Vec<u64>,
     #[serde(with = "packed_u32")]
     lengths: Vec<u32>,
+    /// Per paper, its vector's length before it was made unit length
+    /// (bits), and where its query ends in `query_terms` and `query_weights`.
+    #[serde(with = "packed_u32")]
+    norms: Vec<u32>,
+    #[serde(with = "packed_u32")]
+    query_ends: Vec<u32>,
+    #[serde(with = "packed_u64")]
+    query_terms: Vec<u64>,
+    #[serde(with = "packed_u32")]
+    query_weights: Vec<u32>,
 }
 
 impl Memo {
@@ -484,6 +542,18 @@ impl Memo {
         let start = if paper == 0 { 0 } else { self.ends[paper - 1] as usize };
         let end = self.ends[paper] as usize;
         (start..end).map(|j| (self.neighbours[j] as usize, f32::from_bits(self.scores[j])))
+    }
+
+    /// Paper `paper`'s query and its vector's length.
+    fn query(&self, paper: usize) -> Query {
+        let start = if paper == 0 { 0 } else { self.query_ends[paper - 1] as usize };
+        let range = start..self.query_ends[paper] as usize;
+        let query = self.query_terms[range.clone()]
+            .iter()
+            .zip(&self.query_weights[range])
+            .map(|(&t, &w)| (t, f32::from_bits(w)))
+            .collect();
+        (query, f32::from_bits(self.norms[paper]))
     }
 
     /// The weights it was made with, over `of` papers.
@@ -515,6 +585,11 @@ impl Memo {
             && self.ends.windows(2).all(|w| w[0] <= w[1])
             && self.ends.last().map_or(0, |&e| e as usize) == self.neighbours.len()
             && self.neighbours.iter().all(|&p| (p as usize) < n)
+            && self.norms.len() == n
+            && self.query_ends.len() == n
+            && self.query_ends.windows(2).all(|w| w[0] <= w[1])
+            && self.query_ends.last().map_or(0, |&e| e as usize) == self.query_terms.len()
+            && self.query_weights.len() == self.query_terms.len()
     }
 }
 
@@ -529,7 +604,7 @@ fn load(cache: &Path, fingerprint: u64) -> Option<Memo> {
 
 /// Replaces the memo by this build's lists: best effort, as a memo that
 /// cannot be written only means every list is worked out next time.
-fn save(cache: &Path, fingerprint: u64, keys: &[u128], weights: &Weights, lists: &[Scored]) {
+fn save(cache: &Path, fingerprint: u64, keys: &[u128], weights: &Weights, lists: &[Scored], queries: &[Query]) {
     let mut memo = Memo { fingerprint, ..Memo::default() };
     // Sorted, so that the same weights give the same file.
     let mut df: Vec<(u64, u32)> = weights.df.iter().map(|(&t, &d)| (t, d)).collect();
@@ -541,11 +616,15 @@ fn save(cache: &Path, fingerprint: u64, keys: &[u128], weights: &Weights, lists:
     let mut lengths: Vec<(u64, u32)> = weights.lengths.iter().map(|(&t, &l)| (t, l)).collect();
     lengths.sort_unstable();
     (memo.length_terms, memo.lengths) = lengths.into_iter().unzip();
-    for (key, list) in keys.iter().zip(lists) {
+    for ((key, list), (query, norm)) in keys.iter().zip(lists).zip(queries) {
         memo.keys.extend([(key >> 64) as u64, *key as u64]);
         memo.neighbours.extend(list.iter().map(|&(d, _)| d));
         memo.scores.extend(list.iter().map(|&(_, s)| s.to_bits()));
         memo.ends.push(memo.neighbours.len() as u32);
+        memo.norms.push(norm.to_bits());
+        memo.query_terms.extend(query.iter().map(|&(t, _)| t));
+        memo.query_weights.extend(query.iter().map(|&(_, w)| w.to_bits()));
+        memo.query_ends.push(memo.query_terms.len() as u32);
     }
     let _ = crate::cache_file::write(&path(cache), FORMAT, &memo);
 }
