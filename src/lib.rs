@@ -428,6 +428,15 @@ impl sink::Sink for Progress<'_> {
         Ok(())
     }
 
+    fn put_made(&self, path: &str, reads: u64, make: &mut dyn FnMut() -> sink::OutputFile) -> Result<()> {
+        let page = path.ends_with(".html");
+        self.sink.put_made(path, reads, make)?;
+        if page {
+            self.bar.inc(1);
+        }
+        Ok(())
+    }
+
     fn paths(&self) -> Vec<String> {
         self.sink.paths()
     }

@@ -27,6 +27,16 @@ pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> Result<()>;
     /// The paths of the files taken so far, sorted.
     fn paths(&self) -> Vec<String>;
+    /// Takes the file at `path` that `make` makes from inputs whose hash
+    /// is `reads` (everything its bytes depend on in this build of
+    /// paperpress and this configuration). A sink that knows the output
+    /// holds that file already (an incremental build whose record says it
+    /// was made from the same inputs) keeps it and never calls `make`;
+    /// the others make it and take it.
+    fn put_made(&self, path: &str, reads: u64, make: &mut dyn FnMut() -> OutputFile) -> Result<()> {
+        let _ = (path, reads);
+        self.put(make())
+    }
 }
 
 /// The output paths a build has written so far, with their sizes. No two

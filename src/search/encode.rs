@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::analyze::{Analysis, index_order};
+use super::analyze::{Analysis, Postings, index_order};
 use super::{DIR, FIELDS, SearchDoc};
 use crate::config::SearchConfig;
 use crate::error::Result;
@@ -91,6 +91,19 @@ impl Names {
             docs.iter().all(|d| d.url.len() >= 12 && d.url.starts_with(affixes[0]) && d.url.ends_with(affixes[1]));
         let url_affixes = if shared { affixes.map(String::from) } else { [String::new(), String::new()] };
         Names { topics, numbers, url_affixes }
+    }
+
+    /// A hash of everything the display records of `docs` are made from.
+    fn records_hash(&self, docs: &[SearchDoc]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = twox_hash::XxHash3_64::new();
+        self.url_affixes.hash(&mut hasher);
+        for doc in docs {
+            (&doc.title, &doc.url, &doc.date, &doc.abstract_text, &doc.authors, &doc.code).hash(&mut hasher);
+            doc.topics.iter().for_each(|t| self.numbers[t].hash(&mut hasher));
+            hasher.write_u8(0xff);
+        }
+        hasher.finish()
     }
 
     fn record<'a>(&self, doc: &'a SearchDoc) -> DocRecord<'a> {
@@ -179,6 +192,9 @@ pub(super) struct Written {
     pub(super) docs: usize,
     pub(super) stems: usize,
     pub(super) files: usize,
+    /// Files made: all but those an incremental build kept.
+    pub(super) made: usize,
+    /// Bytes of the files made.
     pub(super) bytes: usize,
 }
 
@@ -197,18 +213,32 @@ pub(super) fn write(
     let numbers: Vec<usize> =
         all_stems.iter().enumerate().filter(|(_, s)| s.chars().all(|c| c <= '\u{ffff}')).map(|(i, _)| i).collect();
     let stems: Vec<&str> = numbers.iter().map(|&i| all_stems[i].as_str()).collect();
-    let lists: Vec<[String; 4]> = numbers
-        .par_iter()
-        .map(|&stem| {
-            std::array::from_fn(|field| {
-                let (papers, counts) = postings[field].of(stem);
-                posting_list(papers, counts, &lengths, field)
+    // The posting lists of the stems `range` of `stems`.
+    let lists = |range: Range<usize>| -> Vec<[String; 4]> {
+        numbers[range]
+            .iter()
+            .map(|&stem| {
+                std::array::from_fn(|field| {
+                    let (papers, counts) = postings[field].of(stem);
+                    posting_list(papers, counts, &lengths, field)
+                })
             })
+            .collect()
+    };
+    // Each stem's bytes in a shard, counted without writing its lists.
+    let sizes: Vec<usize> = numbers
+        .par_iter()
+        .zip(&stems)
+        .map(|(&stem, s)| {
+            let lists: usize = (0..4)
+                .map(|field| {
+                    let (papers, counts) = postings[field].of(stem);
+                    posting_list_len(papers, counts, &lengths, field) + 3
+                })
+                .sum();
+            s.len() + 3 + lists
         })
         .collect();
-    drop(postings);
-    let sizes: Vec<usize> =
-        stems.iter().zip(&lists).map(|(s, l)| s.len() + 3 + l.iter().map(|p| p.len() + 3).sum::<usize>()).collect();
     let docs_size: usize = docs.iter().map(|d| d.title.len() + d.url.len() + d.abstract_text.len() + 32).sum();
     let mut meta = Meta {
         format: FORMAT,
@@ -228,20 +258,34 @@ pub(super) fn write(
         ids: None,
     };
     let paper_count = docs.len();
-    let (files, bytes) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let (files, made, bytes) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0));
+    let make = |file: OutputFile| {
+        made.fetch_add(1, Relaxed);
+        bytes.fetch_add(file.bytes.len(), Relaxed);
+        file
+    };
     let put = |file: OutputFile| {
         files.fetch_add(1, Relaxed);
-        bytes.fetch_add(file.bytes.len(), Relaxed);
-        sink.put(file)
+        sink.put(make(file))
+    };
+    // A file made from inputs that hash to `reads`: an incremental build
+    // keeps it when the last build's was made from the same.
+    let put_made = |name: &str, reads: u64, file: &mut dyn FnMut() -> OutputFile| {
+        files.fetch_add(1, Relaxed);
+        sink.put_made(&format!("{DIR}/{name}.js"), reads, &mut || make(file()))
     };
     if sizes.iter().sum::<usize>() + docs_size <= config.split_above_kb * 1024 {
+        let lists = lists(0..stems.len());
         meta.shard = Some(shard(&stems, &lists, 0..stems.len(), true));
         meta.doc_list = Some(docs.iter().map(|d| meta.names.record(d)).collect());
         meta.ids = Some(id_groups(&docs));
         put(script("index", &meta))?;
     } else {
         docs.par_chunks(DOCS_PER_FILE).enumerate().try_for_each(|(i, chunk)| {
-            put(script(&format!("d{i}"), &chunk.iter().map(|d| meta.names.record(d)).collect::<Vec<_>>()))
+            let name = format!("d{i}");
+            put_made(&name, meta.names.records_hash(chunk), &mut || {
+                script(&name, &chunk.iter().map(|d| meta.names.record(d)).collect::<Vec<_>>())
+            })
         })?;
         let groups = id_groups(&docs);
         for (group, ids) in &groups {
@@ -252,15 +296,27 @@ pub(super) fn write(
         let ranges = partition(&stems, &sizes, SHARD_BYTES);
         let names = shard_names(&stems, &ranges);
         ranges.par_iter().zip(&names).try_for_each(|(r, name)| {
-            put(script(&format!("s{name}"), &shard(&stems, &lists, r.clone(), false)))?;
-            put(script(&format!("v{name}"), &&stems[r.clone()]))
+            let reads = postings_hash(&numbers[r.clone()], &postings, &lengths);
+            put_made(&format!("s{name}"), reads, &mut || {
+                let lists = lists(r.clone());
+                script(&format!("s{name}"), &shard(&stems[r.clone()], &lists, 0..r.len(), false))
+            })?;
+            put_made(&format!("v{name}"), stems_hash(&stems[r.clone()]), &mut || {
+                script(&format!("v{name}"), &&stems[r.clone()])
+            })
         })?;
         meta.shard_keys = Some(ranges.iter().map(|r| shard_key(&stems, r.start)).collect());
         meta.shard_names = Some(names);
         meta.vocab = true;
         put(script("index", &meta))?;
     }
-    Ok(Written { docs: paper_count, stems: all_stems.len(), files: files.into_inner(), bytes: bytes.into_inner() })
+    Ok(Written {
+        docs: paper_count,
+        stems: all_stems.len(),
+        files: files.into_inner(),
+        made: made.into_inner(),
+        bytes: bytes.into_inner(),
+    })
 }
 
 /// A posting list: the number of papers, the gaps between their numbers,
@@ -284,6 +340,54 @@ fn posting_list(papers: &[u32], counts: &[u32], lengths: &[[u32; 4]], field: usi
         push_number(&mut out, lengths[paper as usize][field]);
     }
     out
+}
+
+/// The length of [`posting_list`]'s list, without writing it.
+fn posting_list_len(papers: &[u32], counts: &[u32], lengths: &[[u32; 4]], field: usize) -> usize {
+    if papers.is_empty() {
+        return 0;
+    }
+    let mut len = number_len(papers.len() as u32);
+    let mut next = 0;
+    for &paper in papers {
+        len += number_len(paper - next);
+        next = paper + 1;
+    }
+    len + counts.iter().map(|&c| number_len(c - 1)).sum::<usize>()
+        + papers.iter().map(|&p| number_len(lengths[p as usize][field])).sum::<usize>()
+}
+
+/// The digits [`push_number`] writes for `value`.
+fn number_len(value: u32) -> usize {
+    // Five bits a digit, and one digit for 0.
+    (32 - value.leading_zeros()).div_ceil(5).max(1) as usize
+}
+
+/// A hash of everything the postings file of the stems `numbers` is
+/// made from: each stem's papers, counts and field lengths, per field.
+fn postings_hash(numbers: &[usize], postings: &[Postings], lengths: &[[u32; 4]]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = twox_hash::XxHash3_64::new();
+    for &stem in numbers {
+        for (field, postings) in postings.iter().enumerate() {
+            let (papers, counts) = postings.of(stem);
+            hasher.write_usize(papers.len());
+            hasher.write(bytemuck::cast_slice(papers));
+            hasher.write(bytemuck::cast_slice(counts));
+            for &paper in papers {
+                hasher.write_u32(lengths[paper as usize][field]);
+            }
+        }
+    }
+    hasher.finish()
+}
+
+/// A hash of a run of stems, which its stems file is made from.
+fn stems_hash(stems: &[&str]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = twox_hash::XxHash3_64::new();
+    stems.hash(&mut hasher);
+    hasher.finish()
 }
 
 fn push_number(out: &mut String, mut value: u32) {
@@ -433,6 +537,32 @@ mod tests {
         let list = posting_list(&[1, 3], &[1, 40], &lengths, 3);
         assert_eq!(decode(&list), [2, 1, 1, 0, 39, 70, 1200]);
         assert_eq!(posting_list(&[], &[], &lengths, 3), "");
+    }
+
+    #[test]
+    fn a_posting_list_is_as_long_as_counted() {
+        let lengths: Vec<[u32; 4]> =
+            (0..40_000u32).map(|p| [p % 7, p * 13 % 5000, 0, p.wrapping_mul(2654435761) >> 8]).collect();
+        for papers in [
+            vec![],
+            vec![0],
+            vec![31],
+            vec![32],
+            vec![1023, 1024, 1056],
+            vec![0, 1, 2, 39_999],
+            (0..400).map(|p| p * 97).collect(),
+        ] {
+            let counts: Vec<u32> = papers.iter().map(|&p| 1 + p % 1500).collect();
+            for field in 0..4 {
+                let list = posting_list(&papers, &counts, &lengths, field);
+                assert_eq!(posting_list_len(&papers, &counts, &lengths, field), list.len(), "{papers:?} {field}");
+            }
+        }
+        for value in [0, 1, 31, 32, 1023, 1024, 32_767, 32_768, u32::MAX] {
+            let mut out = String::new();
+            push_number(&mut out, value);
+            assert_eq!(number_len(value), out.len(), "{value}");
+        }
     }
 
     #[test]

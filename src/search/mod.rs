@@ -108,10 +108,11 @@ pub fn write(mut docs: Vec<SearchDoc>, config: &SearchConfig, sink: &dyn Sink, c
     };
     let stats = stats?;
     log::debug!(
-        "search index: {} papers, {} stems, {} files, {} bytes; analysis {:.1} ms, encoding {:.1} ms",
+        "search index: {} papers, {} stems, {} files ({} made, {} bytes); analysis {:.1} ms, encoding {:.1} ms",
         stats.docs,
         stats.stems,
         stats.files,
+        stats.made,
         stats.bytes,
         analysed.as_secs_f64() * 1000.0,
         (start.elapsed() - analysed).as_secs_f64() * 1000.0,
