@@ -289,7 +289,8 @@ pub(super) fn write(
         })?;
         let groups = id_groups(&docs);
         for (group, ids) in &groups {
-            put(script(&format!("i{group}"), ids))?;
+            let name = format!("i{group}");
+            put_made(&name, ids_hash(ids), &mut || script(&name, ids))?;
         }
         meta.id_groups = Some(groups.into_keys().collect());
         drop(docs);
@@ -379,6 +380,15 @@ fn postings_hash(numbers: &[usize], postings: &[Postings], lengths: &[[u32; 4]])
             }
         }
     }
+    hasher.finish()
+}
+
+/// A hash of a group of arXiv ids and their papers' numbers, which its
+/// file is made from.
+fn ids_hash(ids: &BTreeMap<&str, usize>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = twox_hash::XxHash3_64::new();
+    ids.hash(&mut hasher);
     hasher.finish()
 }
 
