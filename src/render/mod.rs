@@ -248,8 +248,16 @@ pub fn render_search_index(
     if !config.search.enabled {
         return Ok(());
     }
-    let docs = crate::timed("search documents", || search_docs(model));
-    search::write(docs, &config.search, sink, cache)
+    match cache {
+        // The memo in the cache folder knows most papers: their titles and
+        // abstracts are made only if the index needs them.
+        Some(cache) => {
+            let (outlines, keys) = crate::timed("search documents", || search_outlines(model));
+            let texts = |i: usize| search_texts(&model.papers[i]);
+            search::write_lazily(outlines, search::Lazy { keys, texts: &texts }, &config.search, sink, cache)
+        }
+        None => search::write(crate::timed("search documents", || search_docs(model)), &config.search, sink),
+    }
 }
 
 /// The search page (`search.html`), when search is on.
@@ -346,19 +354,53 @@ fn search_docs(model: &Model) -> Vec<search::SearchDoc> {
         .collect()
 }
 
+/// Every paper as the search index holds it, without its title and
+/// abstract, and its key: a hash of everything its document is made from.
+fn search_outlines(model: &Model) -> (Vec<search::SearchDoc>, Vec<u128>) {
+    model
+        .papers
+        .par_iter()
+        .enumerate()
+        .map(|(i, paper)| {
+            let topics: Vec<String> =
+                model.topics.of_paper[i].iter().map(|&t| model.topics.topics[t].name.clone()).collect();
+            let key = crate::cache_file::hash128(&(
+                &paper.title,
+                &paper.body,
+                &paper.authors,
+                &topics,
+                &paper.id,
+                paper.date(),
+                paper.code.first(),
+                paper_url(paper),
+            ));
+            (search_outline(paper, topics), key)
+        })
+        .unzip()
+}
+
+/// A paper's title and abstract as the search index holds them.
+fn search_texts(paper: &Paper) -> (String, String) {
+    // Sized to fit: 100,000 of them are held at once while the index is built.
+    let mut text = markdown::to_plain_text(&paper.body);
+    text.shrink_to_fit();
+    (crate::math::plain_text(&paper.title), text)
+}
+
 /// A paper as the search index holds it, with the names of its topics.
 pub fn search_doc(paper: &Paper, topics: Vec<String>) -> search::SearchDoc {
+    let (title, abstract_text) = search_texts(paper);
+    search::SearchDoc { title, abstract_text, ..search_outline(paper, topics) }
+}
+
+/// [`search_doc`] without the title and abstract.
+fn search_outline(paper: &Paper, topics: Vec<String>) -> search::SearchDoc {
     search::SearchDoc {
         url: paper_url(paper),
-        title: crate::math::plain_text(&paper.title),
+        title: String::new(),
         authors: paper.authors.clone(),
         topics,
-        abstract_text: {
-            // Sized to fit: 100,000 of them are held at once while the index is built.
-            let mut text = markdown::to_plain_text(&paper.body);
-            text.shrink_to_fit();
-            text
-        },
+        abstract_text: String::new(),
         date: paper.date().to_string(),
         arxiv_id: crate::links::normalize_arxiv_id(&paper.id),
         code: paper.code.first().cloned(),

@@ -106,6 +106,21 @@ impl Names {
         hasher.finish()
     }
 
+    /// [`Names::records_hash`] for papers whose keys are `keys` (a key
+    /// stands for everything a paper's document holds; the topics' numbers
+    /// are this index's).
+    fn keyed_records_hash(&self, docs: &[SearchDoc], keys: &[u128]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = twox_hash::XxHash3_64::new();
+        self.url_affixes.hash(&mut hasher);
+        for (doc, key) in docs.iter().zip(keys) {
+            key.hash(&mut hasher);
+            doc.topics.iter().for_each(|t| self.numbers[t].hash(&mut hasher));
+            hasher.write_u8(0xff);
+        }
+        hasher.finish()
+    }
+
     fn record<'a>(&self, doc: &'a SearchDoc) -> DocRecord<'a> {
         let short = crate::paper::listed_authors(&doc.authors);
         let code = doc.code.as_deref().unwrap_or("");
@@ -198,15 +213,38 @@ pub(super) struct Written {
     pub(super) bytes: usize,
 }
 
+/// The numbered papers, as [`write`] takes them.
+pub(super) struct Docs<'a> {
+    /// Every paper's document, some perhaps without title and abstract.
+    pub(super) docs: Vec<SearchDoc>,
+    /// Per paper, whether its document has its title and abstract.
+    pub(super) filled: Vec<bool>,
+    /// Per paper, its key (see [`super::Lazy`]), when the caller gave keys.
+    pub(super) keys: Option<&'a [u128]>,
+    /// Puts paper `j`'s title and abstract into its document.
+    pub(super) fill: &'a (dyn Fn(&mut SearchDoc, usize) + Sync),
+}
+
+impl Docs<'_> {
+    /// Papers `range` with their titles and abstracts.
+    fn filled(&self, range: Range<usize>) -> Cow<'_, [SearchDoc]> {
+        if self.filled[range.clone()].iter().all(|&f| f) {
+            return Cow::Borrowed(&self.docs[range]);
+        }
+        let mut docs = self.docs[range.clone()].to_vec();
+        for (doc, j) in docs.iter_mut().zip(range) {
+            if !self.filled[j] {
+                (self.fill)(doc, j);
+            }
+        }
+        Cow::Owned(docs)
+    }
+}
+
 /// Writes the index files of the analysed, numbered `docs` into `sink`.
 /// A split index is written in the order that frees memory soonest: the
 /// display data (then the papers' text is dropped), then the shards.
-pub(super) fn write(
-    analysis: Analysis,
-    docs: Vec<SearchDoc>,
-    config: &SearchConfig,
-    sink: &dyn Sink,
-) -> Result<Written> {
+pub(super) fn write(analysis: Analysis, docs: Docs, config: &SearchConfig, sink: &dyn Sink) -> Result<Written> {
     let Analysis { stems: all_stems, lengths, postings } = analysis;
     // elasticlunr.js walks its token tree by UTF-16 unit, so a stem with a
     // character outside the BMP can never match there: leave it out.
@@ -239,7 +277,24 @@ pub(super) fn write(
             s.len() + 3 + lists
         })
         .collect();
-    let docs_size: usize = docs.iter().map(|d| d.title.len() + d.url.len() + d.abstract_text.len() + 32).sum();
+    // Whether the index is small enough for one file; the display data
+    // counts only when the postings alone are, and needs every paper's
+    // title and abstract then.
+    let postings_size: usize = sizes.iter().sum();
+    let threshold = config.split_above_kb * 1024;
+    let mut docs = docs;
+    if postings_size <= threshold && docs.filled.iter().any(|&f| !f) {
+        let all = docs.filled(0..docs.docs.len()).into_owned();
+        docs.docs = all;
+        docs.filled.iter_mut().for_each(|f| *f = true);
+    }
+    let docs_size: usize = if postings_size <= threshold {
+        docs.docs.iter().map(|d| d.title.len() + d.url.len() + d.abstract_text.len() + 32).sum()
+    } else {
+        0
+    };
+    let lazy = docs;
+    let docs = &lazy.docs;
     let mut meta = Meta {
         format: FORMAT,
         docs: docs.len(),
@@ -248,7 +303,7 @@ pub(super) fn write(
         bool: if config.use_boolean_and { "AND" } else { "OR" },
         expand: config.expand,
         docs_per_file: DOCS_PER_FILE,
-        names: Names::of(&docs),
+        names: Names::of(docs),
         shard_keys: None,
         shard_names: None,
         vocab: false,
@@ -274,26 +329,37 @@ pub(super) fn write(
         files.fetch_add(1, Relaxed);
         sink.put_made(&format!("{DIR}/{name}.js"), reads, &mut || make(file()))
     };
-    if sizes.iter().sum::<usize>() + docs_size <= config.split_above_kb * 1024 {
+    if postings_size + docs_size <= threshold {
         let lists = lists(0..stems.len());
-        meta.shard = Some(shard(&stems, &lists, 0..stems.len(), true));
-        meta.doc_list = Some(docs.iter().map(|d| meta.names.record(d)).collect());
-        meta.ids = Some(id_groups(&docs));
-        put(script("index", &meta))?;
+        let doc_list = Some(docs.iter().map(|d| meta.names.record(d)).collect());
+        let whole = Meta {
+            shard: Some(shard(&stems, &lists, 0..stems.len(), true)),
+            doc_list,
+            ids: Some(id_groups(docs)),
+            ..meta
+        };
+        put(script("index", &whole))?;
     } else {
-        docs.par_chunks(DOCS_PER_FILE).enumerate().try_for_each(|(i, chunk)| {
+        let chunks: Vec<Range<usize>> =
+            (0..docs.len()).step_by(DOCS_PER_FILE).map(|at| at..(at + DOCS_PER_FILE).min(docs.len())).collect();
+        chunks.par_iter().enumerate().try_for_each(|(i, range)| {
             let name = format!("d{i}");
-            put_made(&name, meta.names.records_hash(chunk), &mut || {
+            let reads = match lazy.keys {
+                Some(keys) => meta.names.keyed_records_hash(&docs[range.clone()], &keys[range.clone()]),
+                None => meta.names.records_hash(&docs[range.clone()]),
+            };
+            put_made(&name, reads, &mut || {
+                let chunk = lazy.filled(range.clone());
                 script(&name, &chunk.iter().map(|d| meta.names.record(d)).collect::<Vec<_>>())
             })
         })?;
-        let groups = id_groups(&docs);
+        let groups = id_groups(docs);
         for (group, ids) in &groups {
             let name = format!("i{group}");
             put_made(&name, ids_hash(ids), &mut || script(&name, ids))?;
         }
         meta.id_groups = Some(groups.into_keys().collect());
-        drop(docs);
+        drop(lazy);
         let ranges = partition(&stems, &sizes, SHARD_BYTES);
         let names = shard_names(&stems, &ranges);
         ranges.par_iter().zip(&names).try_for_each(|(r, name)| {

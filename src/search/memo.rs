@@ -3,7 +3,10 @@
 //! only the papers whose title, authors, topics or abstract changed.
 //!
 //! A paper's terms depend on its four field texts alone, so an entry is
-//! found by a 128-bit hash of them, wherever the paper is numbered now.
+//! found by the paper's key (a 128-bit hash of everything its document is
+//! made from, which the caller gives), wherever the paper is numbered now;
+//! the papers the memo does not know are the only ones whose texts are
+//! made and analysed.
 //! The stems of the remembered papers and of the analysed ones are merged
 //! in [`index_order`](super::analyze::index_order) and both sides renumbered
 //! (the maps only ever grow, so each paper's terms stay sorted); the
@@ -14,7 +17,6 @@
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -22,7 +24,7 @@ use super::analyze::{self, Terms, index_order};
 pub use crate::cache_file::Reuse;
 
 /// What the memo file starts with: a memo of another version is not read.
-const FORMAT: &str = concat!("paperpress ", env!("CARGO_PKG_VERSION"), " search memo 1\n");
+const FORMAT: &str = concat!("paperpress ", env!("CARGO_PKG_VERSION"), " search memo 2\n");
 
 /// The memo's file, in the cache folder.
 const FILE: &str = "search.bin";
@@ -32,11 +34,6 @@ const FILE: &str = "search.bin";
 struct Memo {
     hashes: Vec<u128>,
     terms: Terms,
-}
-
-/// A hash of one paper's field texts.
-fn fields_hash<T: AsRef<str>>(fields: &[T; 4]) -> u128 {
-    crate::cache_file::hash128(&fields.each_ref().map(AsRef::as_ref))
 }
 
 /// The memo file in the cache folder `cache`.
@@ -56,24 +53,42 @@ struct MemoRef<'a> {
     terms: &'a Terms,
 }
 
-/// The terms of `texts`, taken from the memo in `cache` where it has a
-/// paper's field texts, analysed otherwise; and the hash of each paper's
-/// texts, for [`save`].
-pub(super) fn terms<T: AsRef<str> + Sync>(texts: &[[T; 4]], cache: &Path) -> (Terms, Vec<u128>, Reuse) {
+/// What the memo in `cache` knows of the papers whose keys are `keys`
+/// (a hash of everything each paper's document holds, in index order).
+pub(super) fn recall(keys: &[u128], cache: &Path) -> Recalled {
     let memo: Memo = std::fs::read(path(cache))
         .ok()
         .and_then(|bytes| crate::cache_file::decode(FORMAT, &bytes))
         .filter(|memo: &Memo| well_formed(memo))
         .unwrap_or_default();
-    let hashes: Vec<u128> = texts.par_iter().map(fields_hash).collect();
-    let (terms, reuse) = with_memo(texts, &hashes, memo);
-    (terms, hashes, reuse)
+    let known: FxHashMap<u128, usize> = memo.hashes.iter().enumerate().map(|(i, &h)| (h, i)).collect();
+    let found = keys.iter().map(|h| known.get(h).copied()).collect();
+    Recalled { memo, found }
+}
+
+/// The memo, and where each paper's entry is in it.
+pub(super) struct Recalled {
+    memo: Memo,
+    found: Vec<Option<usize>>,
+}
+
+impl Recalled {
+    /// The papers the memo does not know, ascending.
+    pub(super) fn missing(&self) -> Vec<usize> {
+        (0..self.found.len()).filter(|&j| self.found[j].is_none()).collect()
+    }
+
+    /// Every paper's terms: the memo's where it knows the paper, else
+    /// analysed from `fresh`, the field texts of the [`missing`](Self::missing) papers in order.
+    pub(super) fn terms<T: AsRef<str> + Sync>(self, fresh: &[[T; 4]]) -> (Terms, Reuse) {
+        with_memo(fresh, &self.found, self.memo)
+    }
 }
 
 /// Replaces the memo in `cache` by this build's: best effort, as a memo
 /// that cannot be written only means a full analysis next time.
-pub(super) fn save(cache: &Path, hashes: &[u128], terms: &Terms) {
-    let _ = crate::cache_file::write(&path(cache), FORMAT, &MemoRef { hashes, terms });
+pub(super) fn save(cache: &Path, keys: &[u128], terms: &Terms) {
+    let _ = crate::cache_file::write(&path(cache), FORMAT, &MemoRef { hashes: keys, terms });
 }
 
 /// Whether the memo's parts fit together, so that using it cannot go out
@@ -94,20 +109,14 @@ fn well_formed(memo: &Memo) -> bool {
         && (0..papers).all(|p| (0..4).all(|f| terms.stem[terms.range(p, f)].windows(2).all(|w| w[0] < w[1])))
 }
 
-/// The terms of `texts` (whose hashes are `hashes`): the memo's where it
-/// has them, the rest analysed.
-fn with_memo<T: AsRef<str> + Sync>(texts: &[[T; 4]], hashes: &[u128], memo: Memo) -> (Terms, Reuse) {
-    let known: FxHashMap<u128, usize> = memo.hashes.iter().enumerate().map(|(i, &h)| (h, i)).collect();
-    let found: Vec<Option<usize>> = hashes.iter().map(|h| known.get(h).copied()).collect();
-    let missing: Vec<&[T; 4]> = texts.iter().zip(&found).filter(|(_, f)| f.is_none()).map(|(t, _)| t).collect();
-    let reuse = Reuse { remembered: texts.len() - missing.len(), analysed: missing.len() };
+/// Every paper's terms: the memo's entry `found[j]` where there is one,
+/// else analysed from `missing`, the field texts of the others in order.
+fn with_memo<T: AsRef<str> + Sync>(missing: &[[T; 4]], found: &[Option<usize>], memo: Memo) -> (Terms, Reuse) {
+    let reuse = Reuse { remembered: found.len() - missing.len(), analysed: missing.len() };
+    let fresh = analyze::terms_of(missing);
     if reuse.remembered == 0 {
-        return (analyze::terms_of(texts), reuse);
+        return (fresh, reuse);
     }
-    let fresh = analyze::terms_of(
-        &missing.iter().map(|fields| fields.each_ref().map(AsRef::as_ref)).collect::<Vec<[&str; 4]>>(),
-    );
-    drop(missing);
     let old = memo.terms;
     // The memo's stems that the papers still use, and both stem lists merged.
     let mut used = vec![false; old.stems.len()];
@@ -122,7 +131,7 @@ fn with_memo<T: AsRef<str> + Sync>(texts: &[[T; 4]], hashes: &[u128], memo: Memo
     let mut terms = Terms { stems, ..Terms::default() };
     terms.reserve(found.len(), old.stem.len() + fresh.stem.len());
     let mut next_fresh = 0;
-    for found in &found {
+    for found in found {
         match *found {
             Some(paper) => terms.push_from(&old, paper, &old_number),
             None => {
@@ -175,6 +184,16 @@ mod tests {
         list.iter().map(|f| f.map(str::to_string)).collect()
     }
 
+    /// The terms of papers of these field texts (keyed by them) with the
+    /// memo in `cache`, as a build uses it; and their keys.
+    fn terms(texts: &[[String; 4]], cache: &Path) -> (Terms, Vec<u128>, Reuse) {
+        let keys: Vec<u128> = texts.iter().map(crate::cache_file::hash128).collect();
+        let recalled = recall(&keys, cache);
+        let fresh: Vec<[String; 4]> = recalled.missing().into_iter().map(|j| texts[j].clone()).collect();
+        let (terms, reuse) = recalled.terms(&fresh);
+        (terms, keys, reuse)
+    }
+
     #[test]
     fn remembered_papers_give_the_analysis_of_a_full_run() {
         let yesterday = texts(&[
@@ -210,7 +229,7 @@ mod tests {
         let (mut terms, hashes, _) = terms(&today, dir.path());
         terms.stems.reverse();
         crate::cache_file::write(&path(dir.path()), FORMAT, &MemoRef { hashes: &hashes, terms: &terms }).unwrap();
-        let (again, _, reuse) = super::terms(&today, dir.path());
+        let (again, _, reuse) = self::terms(&today, dir.path());
         assert_eq!(reuse, Reuse { remembered: 0, analysed: 1 }, "a well-sealed memo with its stems out of order");
         assert_eq!(analyze::lay_out(&again), analyze::analyze(&today));
     }

@@ -14,7 +14,12 @@
 //! This module reads its input and hands files to a sink; `output` writes
 //! them. The one file it keeps itself is its memo in the cache folder
 //! ([`memo`]): each paper's analysed terms, so a rebuild analyses only
-//! the papers that changed.
+//! the papers that changed. A rebuild gives the papers as outlines (no
+//! title or abstract) with a key each ([`write_lazily`]), and the texts
+//! are made only for the papers the memo does not know and the display
+//! files that changed; each file goes to the sink with a hash of what it
+//! is made from, so that an incremental build makes only the files whose
+//! inputs changed.
 
 mod analyze;
 mod encode;
@@ -25,6 +30,8 @@ mod tests;
 use std::borrow::Cow;
 use std::path::Path;
 use std::time::Instant;
+
+use rayon::prelude::*;
 
 use crate::config::SearchConfig;
 use crate::error::Result;
@@ -75,35 +82,107 @@ impl SearchDoc {
     }
 }
 
+/// What [`write_lazily`] needs besides the papers' outlines: each paper's
+/// key, and a way to make its title and abstract.
+pub struct Lazy<'a> {
+    /// Per paper, a hash of everything its document holds (equal keys,
+    /// equal documents): the memo finds a paper's terms by it, and a
+    /// display file is recorded by its papers' keys.
+    pub keys: Vec<u128>,
+    /// Paper `i`'s title and abstract, as [`SearchDoc`] holds them.
+    pub texts: &'a (dyn Fn(usize) -> (String, String) + Sync),
+}
+
 /// Writes the index files for `docs` under [`DIR`] into `sink`, each as
 /// soon as it is encoded, so that the index never sits in memory whole.
 /// The papers are taken by value and freed once their display data is
 /// written: at 100,000 papers that is 150 MB of text the postings do not need.
-/// With a cache folder, the papers the memo has are not analysed again.
-pub fn write(mut docs: Vec<SearchDoc>, config: &SearchConfig, sink: &dyn Sink, cache: Option<&Path>) -> Result<()> {
+pub fn write(docs: Vec<SearchDoc>, config: &SearchConfig, sink: &dyn Sink) -> Result<()> {
+    let filled = vec![true; docs.len()];
+    index(docs, filled, None, config, sink, None)
+}
+
+/// [`write`], for papers given as outlines (their documents without title
+/// and abstract) and `lazy`, with the memo in the cache folder `cache`:
+/// a paper's title and abstract are made only when the index needs them
+/// (a paper the memo does not know, a display file whose papers changed),
+/// so that a rebuild after a new day makes a few hundred of them, not
+/// every paper's.
+pub fn write_lazily(
+    outlines: Vec<SearchDoc>,
+    lazy: Lazy,
+    config: &SearchConfig,
+    sink: &dyn Sink,
+    cache: &Path,
+) -> Result<()> {
+    let filled = vec![false; outlines.len()];
+    index(outlines, filled, Some(lazy), config, sink, Some(cache))
+}
+
+fn index(
+    docs: Vec<SearchDoc>,
+    filled: Vec<bool>,
+    lazy: Option<Lazy>,
+    config: &SearchConfig,
+    sink: &dyn Sink,
+    cache: Option<&Path>,
+) -> Result<()> {
     let start = Instant::now();
-    number(&mut docs);
-    let texts: Vec<[Cow<str>; 4]> = docs.iter().map(|d| d.field_texts()).collect();
-    let (terms, hashes) = match cache {
-        Some(cache) => {
-            let (terms, hashes, reuse) = memo::terms(&texts, cache);
-            log::debug!("search memo: {} papers remembered, {} analysed", reuse.remembered, reuse.analysed);
-            (terms, Some(hashes))
+    let texts_of = lazy.as_ref().map(|l| l.texts);
+    let (mut docs, mut filled, keys, origin) = number(docs, filled, lazy.map(|l| l.keys));
+    // Paper `j` (as numbered) with its title and abstract.
+    let fill = |doc: &mut SearchDoc, j: usize| {
+        if let Some(texts) = texts_of {
+            (doc.title, doc.abstract_text) = texts(origin[j]);
         }
-        None => (analyze::terms_of(&texts), None),
     };
-    let elasticlunr_json = config.elasticlunr_json.then(|| elasticlunr_index(&texts).to_json());
-    drop(texts);
+    if config.elasticlunr_json || cache.is_none() || keys.is_none() {
+        docs.par_iter_mut().zip(&mut filled).enumerate().filter(|(_, (_, f))| !**f).for_each(|(j, (doc, f))| {
+            fill(doc, j);
+            *f = true;
+        });
+    }
+    let (terms, keys) = match (cache, keys) {
+        (Some(cache), Some(keys)) => {
+            let recalled = memo::recall(&keys, cache);
+            let mut missing = recalled.missing();
+            // Most papers new (a first build): every title and abstract is
+            // needed for the display files too, so all are made now.
+            let all = missing.len() * 2 > docs.len();
+            let mut wanted = vec![all; docs.len()];
+            missing.iter().for_each(|&j| wanted[j] = true);
+            docs.par_iter_mut().zip(&mut filled).zip(&wanted).enumerate().for_each(|(j, ((doc, f), &wanted))| {
+                if wanted && !*f {
+                    fill(doc, j);
+                    *f = true;
+                }
+            });
+            let fresh: Vec<[Cow<str>; 4]> = missing.drain(..).map(|j| docs[j].field_texts()).collect();
+            let (terms, reuse) = recalled.terms(&fresh);
+            drop(fresh);
+            log::debug!("search memo: {} papers remembered, {} analysed", reuse.remembered, reuse.analysed);
+            (terms, Some(keys))
+        }
+        (_, keys) => {
+            let texts: Vec<[Cow<str>; 4]> = docs.iter().map(|d| d.field_texts()).collect();
+            (analyze::terms_of(&texts), keys)
+        }
+    };
+    let elasticlunr_json = config.elasticlunr_json.then(|| {
+        let texts: Vec<[Cow<str>; 4]> = docs.iter().map(|d| d.field_texts()).collect();
+        elasticlunr_index(&texts).to_json()
+    });
     let analysed = start.elapsed();
     let analysis = analyze::lay_out(&terms);
-    let stats = match (cache, hashes) {
+    let lazy_docs = encode::Docs { docs, filled, keys: keys.as_deref(), fill: &|doc, j| fill(doc, j) };
+    let stats = match (cache, &keys) {
         // The memo is written while the index is encoded.
-        (Some(cache), Some(hashes)) => {
-            rayon::join(|| encode::write(analysis, docs, config, sink), || memo::save(cache, &hashes, &terms)).0
+        (Some(cache), Some(keys)) => {
+            rayon::join(|| encode::write(analysis, lazy_docs, config, sink), || memo::save(cache, keys, &terms)).0
         }
         _ => {
             drop(terms);
-            encode::write(analysis, docs, config, sink)
+            encode::write(analysis, lazy_docs, config, sink)
         }
     };
     let stats = stats?;
@@ -127,7 +206,7 @@ pub fn write(mut docs: Vec<SearchDoc>, config: &SearchConfig, sink: &dyn Sink, c
 /// benchmarks; a build streams them with [`write`].
 pub fn build(docs: &[SearchDoc], config: &SearchConfig) -> Vec<OutputFile> {
     let sink = Collect::default();
-    write(docs.to_vec(), config, &sink, None).expect("collecting files in memory cannot fail");
+    write(docs.to_vec(), config, &sink).expect("collecting files in memory cannot fail");
     sink.into_files()
 }
 
@@ -136,8 +215,20 @@ pub fn build(docs: &[SearchDoc], config: &SearchConfig) -> Vec<OutputFile> {
 /// files of the papers before them keep their bytes: a daily rebuild
 /// rewrites only the files that the new papers' words reach. (The reader's
 /// search, `Engine.find`, puts newer papers first among equal scores.)
-fn number(docs: &mut [SearchDoc]) {
-    docs.sort_by(|a, b| (&a.date, &a.url).cmp(&(&b.date, &b.url)));
+/// Also returns where each paper was before, and carries along whether
+/// each has its title and abstract and its key.
+fn number(
+    docs: Vec<SearchDoc>,
+    filled: Vec<bool>,
+    keys: Option<Vec<u128>>,
+) -> (Vec<SearchDoc>, Vec<bool>, Option<Vec<u128>>, Vec<usize>) {
+    let mut origin: Vec<usize> = (0..docs.len()).collect();
+    origin.sort_by(|&a, &b| (&docs[a].date, &docs[a].url).cmp(&(&docs[b].date, &docs[b].url)));
+    let mut slots: Vec<Option<SearchDoc>> = docs.into_iter().map(Some).collect();
+    let docs = origin.iter().map(|&i| slots[i].take().expect("each paper once")).collect();
+    let filled = origin.iter().map(|&i| filled[i]).collect();
+    let keys = keys.map(|keys| origin.iter().map(|&i| keys[i]).collect());
+    (docs, filled, keys, origin)
 }
 
 /// The complete elasticlunr-rs index of `texts` (refs `"0"`, `"1"`, ...),

@@ -55,9 +55,7 @@ fn flatten_node(node: &serde_json::Value, prefix: &str, field: &str, out: &mut F
 }
 
 fn sorted(docs: &[SearchDoc]) -> Vec<SearchDoc> {
-    let mut docs = docs.to_vec();
-    number(&mut docs);
-    docs
+    number(docs.to_vec(), vec![true; docs.len()], None).0
 }
 
 fn flatten_elasticlunr(texts: &[[Cow<str>; 4]]) -> Flat {
@@ -270,4 +268,80 @@ fn the_index_is_deterministic() {
     let docs = corpus();
     let config = SearchConfig { split_above_kb: 0, ..SearchConfig::default() };
     assert_eq!(build(&docs, &config), build(&docs, &config));
+}
+
+/// A sink that keeps, as an incremental build does, the files made from
+/// the inputs it saw last time (by path), and collects the others.
+#[derive(Default)]
+struct Keeping {
+    last: std::collections::HashMap<String, u64>,
+    seen: std::sync::Mutex<std::collections::HashMap<String, u64>>,
+    made: Collect,
+}
+
+impl Sink for Keeping {
+    fn put(&self, file: OutputFile) -> crate::error::Result<()> {
+        self.made.put(file)
+    }
+
+    fn paths(&self) -> Vec<String> {
+        self.made.paths()
+    }
+
+    fn put_made(&self, path: &str, reads: u64, make: &mut dyn FnMut() -> OutputFile) -> crate::error::Result<()> {
+        self.seen.lock().unwrap().insert(path.to_string(), reads);
+        if self.last.get(path) == Some(&reads) { Ok(()) } else { self.made.put(make()) }
+    }
+}
+
+/// [`write_lazily`] over `docs`' outlines, with the memo in `cache`, into
+/// a sink that keeps the files made from what `last` says: the files
+/// made, what each was made from, and how many titles and abstracts it
+/// asked for.
+fn built_lazily(
+    docs: &[SearchDoc],
+    config: &SearchConfig,
+    cache: &std::path::Path,
+    last: std::collections::HashMap<String, u64>,
+) -> (Vec<OutputFile>, std::collections::HashMap<String, u64>, usize) {
+    let outlines: Vec<SearchDoc> =
+        docs.iter().map(|d| SearchDoc { title: String::new(), abstract_text: String::new(), ..d.clone() }).collect();
+    let keys = docs.iter().map(|d| crate::cache_file::hash128(&format!("{d:?}"))).collect();
+    let asked = std::sync::atomic::AtomicUsize::new(0);
+    let texts = |i: usize| {
+        asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        (docs[i].title.clone(), docs[i].abstract_text.clone())
+    };
+    let sink = Keeping { last, ..Keeping::default() };
+    write_lazily(outlines, Lazy { keys, texts: &texts }, config, &sink, cache).unwrap();
+    (sink.made.into_files(), sink.seen.into_inner().unwrap(), asked.into_inner())
+}
+
+#[test]
+fn an_index_of_outlines_makes_only_the_texts_it_needs_and_the_same_files() {
+    for split_above_kb in [0, 10_000] {
+        let cache = tempfile::tempdir().unwrap();
+        let config = SearchConfig { split_above_kb, ..SearchConfig::default() };
+        let before = days_of_papers(0, 40, 30, 6000);
+        let (files, seen, asked) = built_lazily(&before, &config, cache.path(), Default::default());
+        assert_eq!(files, build(&before, &config), "a first build, split above {split_above_kb} KB");
+        assert_eq!(asked, before.len(), "a first build makes every paper's texts");
+        // A new day: the memo knows the other papers, and their display
+        // files are kept.
+        let mut after = before.clone();
+        after.extend(days_of_papers(40, 1, 30, 6000));
+        let (files, _, asked) = built_lazily(&after, &config, cache.path(), seen);
+        let whole = build(&after, &config);
+        if split_above_kb == 0 {
+            let kept: Vec<&OutputFile> = whole.iter().filter(|f| !files.iter().any(|g| g.path == f.path)).collect();
+            assert!(files.iter().all(|f| whole.contains(f)), "every file made is the one a full build makes");
+            assert_eq!(kept.iter().filter(|f| f.path.starts_with("search/d")).count(), 150, "display files kept");
+            // 1,200 papers fill 150 display files exactly: the new day's
+            // 30 papers have files of their own.
+            assert_eq!(asked, 30, "only the new papers' texts are made");
+        } else {
+            assert_eq!(files, whole, "one file, with every paper's texts");
+            assert_eq!(asked, after.len());
+        }
+    }
 }
