@@ -83,10 +83,24 @@ impl<W: std::io::Write> std::io::Write for Hashing<'_, W> {
     }
 }
 
-/// Writes `value` under `format` to `file` as [`encode`] would, streamed
-/// through a temporary file beside it, so that a killed build leaves the
-/// old file or the new one, never half of one.
+/// Writes `value` under `format` to `file` as [`encode`] would, streamed.
+/// A file already there (a plain file of one name) is written over in
+/// place and cut to length: on ext4, a new file renamed over an old one
+/// has its data flushed at the rename, some milliseconds for a memo of
+/// 10 MB, each build. A build killed while writing leaves half a file,
+/// which its checksum refuses (the next build does that part of its work
+/// again). Otherwise the value goes through a temporary file beside it,
+/// renamed into place.
 pub fn write<T: Serialize>(file: &std::path::Path, format: &str, value: &T) -> std::io::Result<()> {
+    if let Some(existing) = crate::error::open_to_overwrite(file) {
+        use std::io::{Seek, Write};
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, existing);
+        write_to(&mut out, format, value).map_err(std::io::Error::other)?;
+        out.flush()?;
+        let mut existing = out.into_inner().map_err(|e| e.into_error())?;
+        let end = existing.stream_position()?;
+        return existing.set_len(end);
+    }
     let dir = file.parent().unwrap_or(std::path::Path::new("."));
     std::fs::create_dir_all(dir)?;
     let temporary = tempfile::NamedTempFile::new_in(dir)?;
@@ -225,6 +239,34 @@ impl Hasher for Hasher128 {
 mod tests {
     use super::*;
     use crate::paper::Paper;
+
+    #[test]
+    fn a_file_written_again_is_cut_to_its_new_length_and_a_link_is_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("memo.bin");
+        let read = |file: &std::path::Path| decode::<Vec<u32>>("test 1\n", &std::fs::read(file).unwrap());
+        write(&file, "test 1\n", &vec![7u32; 10_000]).unwrap();
+        write(&file, "test 1\n", &vec![1u32, 2, 3]).unwrap();
+        assert_eq!(read(&file), Some(vec![1, 2, 3]), "written over in place, the rest cut");
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().len(),
+            encode("test 1\n", &vec![1u32, 2, 3]).unwrap().len() as u64
+        );
+        // Half a file, as a build killed while writing leaves it, reads as nothing.
+        let bytes = std::fs::read(&file).unwrap();
+        std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
+        assert_eq!(read(&file), None);
+        #[cfg(unix)]
+        {
+            let outside = dir.path().join("outside.bin");
+            std::fs::write(&outside, b"not ours").unwrap();
+            let link = dir.path().join("link.bin");
+            std::os::unix::fs::symlink(&outside, &link).unwrap();
+            write(&link, "test 1\n", &vec![9u32]).unwrap();
+            assert_eq!(std::fs::read(&outside).unwrap(), b"not ours", "the link's target is untouched");
+            assert_eq!(read(&link), Some(vec![9]), "the link is replaced by the file");
+        }
+    }
 
     #[test]
     fn packed_numbers_come_back_and_a_cut_block_is_refused() {

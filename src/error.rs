@@ -195,6 +195,28 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// `path` opened for writing over its bytes, when it is a plain file with
+/// one name (checked before and after opening, so that a link or a hard
+/// link made meanwhile is never written through); `None` when it is not
+/// there, is something else, or cannot be opened for writing.
+pub fn open_to_overwrite(path: &Path) -> Option<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+        let single = |m: &std::fs::Metadata| m.file_type().is_file() && m.nlink() == 1;
+        if !std::fs::symlink_metadata(path).is_ok_and(|m| single(&m)) {
+            return None;
+        }
+        let file = std::fs::OpenOptions::new().write(true).custom_flags(libc::O_NOFOLLOW).open(path).ok()?;
+        file.metadata().is_ok_and(|m| single(&m)).then_some(file)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 /// Creates a folder and its parents, naming the folder on failure.
 pub fn create_dir_all(path: &Path) -> Result<()> {
     std::fs::create_dir_all(path).with_context(|| format!("failed to create folder `{}`", path.display()))

@@ -340,20 +340,15 @@ pub fn apply(output: &Path, files: &[OutputFile], removed: &[String]) -> Result<
 fn overwrite(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     #[cfg(unix)]
-    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    use std::os::unix::fs::OpenOptionsExt;
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
     #[cfg(unix)]
     options.custom_flags(libc::O_NOFOLLOW);
-    #[cfg(unix)]
-    let single = |m: &std::fs::Metadata| m.file_type().is_file() && m.nlink() == 1;
-    #[cfg(not(unix))]
-    let single = |_: &std::fs::Metadata| false;
     let file = match std::fs::symlink_metadata(path) {
-        // Checked again once open: a hard link made meanwhile is not written through.
-        Ok(m) if single(&m) => match options.open(path) {
-            Ok(file) if file.metadata().is_ok_and(|m| single(&m)) => file,
-            _ => return crate::error::write_atomic(path, bytes),
+        Ok(_) => match crate::error::open_to_overwrite(path) {
+            Some(file) => file,
+            None => return crate::error::write_atomic(path, bytes),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
@@ -375,11 +370,13 @@ fn overwrite(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Makes room for `len` bytes in `file` (`posix_fallocate`), so that the
-/// write that follows cannot run out of space half-way.
+/// write that follows cannot run out of space half-way; nothing to do
+/// when the blocks it has hold them (most pages change by a few bytes).
 #[cfg(unix)]
 fn reserve(file: &std::fs::File, len: usize) -> std::io::Result<()> {
     use std::os::fd::AsRawFd;
-    let grows = file.metadata()?.len() < len as u64;
+    use std::os::unix::fs::MetadataExt;
+    let grows = file.metadata()?.blocks().saturating_mul(512) < len as u64;
     // SAFETY: `file` is an open file descriptor for the whole call.
     match grows.then(|| unsafe { libc::posix_fallocate(file.as_raw_fd(), 0, len as libc::off_t) }) {
         None | Some(0) => Ok(()),
