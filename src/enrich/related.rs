@@ -274,7 +274,7 @@ fn full(
 ) -> (Vec<Scored>, Vec<Query>) {
     let n = vectors.len();
     let queries: Vec<Query> = vectors.par_iter().map(|(v, norm)| (weights.query(v), *norm)).collect();
-    let mut postings = postings(vectors.into_iter().map(|(v, _)| v), |_| true);
+    let mut postings = postings(vectors.into_iter().map(|(v, _)| v));
     if !weights.exact {
         if let Some(in_epoch) = in_epoch {
             weights.bars = postings.par_iter().filter_map(|(&term, list)| Some((term, bar(list, in_epoch)?))).collect();
@@ -290,18 +290,13 @@ fn full(
     (lists, queries)
 }
 
-/// The postings of the words `wanted` picks, papers in order; each
+/// The postings of every word of `vectors`, papers in order; each
 /// vector is dropped once read.
-fn postings(
-    vectors: impl IntoIterator<Item = impl IntoIterator<Item = (u64, f32)>>,
-    wanted: impl Fn(u64) -> bool,
-) -> FxHashMap<u64, Scored> {
+fn postings(vectors: impl IntoIterator<Item = Vector>) -> FxHashMap<u64, Scored> {
     let mut postings: FxHashMap<u64, Scored> = FxHashMap::default();
     for (doc, v) in vectors.into_iter().enumerate() {
         for (term, w) in v {
-            if wanted(term) {
-                postings.entry(term).or_default().push((doc as u32, w));
-            }
+            postings.entry(term).or_default().push((doc as u32, w));
         }
     }
     postings
@@ -397,12 +392,14 @@ fn update(weights: &Weights, terms: &[TermCounts], previous: &Memo, keys: &[u128
         before[at as usize] = Some(p);
     }
     let new: Vec<usize> = (0..n).filter(|&i| before[i].is_none()).collect();
-    let vectors: FxHashMap<usize, Weighed> = new.par_iter().map(|&i| (i, weights.vector(&terms[i]))).collect();
+    // The new papers' vectors, by paper.
+    let mut vectors: Vec<Option<Weighed>> = vec![None; n];
+    let made: Vec<Weighed> = new.par_iter().map(|&i| weights.vector(&terms[i])).collect();
     // The new papers of each word, in the order a query meets them, and
     // the words' postings as long as they are now.
     let mut fresh: FxHashMap<u64, Scored> = FxHashMap::default();
     let mut lengths = weights.lengths.clone();
-    for (doc, (vector, _)) in new.iter().map(|i| (*i, &vectors[i])) {
+    for (doc, (vector, _)) in new.iter().zip(&made) {
         for &(term, w) in vector.iter().filter(|&&(term, w)| weights.reaches(term, w)) {
             let length = lengths.entry(term).or_default();
             *length += 1;
@@ -410,18 +407,16 @@ fn update(weights: &Weights, terms: &[TermCounts], previous: &Memo, keys: &[u128
                 return None;
             }
             if !weights.long.contains(&term) {
-                fresh.entry(term).or_default().push((doc as u32, w));
+                fresh.entry(term).or_default().push((*doc as u32, w));
             }
         }
     }
+    new.iter().zip(made).for_each(|(&i, v)| vectors[i] = Some(v));
     let queries: Vec<Query> = (0..n)
         .into_par_iter()
-        .map(|i| match before[i] {
-            Some(p) => previous.query(p),
-            None => {
-                let (vector, norm) = &vectors[&i];
-                (weights.query(vector), *norm)
-            }
+        .map(|i| match &vectors[i] {
+            Some((vector, norm)) => (weights.query(vector), *norm),
+            None => previous.query(before[i].expect("a paper is new or was known")),
         })
         .collect();
     let kept: Vec<Option<Scored>> = (0..n)
@@ -443,7 +438,7 @@ fn update(weights: &Weights, terms: &[TermCounts], previous: &Memo, keys: &[u128
     let asked: FxHashSet<u64> = new.iter().flat_map(|&i| queries[i].0.iter().map(|&(t, _)| t)).collect();
     let weighed: Vec<Vector> = (0..n)
         .into_par_iter()
-        .map(|i| match vectors.get(&i) {
+        .map(|i| match &vectors[i] {
             Some((vector, _)) => vector.iter().copied().filter(|(t, _)| asked.contains(t)).collect(),
             None => terms[i]
                 .iter()
@@ -452,7 +447,7 @@ fn update(weights: &Weights, terms: &[TermCounts], previous: &Memo, keys: &[u128
                 .collect(),
         })
         .collect();
-    let mut postings = postings(weighed, |_| true);
+    let mut postings = postings(weighed);
     postings.iter_mut().for_each(|(term, list)| weights.prune(*term, list));
     let queried = query_all(&queries, &postings, new, k);
     let lists = kept.into_iter().zip(queried).map(|(kept, queried)| kept.or(queried).unwrap_or_default()).collect();

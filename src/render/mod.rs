@@ -355,7 +355,8 @@ fn search_docs(model: &Model) -> Vec<search::SearchDoc> {
 }
 
 /// Every paper as the search index holds it, without its title and
-/// abstract, and its key: a hash of everything its document is made from.
+/// abstract, and its key: a hash of everything its document is made from
+/// (its URL and arXiv id come from its id).
 fn search_outlines(model: &Model) -> (Vec<search::SearchDoc>, Vec<u128>) {
     model
         .papers
@@ -372,7 +373,6 @@ fn search_outlines(model: &Model) -> (Vec<search::SearchDoc>, Vec<u128>) {
                 &paper.id,
                 paper.date(),
                 paper.code.first(),
-                paper_url(paper),
             ));
             (search_outline(paper, topics), key)
         })

@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::analyze::{Analysis, Postings, index_order};
-use super::{DIR, FIELDS, SearchDoc};
+use super::{DIR, FIELDS, Numbered, SearchDoc};
 use crate::config::SearchConfig;
 use crate::error::Result;
 use crate::sink::{OutputFile, Sink};
@@ -93,23 +93,10 @@ impl Names {
         Names { topics, numbers, url_affixes }
     }
 
-    /// A hash of everything the display records of `docs` are made from.
-    fn records_hash(&self, docs: &[SearchDoc]) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = twox_hash::XxHash3_64::new();
-        self.url_affixes.hash(&mut hasher);
-        for doc in docs {
-            (&doc.title, &doc.url, &doc.date, &doc.abstract_text, &doc.authors, &doc.code).hash(&mut hasher);
-            doc.topics.iter().for_each(|t| self.numbers[t].hash(&mut hasher));
-            hasher.write_u8(0xff);
-        }
-        hasher.finish()
-    }
-
-    /// [`Names::records_hash`] for papers whose keys are `keys` (a key
-    /// stands for everything a paper's document holds; the topics' numbers
-    /// are this index's).
-    fn keyed_records_hash(&self, docs: &[SearchDoc], keys: &[u128]) -> u64 {
+    /// A hash of everything the display records of `docs`, whose keys
+    /// are `keys`, are made from (a key stands for everything a paper's
+    /// document holds; the topics' numbers are this index's).
+    fn records_hash(&self, docs: &[SearchDoc], keys: &[u128]) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut hasher = twox_hash::XxHash3_64::new();
         self.url_affixes.hash(&mut hasher);
@@ -213,38 +200,19 @@ pub(super) struct Written {
     pub(super) bytes: usize,
 }
 
-/// The numbered papers, as [`write`] takes them.
-pub(super) struct Docs<'a> {
-    /// Every paper's document, some perhaps without title and abstract.
-    pub(super) docs: Vec<SearchDoc>,
-    /// Per paper, whether its document has its title and abstract.
-    pub(super) filled: Vec<bool>,
-    /// Per paper, its key (see [`super::Lazy`]), when the caller gave keys.
-    pub(super) keys: Option<&'a [u128]>,
-    /// Puts paper `j`'s title and abstract into its document.
-    pub(super) fill: &'a (dyn Fn(&mut SearchDoc, usize) + Sync),
-}
-
-impl Docs<'_> {
-    /// Papers `range` with their titles and abstracts.
-    fn filled(&self, range: Range<usize>) -> Cow<'_, [SearchDoc]> {
-        if self.filled[range.clone()].iter().all(|&f| f) {
-            return Cow::Borrowed(&self.docs[range]);
-        }
-        let mut docs = self.docs[range.clone()].to_vec();
-        for (doc, j) in docs.iter_mut().zip(range) {
-            if !self.filled[j] {
-                (self.fill)(doc, j);
-            }
-        }
-        Cow::Owned(docs)
-    }
-}
-
-/// Writes the index files of the analysed, numbered `docs` into `sink`.
-/// A split index is written in the order that frees memory soonest: the
-/// display data (then the papers' text is dropped), then the shards.
-pub(super) fn write(analysis: Analysis, docs: Docs, config: &SearchConfig, sink: &dyn Sink) -> Result<Written> {
+/// Writes the index files of the analysed, numbered `papers` into `sink`.
+/// With `keys` (the papers', when the build keeps a record), each file
+/// goes with a hash of what it is made from, and is made only if the sink
+/// needs it (see [`Sink::put_made`]). A split index is written in the
+/// order that frees memory soonest: the display data (then the papers'
+/// text is dropped), then the shards.
+pub(super) fn write(
+    analysis: Analysis,
+    mut papers: Numbered,
+    keys: Option<&[u128]>,
+    config: &SearchConfig,
+    sink: &dyn Sink,
+) -> Result<Written> {
     let Analysis { stems: all_stems, lengths, postings } = analysis;
     // elasticlunr.js walks its token tree by UTF-16 unit, so a stem with a
     // character outside the BMP can never match there: leave it out.
@@ -282,19 +250,13 @@ pub(super) fn write(analysis: Analysis, docs: Docs, config: &SearchConfig, sink:
     // title and abstract then.
     let postings_size: usize = sizes.iter().sum();
     let threshold = config.split_above_kb * 1024;
-    let mut docs = docs;
-    if postings_size <= threshold && docs.filled.iter().any(|&f| !f) {
-        let all = docs.filled(0..docs.docs.len()).into_owned();
-        docs.docs = all;
-        docs.filled.iter_mut().for_each(|f| *f = true);
-    }
     let docs_size: usize = if postings_size <= threshold {
-        docs.docs.iter().map(|d| d.title.len() + d.url.len() + d.abstract_text.len() + 32).sum()
+        papers.fill(|_| true);
+        papers.docs.iter().map(|d| d.title.len() + d.url.len() + d.abstract_text.len() + 32).sum()
     } else {
         0
     };
-    let lazy = docs;
-    let docs = &lazy.docs;
+    let docs = &papers.docs;
     let mut meta = Meta {
         format: FORMAT,
         docs: docs.len(),
@@ -324,10 +286,14 @@ pub(super) fn write(analysis: Analysis, docs: Docs, config: &SearchConfig, sink:
         sink.put(make(file))
     };
     // A file made from inputs that hash to `reads`: an incremental build
-    // keeps it when the last build's was made from the same.
-    let put_made = |name: &str, reads: u64, file: &mut dyn FnMut() -> OutputFile| {
-        files.fetch_add(1, Relaxed);
-        sink.put_made(&format!("{DIR}/{name}.js"), reads, &mut || make(file()))
+    // keeps it when the last build's was made from the same. Without keys
+    // nothing is recorded by its inputs, and no hash is worked out.
+    let put_made = |name: &str, reads: &dyn Fn() -> u64, file: &mut dyn FnMut() -> OutputFile| match keys {
+        Some(_) => {
+            files.fetch_add(1, Relaxed);
+            sink.put_made(&format!("{DIR}/{name}.js"), reads(), &mut || make(file()))
+        }
+        None => put(file()),
     };
     if postings_size + docs_size <= threshold {
         let lists = lists(0..stems.len());
@@ -344,31 +310,29 @@ pub(super) fn write(analysis: Analysis, docs: Docs, config: &SearchConfig, sink:
             (0..docs.len()).step_by(DOCS_PER_FILE).map(|at| at..(at + DOCS_PER_FILE).min(docs.len())).collect();
         chunks.par_iter().enumerate().try_for_each(|(i, range)| {
             let name = format!("d{i}");
-            let reads = match lazy.keys {
-                Some(keys) => meta.names.keyed_records_hash(&docs[range.clone()], &keys[range.clone()]),
-                None => meta.names.records_hash(&docs[range.clone()]),
-            };
-            put_made(&name, reads, &mut || {
-                let chunk = lazy.filled(range.clone());
+            let reads =
+                || meta.names.records_hash(&docs[range.clone()], &keys.expect("hashes only with keys")[range.clone()]);
+            put_made(&name, &reads, &mut || {
+                let chunk = papers.with_texts(range.clone());
                 script(&name, &chunk.iter().map(|d| meta.names.record(d)).collect::<Vec<_>>())
             })
         })?;
         let groups = id_groups(docs);
         for (group, ids) in &groups {
             let name = format!("i{group}");
-            put_made(&name, ids_hash(ids), &mut || script(&name, ids))?;
+            put_made(&name, &|| hash_of(ids), &mut || script(&name, ids))?;
         }
         meta.id_groups = Some(groups.into_keys().collect());
-        drop(lazy);
+        drop(papers);
         let ranges = partition(&stems, &sizes, SHARD_BYTES);
         let names = shard_names(&stems, &ranges);
         ranges.par_iter().zip(&names).try_for_each(|(r, name)| {
-            let reads = postings_hash(&numbers[r.clone()], &postings, &lengths);
-            put_made(&format!("s{name}"), reads, &mut || {
+            let reads = || postings_hash(&numbers[r.clone()], &postings, &lengths);
+            put_made(&format!("s{name}"), &reads, &mut || {
                 let lists = lists(r.clone());
                 script(&format!("s{name}"), &shard(&stems[r.clone()], &lists, 0..r.len(), false))
             })?;
-            put_made(&format!("v{name}"), stems_hash(&stems[r.clone()]), &mut || {
+            put_made(&format!("v{name}"), &|| hash_of(&stems[r.clone()]), &mut || {
                 script(&format!("v{name}"), &&stems[r.clone()])
             })
         })?;
@@ -449,20 +413,12 @@ fn postings_hash(numbers: &[usize], postings: &[Postings], lengths: &[[u32; 4]])
     hasher.finish()
 }
 
-/// A hash of a group of arXiv ids and their papers' numbers, which its
-/// file is made from.
-fn ids_hash(ids: &BTreeMap<&str, usize>) -> u64 {
-    use std::hash::{Hash, Hasher};
+/// A hash of what a file is made from (a run of stems, a group of arXiv
+/// ids and their papers' numbers).
+fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    use std::hash::Hasher;
     let mut hasher = twox_hash::XxHash3_64::new();
-    ids.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// A hash of a run of stems, which its stems file is made from.
-fn stems_hash(stems: &[&str]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = twox_hash::XxHash3_64::new();
-    stems.hash(&mut hasher);
+    value.hash(&mut hasher);
     hasher.finish()
 }
 

@@ -98,8 +98,7 @@ pub struct Lazy<'a> {
 /// The papers are taken by value and freed once their display data is
 /// written: at 100,000 papers that is 150 MB of text the postings do not need.
 pub fn write(docs: Vec<SearchDoc>, config: &SearchConfig, sink: &dyn Sink) -> Result<()> {
-    let filled = vec![true; docs.len()];
-    index(docs, filled, None, config, sink, None)
+    index(Numbered::new(docs, None), config, sink, None)
 }
 
 /// [`write`], for papers given as outlines (their documents without title
@@ -115,74 +114,115 @@ pub fn write_lazily(
     sink: &dyn Sink,
     cache: &Path,
 ) -> Result<()> {
-    let filled = vec![false; outlines.len()];
-    index(outlines, filled, Some(lazy), config, sink, Some(cache))
+    index(Numbered::new(outlines, Some(lazy)), config, sink, Some(cache))
 }
 
-fn index(
+/// The papers in the order that numbers them: oldest first, then by URL.
+/// A new day's papers take the next numbers, so the postings and display
+/// files of the papers before them keep their bytes: a daily rebuild
+/// rewrites only the files that the new papers' words reach. (The reader's
+/// search, `Engine.find`, puts newer papers first among equal scores.)
+struct Numbered<'a> {
     docs: Vec<SearchDoc>,
+    /// Per paper, whether its document has its title and abstract.
     filled: Vec<bool>,
-    lazy: Option<Lazy>,
-    config: &SearchConfig,
-    sink: &dyn Sink,
-    cache: Option<&Path>,
-) -> Result<()> {
-    let start = Instant::now();
-    let texts_of = lazy.as_ref().map(|l| l.texts);
-    let (mut docs, mut filled, keys, origin) = number(docs, filled, lazy.map(|l| l.keys));
-    // Paper `j` (as numbered) with its title and abstract.
-    let fill = |doc: &mut SearchDoc, j: usize| {
-        if let Some(texts) = texts_of {
-            (doc.title, doc.abstract_text) = texts(origin[j]);
-        }
-    };
-    if config.elasticlunr_json || cache.is_none() || keys.is_none() {
-        docs.par_iter_mut().zip(&mut filled).enumerate().filter(|(_, (_, f))| !**f).for_each(|(j, (doc, f))| {
-            fill(doc, j);
-            *f = true;
+    /// Per paper, its key (see [`Lazy`]): given when the build keeps a
+    /// record, whose index files are then recorded by what they are made of.
+    keys: Option<Vec<u128>>,
+    /// Per paper, where it was in the caller's list.
+    origin: Vec<usize>,
+    /// Makes a paper's title and abstract, by its place in the caller's list.
+    texts: Option<&'a (dyn Fn(usize) -> (String, String) + Sync)>,
+}
+
+impl<'a> Numbered<'a> {
+    /// `docs` numbered; complete documents unless `lazy` says how to
+    /// complete them.
+    fn new(docs: Vec<SearchDoc>, lazy: Option<Lazy<'a>>) -> Numbered<'a> {
+        let mut origin: Vec<usize> = (0..docs.len()).collect();
+        origin.sort_by(|&a, &b| (&docs[a].date, &docs[a].url).cmp(&(&docs[b].date, &docs[b].url)));
+        let mut slots: Vec<Option<SearchDoc>> = docs.into_iter().map(Some).collect();
+        let docs = origin.iter().map(|&i| slots[i].take().expect("each paper once")).collect();
+        let (keys, texts) = match lazy {
+            Some(Lazy { keys, texts }) => (Some(origin.iter().map(|&i| keys[i]).collect()), Some(texts)),
+            None => (None, None),
+        };
+        Numbered { docs, filled: vec![texts.is_none(); origin.len()], keys, origin, texts }
+    }
+
+    /// Puts their titles and abstracts into the documents of the papers
+    /// `wanted` picks (by number) that lack them.
+    fn fill(&mut self, wanted: impl Fn(usize) -> bool + Sync) {
+        let Some(texts) = self.texts else { return };
+        let origin = &self.origin;
+        self.docs.par_iter_mut().zip(&mut self.filled).enumerate().for_each(|(j, (doc, filled))| {
+            if !*filled && wanted(j) {
+                (doc.title, doc.abstract_text) = texts(origin[j]);
+                *filled = true;
+            }
         });
     }
-    let (terms, keys) = match (cache, keys) {
+
+    /// The documents of papers `range`, with their titles and abstracts.
+    fn with_texts(&self, range: std::ops::Range<usize>) -> Cow<'_, [SearchDoc]> {
+        match self.texts {
+            Some(texts) if !self.filled[range.clone()].iter().all(|&f| f) => {
+                let mut docs = self.docs[range.clone()].to_vec();
+                for (doc, j) in docs.iter_mut().zip(range).filter(|(_, j)| !self.filled[*j]) {
+                    (doc.title, doc.abstract_text) = texts(self.origin[j]);
+                }
+                Cow::Owned(docs)
+            }
+            _ => Cow::Borrowed(&self.docs[range]),
+        }
+    }
+}
+
+fn index(mut papers: Numbered, config: &SearchConfig, sink: &dyn Sink, cache: Option<&Path>) -> Result<()> {
+    let start = Instant::now();
+    if config.elasticlunr_json {
+        papers.fill(|_| true);
+    }
+    let terms = match (cache, &papers.keys) {
         (Some(cache), Some(keys)) => {
-            let recalled = memo::recall(&keys, cache);
-            let mut missing = recalled.missing();
+            let recalled = memo::recall(keys, cache);
+            let missing = recalled.missing();
             // Most papers new (a first build): every title and abstract is
             // needed for the display files too, so all are made now.
-            let all = missing.len() * 2 > docs.len();
-            let mut wanted = vec![all; docs.len()];
+            let all = missing.len() * 2 > papers.docs.len();
+            let mut wanted = vec![all; papers.docs.len()];
             missing.iter().for_each(|&j| wanted[j] = true);
-            docs.par_iter_mut().zip(&mut filled).zip(&wanted).enumerate().for_each(|(j, ((doc, f), &wanted))| {
-                if wanted && !*f {
-                    fill(doc, j);
-                    *f = true;
-                }
-            });
-            let fresh: Vec<[Cow<str>; 4]> = missing.drain(..).map(|j| docs[j].field_texts()).collect();
+            papers.fill(|j| wanted[j]);
+            let fresh: Vec<[Cow<str>; 4]> = missing.iter().map(|&j| papers.docs[j].field_texts()).collect();
             let (terms, reuse) = recalled.terms(&fresh);
-            drop(fresh);
             log::debug!("search memo: {} papers remembered, {} analysed", reuse.remembered, reuse.analysed);
-            (terms, Some(keys))
+            terms
         }
-        (_, keys) => {
-            let texts: Vec<[Cow<str>; 4]> = docs.iter().map(|d| d.field_texts()).collect();
-            (analyze::terms_of(&texts), keys)
+        _ => {
+            papers.fill(|_| true);
+            let texts: Vec<[Cow<str>; 4]> = papers.docs.iter().map(|d| d.field_texts()).collect();
+            analyze::terms_of(&texts)
         }
     };
     let elasticlunr_json = config.elasticlunr_json.then(|| {
-        let texts: Vec<[Cow<str>; 4]> = docs.iter().map(|d| d.field_texts()).collect();
+        let texts: Vec<[Cow<str>; 4]> = papers.docs.iter().map(|d| d.field_texts()).collect();
         elasticlunr_index(&texts).to_json()
     });
     let analysed = start.elapsed();
     let analysis = analyze::lay_out(&terms);
-    let lazy_docs = encode::Docs { docs, filled, keys: keys.as_deref(), fill: &|doc, j| fill(doc, j) };
+    let keys = papers.keys.take();
     let stats = match (cache, &keys) {
         // The memo is written while the index is encoded.
         (Some(cache), Some(keys)) => {
-            rayon::join(|| encode::write(analysis, lazy_docs, config, sink), || memo::save(cache, keys, &terms)).0
+            rayon::join(
+                || encode::write(analysis, papers, Some(keys), config, sink),
+                || memo::save(cache, keys, &terms),
+            )
+            .0
         }
         _ => {
             drop(terms);
-            encode::write(analysis, lazy_docs, config, sink)
+            encode::write(analysis, papers, None, config, sink)
         }
     };
     let stats = stats?;
@@ -208,27 +248,6 @@ pub fn build(docs: &[SearchDoc], config: &SearchConfig) -> Vec<OutputFile> {
     let sink = Collect::default();
     write(docs.to_vec(), config, &sink).expect("collecting files in memory cannot fail");
     sink.into_files()
-}
-
-/// Puts `docs` in the order that numbers them: oldest first, then by URL.
-/// A new day's papers take the next numbers, so the postings and display
-/// files of the papers before them keep their bytes: a daily rebuild
-/// rewrites only the files that the new papers' words reach. (The reader's
-/// search, `Engine.find`, puts newer papers first among equal scores.)
-/// Also returns where each paper was before, and carries along whether
-/// each has its title and abstract and its key.
-fn number(
-    docs: Vec<SearchDoc>,
-    filled: Vec<bool>,
-    keys: Option<Vec<u128>>,
-) -> (Vec<SearchDoc>, Vec<bool>, Option<Vec<u128>>, Vec<usize>) {
-    let mut origin: Vec<usize> = (0..docs.len()).collect();
-    origin.sort_by(|&a, &b| (&docs[a].date, &docs[a].url).cmp(&(&docs[b].date, &docs[b].url)));
-    let mut slots: Vec<Option<SearchDoc>> = docs.into_iter().map(Some).collect();
-    let docs = origin.iter().map(|&i| slots[i].take().expect("each paper once")).collect();
-    let filled = origin.iter().map(|&i| filled[i]).collect();
-    let keys = keys.map(|keys| origin.iter().map(|&i| keys[i]).collect());
-    (docs, filled, keys, origin)
 }
 
 /// The complete elasticlunr-rs index of `texts` (refs `"0"`, `"1"`, ...),

@@ -55,7 +55,7 @@ fn flatten_node(node: &serde_json::Value, prefix: &str, field: &str, out: &mut F
 }
 
 fn sorted(docs: &[SearchDoc]) -> Vec<SearchDoc> {
-    number(docs.to_vec(), vec![true; docs.len()], None).0
+    Numbered::new(docs.to_vec(), None).docs
 }
 
 fn flatten_elasticlunr(texts: &[[Cow<str>; 4]]) -> Flat {
