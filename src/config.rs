@@ -271,7 +271,9 @@ pub struct TopicRule {
     pub keywords: Vec<String>,
     /// Phrases that count only in the title: words that name a paper's
     /// subject there but are said in passing in abstracts and AI keywords
-    /// (`benchmark`, `fine-tuning`).
+    /// (`benchmark`, `fine-tuning`). A facet's one-word title keyword also
+    /// counts as the last part of a name by its capitals (`bench` in
+    /// `VideoReasonBench`).
     pub title_keywords: Vec<String>,
     /// Phrases that hold a keyword without meaning this topic (`image
     /// manipulation` for robotics' `manipulation`): a keyword found inside
@@ -290,7 +292,9 @@ pub struct TopicRule {
     pub min_score: Option<u32>,
     /// The topic says what kind of paper it is (a survey, a benchmark, a
     /// dataset), not what it is about: it neither pushes out a paper's
-    /// subject topics nor is pushed out by them. Default: false.
+    /// subject topics nor is pushed out by them, but beside a subject it
+    /// needs the title or the first sentence to name it (a method trained
+    /// "on a new dataset" is no dataset paper). Default: false.
     pub facet: bool,
     /// The topic is a method that papers often use without being about it
     /// (fine-tuning, distillation, guidance): beside a subject that is no

@@ -216,7 +216,7 @@ impl Matcher {
     fn matches(&self, text: &str, tokens: &[Token], zone: Zone) -> Hits {
         let mut hits = Hits::default();
         let mut required = Vec::new();
-        let mut found = self.find(tokens, zone, &mut hits, &mut required);
+        let mut found = self.find(text, tokens, zone, &mut hits, &mut required);
         hits.required = required.iter().map(|&(rule, _, _)| rule).collect();
         hits.firm = match zone {
             Zone::Title | Zone::Lead => hits.required.clone(),
@@ -263,6 +263,7 @@ impl Matcher {
     /// `unless` phrases straight to `hits`.
     fn find(
         &self,
+        text: &str,
         tokens: &[Token],
         zone: Zone,
         hits: &mut Hits,
@@ -270,6 +271,9 @@ impl Matcher {
     ) -> Vec<(usize, usize, u32)> {
         let mut found = Vec::new();
         for (i, token) in tokens.iter().enumerate() {
+            if zone == Zone::Title {
+                self.find_in_name(&text[token.start..token.end], i, &mut found);
+            }
             let Some(candidates) = self.by_first.get(&token.hash) else { continue };
             for &p in candidates {
                 let phrase = &self.phrases[p as usize];
@@ -294,6 +298,30 @@ impl Matcher {
             }
         }
         found
+    }
+
+    /// A facet's one-word title keyword that a name in the title ends
+    /// with, by its capitals: `VideoReasonBench`, `MMBench` and `LongBench`
+    /// say `bench` as `SWE-bench` does, `PointArena` says `arena`. Pushed to
+    /// `found` as a match of the name's token `i`. Only facets: a kind of
+    /// paper names its artefact so (a benchmark, an arena), while a
+    /// subject's word at the end of a name is often not the subject
+    /// (`SketchAgent` draws sketches, `SageAttention` speeds up inference).
+    fn find_in_name(&self, word: &str, i: usize, found: &mut Vec<(usize, usize, u32)>) {
+        let Some(tail) = name_tail(word) else { return };
+        let tail = tail.to_lowercase();
+        let norm = super::super::text::normalize(&tail);
+        let Some(candidates) = self.by_first.get(&word_hash(&norm)) else { return };
+        for &p in candidates {
+            let phrase = &self.phrases[p as usize];
+            if phrase.role == Role::TitleKeyword
+                && self.facet[phrase.rule]
+                && phrase.words.len() == 1
+                && phrase.words[0] == *norm
+            {
+                found.push((i, i + 1, p));
+            }
+        }
     }
 
     /// Each rule's score for `doc` (see [`TaxonomyConfig`]) and whether its
@@ -429,13 +457,27 @@ impl Matcher {
         let headed = |r: usize| {
             evidence.headed[r] || self.ancestors[r].iter().any(|&a| inherited[r].1 == Some(a) && evidence.headed[a])
         };
-        if subjects.iter().any(|&r| headed(r)) {
+        let said_up_front = subjects.iter().any(|&r| headed(r));
+        if said_up_front {
             subjects.retain(|&r| headed(r));
         }
         // A top topic that stays does not push out a narrower one it outscores.
         let narrow_best = subjects.iter().filter(|&&r| !self.broad[r]).map(|&r| scores[r]).max();
         let best = narrow_best.or(subjects.iter().map(|&r| scores[r]).max()).unwrap_or(0);
-        subjects.retain(|&r| inherited[r].0 * 100 >= best * settings.min_share.min(100));
+        // When neither the title nor the first sentence names a subject,
+        // the abstract's mentions are all the paper says: only the subject
+        // it says most stays (a tie, all of them), not every one it touches.
+        let share = if said_up_front { settings.min_share.min(100) } else { 100 };
+        subjects.retain(|&r| inherited[r].0 * 100 >= best * share);
+        // A facet is what the paper is (a survey, a benchmark, a dataset, a
+        // release), and a paper says that up front: beside a subject, a
+        // facet only the rest of the abstract or the AI keywords name goes
+        // (a method evaluated "on a new benchmark" is no benchmark paper).
+        if !subjects.is_empty() {
+            facets.retain(|&r| {
+                evidence.headed[r] || self.ancestors[r].iter().any(|&a| evidence.headed[a] && passing.contains(&a))
+            });
+        }
         // A method the title names gives way to a subject of another field
         // only: beside a subject of its own field (test-time scaling beside
         // math reasoning) it is a peer, weighed as any subject is. Beside
@@ -596,6 +638,27 @@ fn zones(doc: &Doc) -> Vec<(&'static str, &str, &[Token], Zone)> {
     out.push(("first sentence", doc.abstract_text.as_str(), lead, Zone::Lead));
     out.push(("abstract", doc.abstract_text.as_str(), rest, Zone::Body));
     out
+}
+
+/// The last part of a name written in capitals (`Bench` of
+/// `VideoReasonBench` and of `MMBench`), when the word has one after
+/// another part: an uppercase letter after a lowercase letter or a digit,
+/// or the last of a run of capitals before a lowercase letter. `None` for a
+/// word of one part (`Bench`, `bench`, `GPT`).
+fn name_tail(word: &str) -> Option<&str> {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let mut tail = None;
+    for k in 1..chars.len() {
+        let (at, c) = chars[k];
+        let before = chars[k - 1].1;
+        let after_lower = chars.get(k + 1).is_some_and(|&(_, n)| n.is_lowercase());
+        let starts_part = c.is_uppercase()
+            && (before.is_lowercase() || before.is_ascii_digit() || (before.is_uppercase() && after_lower));
+        if starts_part && after_lower {
+            tail = Some(&word[at..]);
+        }
+    }
+    tail
 }
 
 /// The rules whose requirements `required` (`(rule, start, end)`) holds at

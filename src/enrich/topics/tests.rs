@@ -129,6 +129,81 @@ fn title_keywords_count_only_in_titles() {
 }
 
 #[test]
+fn a_benchmarks_name_in_the_title_says_benchmark() {
+    let mut benchmarks = rule("Benchmarks", &["new benchmark"]);
+    benchmarks.title_keywords = vec!["bench".into(), "arena".into()];
+    benchmarks.facet = true;
+    let mut agents = rule("Agents", &["web agents"]);
+    agents.title_keywords = vec!["agent".into()];
+    let papers = [
+        paper("a", "VideoReasonBench: Can MLLMs Reason over Videos?", "Models watch videos."),
+        paper("b", "MMBench and LongBench v2", "Models answer."),
+        paper("c", "PointArena: Probing Grounding", "Models point."),
+        paper("d", "SketchAgent: Sequential Sketch Generation", "Models draw."),
+        paper("e", "Workbench notes for Benchmarking", "Models draw."),
+        paper("f", "Benchmarks of Web Agents", "Models browse."),
+    ];
+    let topics = enrich(&papers, &without_auto(vec![benchmarks, agents])).topics;
+    assert_eq!(names(&topics, 0), ["Benchmarks"], "the name's last part, by its capitals");
+    assert_eq!(names(&topics, 1), ["Benchmarks"], "after a run of capitals");
+    assert_eq!(names(&topics, 2), ["Benchmarks"]);
+    assert!(names(&topics, 3).is_empty(), "a subject's word at the end of a name is not the subject");
+    assert!(names(&topics, 4).is_empty(), "`Workbench` is one word, and `Benchmarking` no keyword");
+    assert!(!names(&topics, 5).contains(&"Benchmarks"), "a plural in its own word is no name's part");
+}
+
+#[test]
+fn a_facet_the_abstract_alone_names_goes_beside_a_subject() {
+    let mut datasets = rule("Datasets", &["new dataset", "a dataset"]);
+    datasets.facet = true;
+    let video = rule("Video generation", &["video generation"]);
+    let papers = [
+        paper(
+            "a",
+            "Longer Video Generation",
+            "We extend video generation to minutes. We also train on a dataset of films, a dataset of clips and a new dataset.",
+        ),
+        paper("b", "A Dataset for Video Generation", "We collect clips."),
+        paper("c", "Films", "We release a new dataset of films. It holds a dataset of clips and a dataset of scenes."),
+    ];
+    let topics = enrich(&papers, &without_auto(vec![datasets, video])).topics;
+    assert_eq!(names(&topics, 0), ["Video generation"], "a dataset the method trains on is no dataset paper");
+    assert_eq!(names(&topics, 1), ["Video generation", "Datasets"], "the title names it");
+    assert_eq!(names(&topics, 2), ["Datasets"], "a facet alone stays");
+}
+
+#[test]
+fn without_a_subject_up_front_only_the_one_said_most_stays() {
+    let papers = [
+        paper(
+            "a",
+            "Making Models Faster",
+            "Models are slow. We prune weights. We prune heads. We prune layers. We quantize weights. We quantize heads. We quantize the cache.",
+        ),
+        paper(
+            "b",
+            "Making Models Faster",
+            "Models are slow. We prune weights. We prune heads. We prune layers. We quantize weights. We quantize the cache.",
+        ),
+        paper(
+            "c",
+            "Pruning and Quantization",
+            "Models are slow. We prune weights. We prune heads. We prune layers. We quantize weights. We quantize the cache.",
+        ),
+    ];
+    let config =
+        without_auto(vec![rule("Pruning", &["prune", "pruning"]), rule("Quantization", &["quantize", "quantization"])]);
+    let topics = enrich(&papers, &config).topics;
+    assert_eq!(names(&topics, 0), ["Pruning", "Quantization"], "a tie keeps both");
+    assert_eq!(
+        names(&topics, 1),
+        ["Pruning"],
+        "two mentions of three are a passing subject when none is named up front"
+    );
+    assert_eq!(names(&topics, 2), ["Pruning", "Quantization"], "named up front, both are subjects");
+}
+
+#[test]
 fn requirements_and_exclusions_narrow_a_rule() {
     let mut rl_for_llms = rule("RL for LLMs", &["reinforcement learning"]);
     rl_for_llms.requires = vec!["language model".into()];
