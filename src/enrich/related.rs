@@ -274,7 +274,7 @@ fn full(
 ) -> (Vec<Scored>, Vec<Query>) {
     let n = vectors.len();
     let queries: Vec<Query> = vectors.par_iter().map(|(v, norm)| (weights.query(v), *norm)).collect();
-    let mut postings = postings(vectors.into_iter().map(|(v, _)| v));
+    let mut postings = postings(vectors.into_iter().map(|(v, _)| v).collect());
     if !weights.exact {
         if let Some(in_epoch) = in_epoch {
             weights.bars = postings.par_iter().filter_map(|(&term, list)| Some((term, bar(list, in_epoch)?))).collect();
@@ -290,15 +290,23 @@ fn full(
     (lists, queries)
 }
 
-/// The postings of every word of `vectors`, papers in order; each
-/// vector is dropped once read.
-fn postings(vectors: impl IntoIterator<Item = Vector>) -> FxHashMap<u64, Scored> {
-    let mut postings: FxHashMap<u64, Scored> = FxHashMap::default();
-    for (doc, v) in vectors.into_iter().enumerate() {
-        for (term, w) in v {
-            postings.entry(term).or_default().push((doc as u32, w));
+/// The postings of every word of `vectors`, papers in order. The words
+/// are split in two by a bit of their hash and each half is gathered on a
+/// thread of its own, both reading every vector: filling one map was one
+/// core's work for a second at 100,000 papers.
+fn postings(vectors: Vec<Vector>) -> FxHashMap<u64, Scored> {
+    let half = |odd: u64| {
+        let mut postings: FxHashMap<u64, Scored> = FxHashMap::default();
+        for (doc, v) in vectors.iter().enumerate() {
+            for &(term, w) in v.iter().filter(|(term, _)| term & 1 == odd) {
+                postings.entry(term).or_default().push((doc as u32, w));
+            }
         }
-    }
+        postings
+    };
+    let (mut postings, odd) = rayon::join(|| half(0), || half(1));
+    drop(vectors);
+    postings.extend(odd);
     postings
 }
 
