@@ -27,7 +27,7 @@ fn binary_line() -> &'static str {
         // Read in pieces into one small buffer: the whole binary in memory
         // would cost its page faults on every build.
         let hashed = std::env::current_exe().and_then(std::fs::File::open).and_then(|mut file| {
-            let (mut h, mut size, mut buffer) = (rustc_hash::FxHasher::default(), 0, vec![0; 1 << 18]);
+            let (mut h, mut size, mut buffer) = (twox_hash::XxHash3_64::new(), 0, vec![0; 1 << 18]);
             loop {
                 match std::io::Read::read(&mut file, &mut buffer)? {
                     0 => return Ok((h.finish(), size)),
