@@ -209,8 +209,11 @@ pub fn forget(cache: &Path) -> crate::error::Result<()> {
 
 /// Every paper's analysis: from the memo in `cache` where it holds,
 /// from `analyse` otherwise, and the hash of each paper's text (for
-/// [`save`]). `fingerprint` names the rules and settings; `names` are this
-/// build's candidates.
+/// [`save`]). An entry whose sightings do not hold (the paper may hold a
+/// new candidate, or it was not scanned) keeps the rest, which depends on
+/// the text and rules alone, and gets its sightings from `sight`.
+/// `fingerprint` names the rules and settings; `names` are this build's
+/// candidates.
 pub fn analyse_all(
     papers: &[Paper],
     cache: &Path,
@@ -218,6 +221,7 @@ pub fn analyse_all(
     names: &Names,
     rules: usize,
     analyse: impl Fn(&Paper) -> Analysed + Sync,
+    sight: impl Fn(&Paper) -> Vec<AbstractSighting> + Sync,
 ) -> (Vec<Analysed>, Vec<u128>, Reuse) {
     let memo: Memo = std::fs::read(path(cache))
         .ok()
@@ -248,17 +252,17 @@ pub fn analyse_all(
         .par_iter()
         .zip(&hashes)
         .map(|(paper, hash)| {
-            // An entry holds unless the paper needs its abstract scanned
-            // and the entry was not, or may hold a new candidate (term
-            // counts are sorted by word).
-            let holds = |entry: &Analysed| {
+            // An entry's sightings hold unless the paper needs its abstract
+            // scanned and the entry was not, or may hold a new candidate
+            // (term counts are sorted by word).
+            let sightings_hold = |entry: &Analysed| {
                 let has = |word: &u64| entry.terms.binary_search_by_key(word, |t| t.0).is_ok();
                 let needs_scan = paper.topics.is_empty() && !names.is_empty();
                 !needs_scan || (entry.sightings.is_some() && !added_words.iter().any(|name| name.iter().all(has)))
             };
-            let remembered = known.get(hash).map(|&i| memo.entry(i)).filter(holds);
-            match remembered {
-                Some(entry) => (entry, true),
+            match known.get(hash).map(|&i| memo.entry(i)) {
+                Some(entry) if sightings_hold(&entry) => (entry, true),
+                Some(entry) => (Analysed { sightings: Some(sight(paper)), ..entry }, true),
                 None => (analyse(paper), false),
             }
         })
@@ -381,19 +385,20 @@ mod tests {
         let names = Names::default();
         let vouch = Vouch { firm: vec![0, 2], weak: vec![(1, 4)], allowed: vec![0b101] };
         let analyse = |p: &Paper| Analysed { rules: vec![p.id.len()], vouch: vouch.clone(), ..Analysed::default() };
-        let (_, hashes, reuse) = analyse_all(&papers, dir.path(), 7, &names, 3, analyse);
+        let sight = |_: &Paper| Vec::new();
+        let (_, hashes, reuse) = analyse_all(&papers, dir.path(), 7, &names, 3, analyse, sight);
         assert_eq!(reuse, Reuse { remembered: 0, analysed: 2 });
         let first: Vec<Analysed> = papers.iter().map(analyse).collect();
         save(dir.path(), 7, &names, &hashes, &first);
-        let (again, _, reuse) = analyse_all(&papers, dir.path(), 7, &names, 3, analyse);
+        let (again, _, reuse) = analyse_all(&papers, dir.path(), 7, &names, 3, analyse, sight);
         assert_eq!((reuse, again), (Reuse { remembered: 2, analysed: 0 }, first.clone()));
         let mut edited = papers.clone();
         edited[1].ai_keywords = vec!["planning".into()];
-        let (_, _, reuse) = analyse_all(&edited, dir.path(), 7, &names, 3, analyse);
+        let (_, _, reuse) = analyse_all(&edited, dir.path(), 7, &names, 3, analyse, sight);
         assert_eq!(reuse, Reuse { remembered: 1, analysed: 1 }, "new AI keywords are new text");
-        let (_, _, reuse) = analyse_all(&papers, dir.path(), 8, &names, 3, analyse);
+        let (_, _, reuse) = analyse_all(&papers, dir.path(), 8, &names, 3, analyse, sight);
         assert_eq!(reuse, Reuse { remembered: 0, analysed: 2 }, "other rules: nothing is reused");
-        let (_, _, reuse) = analyse_all(&papers, dir.path(), 7, &names, 1, analyse);
+        let (_, _, reuse) = analyse_all(&papers, dir.path(), 7, &names, 1, analyse, sight);
         assert_eq!(reuse, Reuse { remembered: 0, analysed: 2 }, "a rule number past the rules: the memo is refused");
     }
 }

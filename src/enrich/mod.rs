@@ -141,8 +141,12 @@ pub fn enrich_with(papers: &[Paper], config: &Config, cache: Option<&Path>) -> E
         let fingerprint = fingerprint(config);
         let (all, hashes) = match cache {
             Some(cache) => {
+                // A remembered paper that may hold a new candidate is only
+                // scanned for candidates again: its rules and words are as
+                // they were.
+                let sight = |paper: &Paper| names.abstract_sightings(&Doc::new(paper));
                 let (all, hashes, reuse) =
-                    memo::analyse_all(papers, cache, fingerprint, &names, matcher.len(), analyse);
+                    memo::analyse_all(papers, cache, fingerprint, &names, matcher.len(), analyse, sight);
                 log::debug!("analysis memo: {} papers remembered, {} analysed", reuse.remembered, reuse.analysed);
                 (all, Some(hashes))
             }
