@@ -5,8 +5,8 @@
     python3 bench/topics_judged.py --root SITE --other OLD     # two binaries side by side
     python3 bench/topics_judged.py --json A.json --json B.json # two `topics --json` outputs
 
-docs/topics.md keeps the hand-judged samples (samples 4 to 15: about 790
-papers of the Daily Papers archive, 1,240 topics judged **R**, **D** or
+docs/topics.md keeps the hand-judged samples (samples 4 to 16: about 870
+papers of the Daily Papers archive, 1,360 topics judged **R**, **D** or
 **W**). A judgement is of a paper and a topic, whichever version gave it,
 so a change to the rules can be checked against all of them at once: for
 each paper judged, its most specific topics in `paperpress topics --json`
