@@ -283,12 +283,15 @@ fn issue_16_an_update_overwrites_files_but_never_writes_through_a_link() {
     std::os::unix::fs::symlink(&linked, public.join("a.html")).unwrap();
     std::fs::hard_link(&hard, public.join("b.html")).unwrap();
     std::fs::write(public.join("c.html"), "a page longer than the one that replaces it").unwrap();
-    let files: Vec<OutputFile> = ["a.html", "b.html", "c.html", "new/d.html"]
+    std::fs::write(public.join("e.html"), "short").unwrap();
+    std::fs::write(public.join("f.html"), "old f.html").unwrap();
+    let files: Vec<OutputFile> = ["a.html", "b.html", "c.html", "new/d.html", "e.html", "f.html"]
         .iter()
         .map(|path| OutputFile { path: path.to_string(), bytes: format!("new {path}").into_bytes() })
         .collect();
     paperpress::output::apply(&public, &files, &[]).unwrap();
-    for path in ["a.html", "b.html", "c.html", "new/d.html"] {
+    // Shorter (cut), new, longer (grown) and as long as before.
+    for path in ["a.html", "b.html", "c.html", "new/d.html", "e.html", "f.html"] {
         assert_eq!(std::fs::read_to_string(public.join(path)).unwrap(), format!("new {path}"));
     }
     assert!(!public.join("a.html").is_symlink(), "the link is replaced by the page");
