@@ -245,19 +245,19 @@ impl Hasher for Hasher128 {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::paper::Paper;
+
     #[test]
     fn the_binary_is_named_by_its_build_id_where_it_has_one() {
-        let line = super::binary_line();
+        let line = binary_line();
         assert!(line.starts_with("binary ") && line.ends_with('\n') && !line[..line.len() - 1].contains('\n'));
         match buildid::build_id().filter(|id| id.len() >= 8) {
             Some(id) => assert_eq!(line.len(), "binary id \n".len() + 2 * id.len(), "{line}"),
             None => assert!(!line.starts_with("binary id "), "{line}"),
         }
-        assert_eq!(super::binary_line(), line, "read once");
+        assert_eq!(binary_line(), line, "read once");
     }
-
-    use super::*;
-    use crate::paper::Paper;
 
     #[test]
     fn a_file_written_again_is_cut_to_its_new_length_and_a_link_is_not_written_through() {

@@ -13,9 +13,10 @@
 //! sightings hold for every candidate both builds have, a candidate that
 //! went is left out, and a paper that may hold a new candidate (every word
 //! of it that counts for related papers is among the paper's) is scanned
-//! for candidates again, its rules and words kept. The title's and keywords' sightings are found afresh each build:
-//! they are short. A memo of another version, a damaged one or one that
-//! cannot be written only costs a full analysis.
+//! for candidates again, its rules and words kept. The title's and
+//! keywords' sightings are found afresh each build: they are short. A memo
+//! of another version, a damaged one or one that cannot be written only
+//! costs a full analysis.
 
 use std::path::{Path, PathBuf};
 

@@ -642,21 +642,22 @@ fn zones(doc: &Doc) -> Vec<(&'static str, &str, &[Token], Zone)> {
 
 /// The last part of a name written in capitals (`Bench` of
 /// `VideoReasonBench` and of `MMBench`), when the word has one after
-/// another part: an uppercase letter after a lowercase letter or a digit,
-/// or the last of a run of capitals before a lowercase letter. `None` for a
-/// word of one part (`Bench`, `bench`, `GPT`).
+/// another part: a capital before a lowercase letter, after a lowercase
+/// letter, a digit or another capital. `None` for a word of one part
+/// (`Bench`, `bench`, `GPT`).
 fn name_tail(word: &str) -> Option<&str> {
-    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let mut chars = word.char_indices().peekable();
+    let mut before = chars.next()?.1;
     let mut tail = None;
-    for k in 1..chars.len() {
-        let (at, c) = chars[k];
-        let before = chars[k - 1].1;
-        let after_lower = chars.get(k + 1).is_some_and(|&(_, n)| n.is_lowercase());
-        let starts_part = c.is_uppercase()
-            && (before.is_lowercase() || before.is_ascii_digit() || (before.is_uppercase() && after_lower));
-        if starts_part && after_lower {
+    while let Some((at, c)) = chars.next() {
+        let after_lower = chars.peek().is_some_and(|&(_, next)| next.is_lowercase());
+        if c.is_uppercase()
+            && after_lower
+            && (before.is_lowercase() || before.is_uppercase() || before.is_ascii_digit())
+        {
             tail = Some(&word[at..]);
         }
+        before = c;
     }
     tail
 }
